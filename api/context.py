@@ -1,0 +1,31 @@
+"""Per-request access to the engine and the authenticated actor."""
+
+from __future__ import annotations
+
+from flask import current_app, g, request
+
+from engine.actors import Actor
+from engine.errors import Unauthorized
+from engine.service import WorkflowEngine
+
+
+def engine() -> WorkflowEngine:
+    return current_app.extensions["workflow_engine"]
+
+
+def bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("缺少 Authorization: Bearer 令牌")
+    return token.strip()
+
+
+def current_actor() -> Actor:
+    actor = g.get("actor")
+    if actor is None:
+        eng = engine()
+        with eng.db.reader() as session:
+            actor = eng.identity.authenticate(session, bearer_token())
+        g.actor = actor
+    return actor

@@ -1,0 +1,111 @@
+"""Marshmallow schemas: the request and response shapes of the API (and its OpenAPI document)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from marshmallow import Schema, fields, validate
+
+
+class ErrorDetailSchema(Schema):
+    path = fields.String(required=True)
+    message = fields.String(required=True)
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    details = fields.List(fields.Nested(ErrorDetailSchema))
+
+
+class ApiErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True)
+
+
+class LoginSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True)
+
+
+class UserSchema(Schema):
+    username = fields.String(required=True)
+    display_name = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True)
+    org = fields.String(required=True)
+    active = fields.Boolean()
+
+
+class DefinitionSchema(Schema):
+    id = fields.Integer(required=True)
+    key = fields.String(required=True)
+    name = fields.String(required=True)
+    version = fields.Integer(required=True)
+    deployed_at = fields.AwareDateTime(default_timezone=UTC)
+    deployed_by = fields.String(allow_none=True)
+
+
+class StartInstanceSchema(Schema):
+    definition_key = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    org = fields.String(validate=validate.Length(min=1, max=64))
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class TaskSummarySchema(Schema):
+    id = fields.Integer(required=True)
+    instance_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    element_id = fields.String(required=True)
+    role = fields.String(allow_none=True)
+    org = fields.String(allow_none=True)
+    state = fields.String()
+    created_at = fields.AwareDateTime(default_timezone=UTC, required=True)
+
+
+class InstanceSchema(Schema):
+    id = fields.Integer(required=True)
+    business_key = fields.String(allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(["running", "completed", "terminated",
+                                                                   "error", "suspended"]))
+    definition_key = fields.String(required=True)
+    definition_name = fields.String()
+    definition_version = fields.Integer(allow_none=True)
+    org = fields.String(required=True)
+    subject_org = fields.String(allow_none=True)
+    developer_org = fields.String(allow_none=True)
+    data = fields.Dict(required=True)
+    active_tasks = fields.List(fields.Nested(TaskSummarySchema), required=True)
+    end_event = fields.String()
+    error = fields.String()
+    started_by = fields.String()
+    created_at = fields.AwareDateTime(default_timezone=UTC)
+    updated_at = fields.AwareDateTime(default_timezone=UTC)
+
+
+class FormSchema(Schema):
+    schema = fields.Dict(allow_none=True)
+    ui_schema = fields.Dict()
+
+
+class TaskDetailSchema(TaskSummarySchema):
+    form = fields.Nested(FormSchema, required=True)
+    data = fields.Dict(required=True)
+    business_key = fields.String(allow_none=True)
+    definition_key = fields.String()
+    can_complete = fields.Boolean()
+
+
+class CompleteTaskSchema(Schema):
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+    comment = fields.String(validate=validate.Length(max=2000), allow_none=True)
+
+
+class CompletionResultSchema(InstanceSchema):
+    pass

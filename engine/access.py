@@ -1,0 +1,54 @@
+"""Who may do what. Every rule lives here; the service layer calls these before acting."""
+
+from __future__ import annotations
+
+from .actors import Actor
+from .errors import Forbidden
+from .orgs import OrgDirectory
+from .store.models import HumanTask, ProcessInstance
+
+READ_ALL_ROLES = frozenset({"admin", "auditor"})
+
+
+def require_start(actor: Actor, start_role: str | None, role_org: str | None, key: str) -> None:
+    if start_role is None:
+        raise Forbidden(f"流程 {key} 的开始事件不在任何泳道中，无法确定发起角色")
+    if not actor.has_role(start_role):
+        raise Forbidden(f"只有角色 {start_role} 可以发起该流程")
+    if role_org != actor.org_id:
+        raise Forbidden("您所在单位不能为该单位发起办件")
+
+
+def require_task_actor(actor: Actor, task: HumanTask) -> None:
+    if not actor.has_role(task.role):
+        raise Forbidden(f"该任务需要角色 {task.role}，您没有该角色")
+    if task.org_id != actor.org_id:
+        raise Forbidden("该任务属于其他单位，您无权办理")
+
+
+def can_act(actor: Actor, task: HumanTask) -> bool:
+    return actor.has_role(task.role) and task.org_id == actor.org_id
+
+
+def can_view_instance(actor: Actor, instance: ProcessInstance, directory: OrgDirectory,
+                      acted: bool = False) -> bool:
+    if actor.roles & READ_ALL_ROLES:
+        return True
+    if acted:
+        return True
+    if instance.developer_org and instance.developer_org == actor.org_id:
+        return True
+    if instance.subject_org and instance.subject_org == actor.org_id:
+        return True
+    # users see the cases of their own organisation and of the organisations below it
+    return directory.is_within(instance.org_id, actor.org_id)
+
+
+def require_view(actor: Actor, instance: ProcessInstance, directory: OrgDirectory, acted: bool = False) -> None:
+    if not can_view_instance(actor, instance, directory, acted):
+        raise Forbidden("您无权查看该办件")
+
+
+def require_role(actor: Actor, *roles: str) -> None:
+    if not actor.roles & set(roles):
+        raise Forbidden("需要以下角色之一：" + "、".join(roles))

@@ -1,0 +1,106 @@
+"""Read side: case views, inboxes and task details, as plain dictionaries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import access
+from .actors import Actor
+from .definitions import DefinitionRegistry
+from .errors import Forbidden, NotFound
+from .orgs import OrgDirectory
+from .store.models import HumanTask, ProcessDefinition, ProcessInstance
+
+
+def task_summary(row: HumanTask) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "instance_id": row.instance_id,
+        "name": row.name,
+        "element_id": row.element_id,
+        "role": row.role,
+        "org": row.org_id,
+        "state": row.state,
+        "created_at": row.created_at,
+    }
+
+
+class Queries:
+    def __init__(self, registry: DefinitionRegistry) -> None:
+        self.registry = registry
+
+    def _acted(self, session: Session, actor: Actor, instance_id: int) -> bool:
+        return session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance_id,
+                                                         HumanTask.completed_by == actor.username)
+                              .limit(1)) is not None
+
+    def visible_instance(self, session: Session, actor: Actor, instance_id: int) -> ProcessInstance:
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is None:
+            raise NotFound(f"办件 {instance_id} 不存在")
+        directory = OrgDirectory.load(session)
+        if not access.can_view_instance(actor, instance, directory):
+            has_task = session.scalar(select(HumanTask.id).where(
+                HumanTask.instance_id == instance_id, HumanTask.org_id == actor.org_id,
+                HumanTask.role.in_(actor.roles)).limit(1)) is not None
+            if not has_task and not self._acted(session, actor, instance_id):
+                raise Forbidden("您无权查看该办件")
+        return instance
+
+    def instance_view(self, session: Session, actor: Actor, instance_id: int) -> dict[str, Any]:
+        instance = self.visible_instance(session, actor, instance_id)
+        definition = session.get(ProcessDefinition, instance.definition_id)
+        tasks = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                        HumanTask.state == "ready").order_by(HumanTask.id))
+        view: dict[str, Any] = {
+            "id": instance.id,
+            "business_key": instance.business_key,
+            "status": instance.status,
+            "definition_key": instance.definition_key,
+            "definition_name": definition.name if definition else instance.definition_key,
+            "definition_version": definition.version if definition else None,
+            "org": instance.org_id,
+            "subject_org": instance.subject_org,
+            "developer_org": instance.developer_org,
+            "data": instance.data,
+            "active_tasks": [task_summary(t) for t in tasks],
+            "started_by": instance.started_by,
+            "created_at": instance.created_at,
+            "updated_at": instance.updated_at,
+        }
+        if instance.end_event:
+            view["end_event"] = instance.end_event
+        if instance.error:
+            view["error"] = instance.error
+        return view
+
+    def inbox(self, session: Session, actor: Actor) -> list[dict[str, Any]]:
+        rows = session.scalars(select(HumanTask).where(HumanTask.state == "ready",
+                                                       HumanTask.role.in_(actor.roles),
+                                                       HumanTask.org_id == actor.org_id)
+                               .order_by(HumanTask.created_at, HumanTask.id))
+        return [task_summary(r) for r in rows]
+
+    def task_detail(self, session: Session, actor: Actor, task_id: int) -> dict[str, Any]:
+        row = session.get(HumanTask, task_id)
+        if row is None:
+            raise NotFound(f"任务 {task_id} 不存在")
+        if not access.can_act(actor, row):
+            self.visible_instance(session, actor, row.instance_id)
+        instance = session.get(ProcessInstance, row.instance_id)
+        assert instance is not None
+        definition = self.registry.compiled(session, instance.definition_id)
+        form = definition.form_for(row.element_id)
+        detail = task_summary(row)
+        detail["form"] = {
+            "schema": definition.forms.get(form.schema_file) if form else None,
+            "ui_schema": definition.forms.get(form.ui_file, {}) if form and form.ui_file else {},
+        }
+        detail["data"] = instance.data
+        detail["business_key"] = instance.business_key
+        detail["definition_key"] = instance.definition_key
+        detail["can_complete"] = row.state == "ready" and access.can_act(actor, row)
+        return detail

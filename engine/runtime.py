@@ -1,0 +1,222 @@
+"""Running a workflow through one command, recording every step it takes.
+
+This is the only module that drives SpiffWorkflow. A command (start, complete)
+runs the engine until it waits for people again; every element the engine ran
+becomes a :class:`Step` with the sequence flows it took, so the journal holds
+the whole path. Loops back to an earlier task ("return for correction") reset
+the live tree to that task's first occurrence, so a case costs the same however
+often it has been returned; the journal keeps the full history.
+"""
+
+from __future__ import annotations
+
+import logging
+from copy import deepcopy
+from dataclasses import dataclass, field
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from .bpmn_model import CompiledDefinition
+from .journal import CaseState
+
+# SpiffWorkflow logs every state change at INFO; keep that off the hot path.
+for _name in ("spiff", "spiff.task", "spiff.workflow", "spiff.metrics"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
+_LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR | TaskState.FUTURE
+_TAKEN = _LIVE | TaskState.COMPLETED
+
+
+@dataclass
+class Step:
+    """One journal-worthy step of a command: the command itself, or an element the engine ran."""
+
+    element_id: str | None
+    element_name: str | None
+    element_type: str | None
+    flows: list[str] = field(default_factory=list)
+    result: dict[str, Any] = field(default_factory=dict)
+    command: str = "engine_step"
+    state_hash: str = ""
+
+
+def bpmn_id(task: Task) -> str | None:
+    return getattr(task.task_spec, "bpmn_id", None)
+
+
+def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
+    return [t for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual and bpmn_id(t)]
+
+
+def _flows_taken(definition: CompiledDefinition, task: Task) -> list[str]:
+    """Sequence flows from ``task`` to the BPMN elements it activated (through internal specs)."""
+    source = bpmn_id(task)
+    flows: list[str] = []
+    pending = list(task.children)
+    while pending:
+        child = pending.pop(0)
+        if not child.has_state(_TAKEN):
+            continue
+        target = bpmn_id(child)
+        if target is None or target not in definition.elements:
+            pending.extend(child.children)
+            continue
+        flow = definition.flow_by_pair.get((source or "", target))
+        if flow:
+            flows.append(flow)
+    return flows
+
+
+def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    if workflow.is_completed():
+        last = workflow.last_task
+        return dict(last.data) if last is not None else {}
+    merged: dict[str, Any] = {}
+    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR):
+        merged.update(task.data)
+    return merged
+
+
+def _end_event(definition: CompiledDefinition, workflow: BpmnWorkflow) -> str | None:
+    ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED)
+            if (eid := bpmn_id(t)) and definition.elements.get(eid, None) is not None
+            and definition.elements[eid].type == "endEvent"]
+    if not ends:
+        return None
+    last = max(ends, key=lambda t: t.last_state_change)
+    return definition.elements[bpmn_id(last) or ""].name
+
+
+def case_state(definition: CompiledDefinition, workflow: BpmnWorkflow) -> CaseState:
+    completed: list[str] = []
+    active: list[dict[str, Any]] = []
+    for task in workflow.get_tasks(state=TaskState.COMPLETED | TaskState.READY | TaskState.WAITING
+                                   | TaskState.ERROR | TaskState.STARTED):
+        element = bpmn_id(task)
+        if element is None or element not in definition.elements:
+            continue
+        if task.has_state(TaskState.COMPLETED):
+            completed.append(element)
+        else:
+            active.append({"element_id": element, "state": TaskState.get_name(task.state)})
+    finished = workflow.is_completed()
+    return CaseState(
+        completed=completed,
+        active=active,
+        data=case_data(workflow),
+        finished=finished,
+        end_event=_end_event(definition, workflow) if finished else None,
+    )
+
+
+class StepRecorder:
+    """Collects the steps of one command; hashes the state after each."""
+
+    def __init__(self, definition: CompiledDefinition, workflow: BpmnWorkflow) -> None:
+        self.definition = definition
+        self.workflow = workflow
+        self.steps: list[Step] = []
+        self._before: dict[str, Any] | None = None
+
+    def step_for(self, task: Task, command: str = "engine_step") -> Step | None:
+        element = bpmn_id(task)
+        if element is None or element not in self.definition.elements:
+            return None
+        info = self.definition.elements[element]
+        return Step(element, info.name, info.type, command=command)
+
+    def will_run(self, task: Task) -> None:
+        self._before = dict(task.data) if self._is_script(task) else None
+
+    def did_run(self, task: Task) -> None:
+        step = self.step_for(task)
+        if step is None:
+            return
+        if self._before is not None:
+            step.result = {k: v for k, v in task.data.items() if self._before.get(k, _MISSING) != v}
+        step.flows = _flows_taken(self.definition, task)
+        self.add(step)
+
+    def add(self, step: Step) -> None:
+        step.state_hash = case_state(self.definition, self.workflow).digest()
+        self.steps.append(step)
+
+    def _is_script(self, task: Task) -> bool:
+        element = bpmn_id(task)
+        return element is not None and self.definition.elements.get(element) is not None \
+            and self.definition.elements[element].type == "scriptTask"
+
+
+_MISSING = object()
+
+
+def _run_engine(recorder: StepRecorder) -> None:
+    recorder.workflow.do_engine_steps(will_complete_task=recorder.will_run, did_complete_task=recorder.did_run)
+    _compact_loops(recorder)
+
+
+def _compact_loops(recorder: StepRecorder) -> None:
+    """Reset loops: a ready task that already ran earlier in its lineage restarts from there."""
+    workflow = recorder.workflow
+    changed = True
+    while changed:
+        changed = False
+        for task in ready_user_tasks(workflow):
+            first = _first_occurrence(task)
+            if first is None or not _only_live_branch(workflow, first, task):
+                continue
+            data = deepcopy(task.data)
+            workflow.reset_from_task_id(first.id, data=data)
+            step = recorder.step_for(first, command="loop_reset")
+            if step is not None:
+                step.result = {"reset_to": bpmn_id(first)}
+                recorder.add(step)
+            changed = True
+            break
+
+
+def _first_occurrence(task: Task) -> Task | None:
+    first = None
+    node = task.parent
+    while node is not None:
+        if node.task_spec is task.task_spec:
+            first = node
+        node = node.parent
+    return first
+
+
+def _only_live_branch(workflow: BpmnWorkflow, first: Task, task: Task) -> bool:
+    """Resetting ``first`` is safe only if the looping task is the sole live token below it."""
+    for other in first:
+        if other is task or not other.has_state(_LIVE):
+            continue
+        if not other.is_descendant_of(task):
+            return False
+    return True
+
+
+def start(definition: CompiledDefinition, data: dict[str, Any]) -> tuple[BpmnWorkflow, list[Step]]:
+    workflow = definition.codec.new_workflow()
+    workflow.task_tree.data.update(deepcopy(data))
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(deepcopy(data))
+    recorder = StepRecorder(definition, workflow)
+    recorder.add(Step(None, None, None, command="start"))
+    _run_engine(recorder)
+    return workflow, recorder.steps
+
+
+def complete(definition: CompiledDefinition, workflow: BpmnWorkflow, task: Task,
+             data: dict[str, Any]) -> list[Step]:
+    recorder = StepRecorder(definition, workflow)
+    task.data.update(deepcopy(data))
+    task.run()
+    step = recorder.step_for(task, command="complete")
+    if step is not None:
+        step.flows = _flows_taken(definition, task)
+        recorder.add(step)
+    _run_engine(recorder)
+    return recorder.steps

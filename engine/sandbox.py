@@ -1,0 +1,205 @@
+"""Sandboxed evaluation of BPMN conditions and scripts.
+
+Process owners upload models, so every expression and script is untrusted code.
+It is compiled with RestrictedPython (no imports, no names or attributes that
+start with an underscore, no ``open``/``eval``/``exec``), sees only an
+allow-listed set of builtins and the case data, and is cut off after a time
+bound. Scripts see no clock and no randomness, so a replay is deterministic.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from types import CodeType, FrameType
+from typing import Any
+
+from RestrictedPython import compile_restricted_eval, compile_restricted_exec
+from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+
+TIME_LIMIT_SECONDS = 1.0
+MAX_RANGE = 100_000
+MAX_SEQUENCE_REPEAT = 100_000
+
+
+class SandboxError(Exception):
+    """A model's script or expression was refused or failed in the sandbox."""
+
+
+def _limited_range(*args: int) -> range:
+    r = range(*args)
+    if len(r) > MAX_RANGE:
+        raise SandboxError(f"range 过大（上限 {MAX_RANGE}）")
+    return r
+
+
+def _guarded_getattr(obj: Any, name: str, default: Any = None) -> Any:
+    if name.startswith("_"):
+        raise SandboxError(f"不允许访问属性 {name}")
+    if default is None:
+        return getattr(obj, name)
+    return getattr(obj, name, default)
+
+
+def _guarded_getitem(obj: Any, key: Any) -> Any:
+    return obj[key]
+
+
+def _guarded_write(obj: Any) -> Any:
+    if isinstance(obj, dict | list):
+        return obj
+    raise SandboxError("只允许修改字典和列表")
+
+
+def _inplace(op: str, a: Any, b: Any) -> Any:
+    ops = {
+        "+=": lambda: a + b, "-=": lambda: a - b, "*=": lambda: a * b, "/=": lambda: a / b,
+        "//=": lambda: a // b, "%=": lambda: a % b, "**=": lambda: a ** b,
+    }
+    if op not in ops:
+        raise SandboxError(f"不支持的运算 {op}")
+    result = ops[op]()
+    if isinstance(result, str | list | tuple) and len(result) > MAX_SEQUENCE_REPEAT * 10:
+        raise SandboxError("结果过大")
+    return result
+
+
+_BUILTINS: dict[str, Any] = {
+    name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
+    for name in (
+        "abs", "all", "any", "bool", "dict", "divmod", "enumerate", "float", "int", "isinstance",
+        "len", "list", "max", "min", "reversed", "round", "set", "sorted", "str", "sum", "tuple",
+        "zip", "True", "False", "None", "ValueError", "KeyError", "TypeError", "ZeroDivisionError",
+    )
+}
+_BUILTINS["range"] = _limited_range
+
+_GUARDS: dict[str, Any] = {
+    "_getattr_": _guarded_getattr,
+    "_getitem_": _guarded_getitem,
+    "_getiter_": iter,
+    "_write_": _guarded_write,
+    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+    "_unpack_sequence_": guarded_unpack_sequence,
+    "_inplacevar_": _inplace,
+}
+
+
+@lru_cache(maxsize=4096)
+def compile_expression(source: str) -> CodeType:
+    result = compile_restricted_eval(source.strip(), "<expression>")
+    if result.errors or result.code is None:
+        raise SandboxError("；".join(result.errors) or "表达式无法编译")
+    return result.code
+
+
+@lru_cache(maxsize=1024)
+def compile_script(source: str) -> CodeType:
+    result = compile_restricted_exec(source, "<script>")
+    if result.errors or result.code is None:
+        raise SandboxError("；".join(result.errors) or "脚本无法编译")
+    return result.code
+
+
+class _Deadline:
+    """A trace function that aborts sandboxed code running past its time bound."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.ticks = 0
+
+    def __call__(self, frame: FrameType, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename not in ("<expression>", "<script>"):
+            return None
+        return self._local
+
+    def _local(self, frame: FrameType, event: str, arg: Any) -> Any:
+        self.ticks += 1
+        if self.ticks % 256 == 0 and time.monotonic() > self.deadline:
+            raise SandboxError(f"脚本运行超过 {TIME_LIMIT_SECONDS:g} 秒，已中止")
+        return self._local
+
+
+def _run_bounded(code: CodeType, env: dict[str, Any], mode: str) -> Any:
+    previous = sys.gettrace()
+    sys.settrace(_Deadline(TIME_LIMIT_SECONDS))
+    try:
+        if mode == "eval":
+            return eval(code, env)  # RestrictedPython-compiled, guarded globals
+        exec(code, env)  # RestrictedPython-compiled, guarded globals
+        return None
+    finally:
+        sys.settrace(previous)
+
+
+def _base_env(context: dict[str, Any]) -> dict[str, Any]:
+    env: dict[str, Any] = {"__builtins__": _BUILTINS, **_GUARDS}
+    for key, value in context.items():
+        if not key.startswith("_"):
+            env[key] = value
+    return env
+
+
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def _json_safe(value: Any, depth: int = 0) -> bool:
+    if depth > 32:
+        return False
+    if isinstance(value, _JSON_SCALARS):
+        return True
+    if isinstance(value, list | tuple):
+        return all(_json_safe(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _json_safe(v, depth + 1) for k, v in value.items())
+    return False
+
+
+class SandboxEnvironment(BasePythonScriptEngineEnvironment):
+    """SpiffWorkflow script environment backed by RestrictedPython."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
+        return _run_bounded(compile_expression(expression), _base_env(context), "eval")
+
+    def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
+        env = _base_env(context)
+        _run_bounded(compile_script(script), env, "exec")
+        for key, value in env.items():
+            if key.startswith("_") or key in _GUARDS:
+                continue
+            if callable(value) or isinstance(value, Iterator):
+                continue
+            if not _json_safe(value):
+                raise SandboxError(f"脚本变量 {key} 的值无法保存（只允许 JSON 数据）")
+            context[key] = [*value] if isinstance(value, tuple) else value
+        return True
+
+    def call_service(self, context: dict[str, Any], **kwargs: Any) -> Any:
+        raise SandboxError("本引擎不支持服务任务")
+
+
+def create_script_engine() -> PythonScriptEngine:
+    return PythonScriptEngine(environment=SandboxEnvironment())
+
+
+def check_compiles(sources: Iterable[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """Compile (element_id, kind, source) triples; return (element_id, message) for each failure."""
+    failures: list[tuple[str, str]] = []
+    for element_id, kind, source in sources:
+        try:
+            if kind == "expression":
+                compile_expression(source)
+            else:
+                compile_script(source)
+        except SandboxError as exc:
+            failures.append((element_id, str(exc)))
+        except SyntaxError as exc:
+            failures.append((element_id, f"语法错误：{exc.msg}"))
+    return failures

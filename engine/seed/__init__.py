@@ -1,0 +1,1 @@
+"""Reference data (roles) and the demo organisations and users."""

@@ -1,0 +1,41 @@
+"""The engine's front door: one object holding the database, clock and services."""
+
+from __future__ import annotations
+
+import logging
+
+from .clock import Clock, SystemClock
+from .definitions import DefinitionRegistry
+from .identity import IdentityService
+from .instances import InstanceService
+from .orgs import OrgDirectory
+from .queries import Queries
+from .seed.loader import seed_demo, seed_roles
+from .settings import Settings
+from .store.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class WorkflowEngine:
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.db = Database(settings.database_url)
+        self.registry = DefinitionRegistry(self.clock)
+        self.identity = IdentityService(self.clock, settings.token_ttl_seconds)
+        self.instances = InstanceService(self.db, self.registry, self.clock, OrgDirectory.load)
+        self.queries = Queries(self.registry)
+
+    def bootstrap(self) -> None:
+        """Create the schema, load roles (and demo data), deploy the procedures that changed."""
+        self.db.create_schema()
+        with self.db.writer() as session, session.begin():
+            seed_roles(session)
+            if self.settings.seed_demo:
+                seed_demo(session, self.clock.now())
+            if self.settings.deploy_on_start:
+                for key, version, created in self.registry.deploy_directory(
+                        session, self.settings.processes_dir, self.settings.forms_dir):
+                    if created:
+                        log.info("deployed %s version %d", key, version)

@@ -1,0 +1,71 @@
+"""Database access: SQLite (WAL) by default, PostgreSQL by URL.
+
+Commands write in transactions of their own. On SQLite a writing transaction
+takes the write lock when it begins (``BEGIN IMMEDIATE``), so concurrent
+commands queue on the busy timeout instead of failing on a lock upgrade;
+readers use plain deferred transactions and never block writers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .models import Base
+
+
+def _sqlite_engine(url: str, immediate: bool) -> Engine:
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # SQLAlchemy's begin event issues BEGIN
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """The engines and session factories of one database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self.write_engine = _sqlite_engine(url, immediate=True)
+            self.read_engine = _sqlite_engine(url, immediate=False)
+        else:
+            self.write_engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            self.read_engine = self.write_engine
+        self._writer = sessionmaker(bind=self.write_engine, expire_on_commit=False, autoflush=False)
+        self._reader = sessionmaker(bind=self.read_engine, expire_on_commit=False, autoflush=False)
+
+    def create_schema(self) -> None:
+        Base.metadata.create_all(self.write_engine)
+
+    def writer(self) -> Session:
+        return self._writer()
+
+    def reader(self) -> Session:
+        return self._reader()
+
+    def dispose(self) -> None:
+        self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            self.read_engine.dispose()

@@ -1,0 +1,28 @@
+"""Shared fixtures: a real SQLite database per test, the real Flask app, real BPMN files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from engine.settings import Settings
+from tests.support import ApiClient, build_template, fresh_settings, make_client
+
+pytest_plugins = ["tests.steps.case_steps", "tests.flow_coverage"]
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_template(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture
+def settings(template_db: Path, tmp_path: Path) -> Settings:
+    return fresh_settings(template_db, tmp_path)
+
+
+@pytest.fixture
+def api(settings: Settings) -> Iterator[ApiClient]:
+    yield from make_client(settings)

@@ -1,0 +1,6 @@
+"""Every scenario of every procedure (features/*.feature), through the real API."""
+
+from pytest_bdd import scenarios
+
+scenarios("village_to_community.feature", "residents_committee.feature", "housing_handover.feature",
+          "community_access.feature")
