@@ -9,33 +9,27 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from . import access, runtime
 from .actors import Actor
 from .bpmn_model import CompiledDefinition
 from .business_keys import next_business_key
+from .case_store import append_journal, run_command, save_workflow, sync_tasks, update_instance
 from .clock import Clock
 from .definitions import DefinitionRegistry
 from .errors import BadRequest, Conflict, NotFound, Problem, ValidationFailed
 from .forms import validate_submission
-from .journal import GENESIS_HASH, Entry, entry_hash
+from .journal import GENESIS_HASH
 from .orgs import OrgDirectory
 from .runtime import Step
 from .sandbox import SandboxError
 from .store.db import Database
-from .store.models import HumanTask, JournalEntry, ProcessInstance
+from .store.models import HumanTask, ProcessInstance
 
 log = logging.getLogger(__name__)
 
 ORG_FIELDS = ("subject_org", "developer_org")
-MAX_RETRIES = 5
-
-
-class VersionConflict(Exception):
-    """Another command changed the case between our read and our write: retry."""
 
 
 @dataclass
@@ -60,25 +54,10 @@ class InstanceService:
     # -- commands ---------------------------------------------------------------------------
 
     def start(self, actor: Actor, key: str, org: str | None, data: dict[str, Any]) -> int:
-        return self._with_retry(lambda s: self._start(s, actor, key, org, data))
+        return run_command(self.db, lambda s: self._start(s, actor, key, org, data))
 
     def complete(self, actor: Actor, task_id: int, data: dict[str, Any], comment: str | None) -> int:
-        return self._with_retry(lambda s: self._complete(s, actor, task_id, data, comment))
-
-    def _with_retry(self, command: Any) -> int:
-        for attempt in range(MAX_RETRIES):
-            session = self.db.writer()
-            try:
-                with session.begin():
-                    return command(session)
-            except (VersionConflict, IntegrityError) as exc:
-                log.info("retrying command after %s (attempt %d)", exc.__class__.__name__, attempt + 1)
-            except OperationalError as exc:
-                if "locked" not in str(exc) and "deadlock" not in str(exc):
-                    raise
-            finally:
-                session.close()
-        raise Conflict("办件正被他人同时办理，请稍后重试")
+        return run_command(self.db, lambda s: self._complete(s, actor, task_id, data, comment))
 
     def _start(self, session: Session, actor: Actor, key: str, org: str | None, data: dict[str, Any]) -> int:
         directory: OrgDirectory = self._directory(session)
@@ -112,9 +91,8 @@ class InstanceService:
         instance.end_event = state.end_event
         session.add(instance)
         session.flush()
-        steps[0].result = {}
-        self._append_journal(session, instance, steps, actor, at, data, None, None)
-        self._sync_tasks(session, instance, definition, workflow, directory, at, None, None)
+        append_journal(session, instance, steps, actor, at, data, None, None)
+        sync_tasks(session, instance, definition, workflow, directory, at)
         return instance.id
 
     def _complete(self, session: Session, actor: Actor, task_id: int, data: dict[str, Any],
@@ -145,9 +123,9 @@ class InstanceService:
         except (SpiffWorkflowException, SandboxError) as exc:
             self._record_failure(session, instance, definition, actor, at, task_row, data, comment, exc)
             return instance.id
-        self._save(session, instance, definition, workflow, at)
-        self._append_journal(session, instance, steps, actor, at, data, comment, task_row.id)
-        self._sync_tasks(session, instance, definition, workflow, directory, at, task_row, actor)
+        save_workflow(session, instance, definition, workflow, at)
+        append_journal(session, instance, steps, actor, at, data, comment, task_row)
+        sync_tasks(session, instance, definition, workflow, directory, at, task_row, actor)
         return instance.id
 
     # -- helpers ----------------------------------------------------------------------------
@@ -191,26 +169,6 @@ class InstanceService:
     def _status(workflow: BpmnWorkflow) -> str:
         return "completed" if workflow.is_completed() else "running"
 
-    def _save(self, session: Session, instance: ProcessInstance, definition: CompiledDefinition,
-              workflow: BpmnWorkflow, at: datetime) -> None:
-        state = runtime.case_state(definition, workflow)
-        values = {
-            "snapshot": definition.codec.dumps(workflow),
-            "data": state.data,
-            "status": "completed" if state.finished else "running",
-            "end_event": state.end_event,
-            "updated_at": at,
-            "version": instance.version + 1,
-        }
-        result = session.execute(update(ProcessInstance)
-                                 .where(ProcessInstance.id == instance.id,
-                                        ProcessInstance.version == instance.version)
-                                 .values(**values).execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            raise VersionConflict()
-        for name, value in values.items():
-            setattr(instance, name, value)
-
     def _record_failure(self, session: Session, instance: ProcessInstance, definition: CompiledDefinition,
                         actor: Actor, at: datetime, task_row: HumanTask, data: dict[str, Any],
                         comment: str | None, exc: Exception) -> None:
@@ -219,86 +177,6 @@ class InstanceService:
         state_hash = runtime.case_state(definition, definition.codec.loads(instance.snapshot)).digest()
         step = Step(task_row.element_id, task_row.name, "userTask", command="complete",
                     result={"error": message}, state_hash=state_hash)
-        result = session.execute(update(ProcessInstance)
-                                 .where(ProcessInstance.id == instance.id,
-                                        ProcessInstance.version == instance.version)
-                                 .values(status="error", error=message, updated_at=at,
-                                         version=instance.version + 1)
-                                 .execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            raise VersionConflict()
-        instance.version += 1
-        self._append_journal(session, instance, [step], actor, at, data, comment, task_row.id)
+        update_instance(session, instance, status="error", error=message, updated_at=at)
+        append_journal(session, instance, [step], actor, at, data, comment, task_row)
 
-    def _append_journal(self, session: Session, instance: ProcessInstance, steps: list[Step], actor: Actor,
-                        at: datetime, data: dict[str, Any], comment: str | None, task_id: int | None) -> None:
-        seq, prev = instance.journal_seq, instance.journal_hash
-        rows = []
-        for index, step in enumerate(steps):
-            is_command = index == 0
-            payload: dict[str, Any] = {}
-            if is_command:
-                payload["data"] = data
-            if step.flows:
-                payload["flows"] = step.flows
-            if step.result:
-                payload["result"] = step.result
-            entry = Entry(
-                command=step.command, at=at,
-                actor=actor.username if is_command else None,
-                actor_role=None, actor_org=actor.org_id if is_command else None,
-                element_id=step.element_id, element_name=step.element_name,
-                element_type=step.element_type, task_id=task_id if is_command else None,
-                payload=payload, comment=comment if is_command else None, state_hash=step.state_hash,
-            )
-            if is_command:
-                entry.actor_role = self._acting_role(session, task_id, actor)
-            seq += 1
-            digest = entry_hash(instance.id, seq, entry, prev)
-            rows.append({
-                "instance_id": instance.id, "seq": seq, "at": at, "command": entry.command,
-                "actor": entry.actor, "actor_role": entry.actor_role, "actor_org": entry.actor_org,
-                "element_id": entry.element_id, "element_name": entry.element_name,
-                "element_type": entry.element_type, "task_id": entry.task_id, "payload": entry.payload,
-                "comment": entry.comment, "state_hash": entry.state_hash, "prev_hash": prev, "hash": digest,
-            })
-            prev = digest
-        if rows:
-            session.execute(JournalEntry.__table__.insert(), rows)
-        session.execute(update(ProcessInstance).where(ProcessInstance.id == instance.id)
-                        .values(journal_seq=seq, journal_hash=prev).execution_options(synchronize_session=False))
-        instance.journal_seq, instance.journal_hash = seq, prev
-
-    @staticmethod
-    def _acting_role(session: Session, task_id: int | None, actor: Actor) -> str | None:
-        if task_id is not None:
-            row = session.get(HumanTask, task_id)
-            if row is not None:
-                return row.role
-        return ",".join(sorted(actor.roles)) or None
-
-    def _sync_tasks(self, session: Session, instance: ProcessInstance, definition: CompiledDefinition,
-                    workflow: BpmnWorkflow, directory: OrgDirectory, at: datetime,
-                    completed: HumanTask | None, actor: Actor | None) -> None:
-        """Make the human-task rows match the workflow's ready user tasks."""
-        ready = {str(t.id): t for t in runtime.ready_user_tasks(workflow)}
-        existing = list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
-                                                                HumanTask.state == "ready")))
-        for row in existing:
-            if completed is not None and row.id == completed.id:
-                row.state, row.completed_at = "completed", at
-                row.completed_by = actor.username if actor else None
-            elif row.spiff_task_id not in ready:
-                row.state, row.completed_at = "cancelled", at
-        still_open = {row.spiff_task_id for row in existing
-                      if row.state == "ready" and row.spiff_task_id in ready}
-        for spiff_id, task in ready.items():
-            if spiff_id in still_open:
-                continue
-            element = definition.elements[runtime.bpmn_id(task) or ""]
-            session.add(HumanTask(
-                instance_id=instance.id, spiff_task_id=spiff_id, element_id=element.id, name=element.name,
-                role=element.lane, org_id=directory.task_org(element.lane, instance.org_id,
-                                                             instance.subject_org, instance.developer_org),
-                state="ready", created_at=at,
-            ))

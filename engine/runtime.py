@@ -220,3 +220,18 @@ def complete(definition: CompiledDefinition, workflow: BpmnWorkflow, task: Task,
         recorder.add(step)
     _run_engine(recorder)
     return recorder.steps
+
+
+def terminate(definition: CompiledDefinition, workflow: BpmnWorkflow) -> list[Step]:
+    """Cancel every live task (终止). The journal keeps everything that happened before."""
+    recorder = StepRecorder(definition, workflow)
+    workflow.cancel()
+    recorder.add(Step(None, None, None, command="terminate"))
+    return recorder.steps
+
+
+def mark(definition: CompiledDefinition, workflow: BpmnWorkflow, command: str) -> list[Step]:
+    """A command that changes the case's status but not its workflow (suspend, resume)."""
+    recorder = StepRecorder(definition, workflow)
+    recorder.add(Step(None, None, None, command=command))
+    return recorder.steps

@@ -10,21 +10,34 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from api import create_app
+from engine.seed.loader import DEMO_PASSWORD
 from engine.service import WorkflowEngine
 from engine.settings import Settings
+from engine.store.models import User
 
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+DEMO_TOKENS: dict[str, str] = {}
+
+
 def build_template(directory: Path) -> Path:
-    """Bootstrap one database (schema, roles, demo users, the four procedures)."""
+    """Bootstrap one database (schema, roles, demo users, the four procedures).
+
+    Every demo user is logged in once here; copies of the database carry those
+    tokens, so tests do not pay for a password hash on each login.
+    """
     path = directory / "template.db"
     engine = WorkflowEngine(Settings(database_url=sqlite_url(path)))
     engine.bootstrap()
+    with engine.db.writer() as session, session.begin():
+        for username in session.scalars(select(User.username)):
+            DEMO_TOKENS[username] = engine.identity.login(session, username, DEMO_PASSWORD)
     engine.db.dispose()
     return path
 
@@ -47,7 +60,9 @@ class ApiClient:
     def engine(self) -> WorkflowEngine:
         return self.app.extensions["workflow_engine"]
 
-    def token(self, username: str, password: str = "demo") -> str:
+    def token(self, username: str, password: str = DEMO_PASSWORD) -> str:
+        if username not in self.tokens and password == DEMO_PASSWORD and username in DEMO_TOKENS:
+            self.tokens[username] = DEMO_TOKENS[username]
         if username not in self.tokens:
             response = self.client.post("/api/v1/auth/token", json={"username": username, "password": password})
             assert response.status_code == 200, response.get_json()
