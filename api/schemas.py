@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Any
 
 from marshmallow import Schema, fields, validate
+
+
+class UtcDateTime(fields.DateTime):
+    """ISO 8601 in UTC with its offset; SQLite hands back naive datetimes, which are UTC."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class ErrorDetailSchema(Schema):
@@ -48,7 +58,7 @@ class DefinitionSchema(Schema):
     key = fields.String(required=True)
     name = fields.String(required=True)
     version = fields.Integer(required=True)
-    deployed_at = fields.AwareDateTime(default_timezone=UTC)
+    deployed_at = UtcDateTime()
     deployed_by = fields.String(allow_none=True)
 
 
@@ -66,7 +76,7 @@ class TaskSummarySchema(Schema):
     role = fields.String(allow_none=True)
     org = fields.String(allow_none=True)
     state = fields.String()
-    created_at = fields.AwareDateTime(default_timezone=UTC, required=True)
+    created_at = UtcDateTime(required=True)
 
 
 class InstanceSchema(Schema):
@@ -85,8 +95,8 @@ class InstanceSchema(Schema):
     end_event = fields.String()
     error = fields.String()
     started_by = fields.String()
-    created_at = fields.AwareDateTime(default_timezone=UTC)
-    updated_at = fields.AwareDateTime(default_timezone=UTC)
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class FormSchema(Schema):
