@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.orm import Session
 
@@ -30,12 +28,6 @@ from .store.models import HumanTask, ProcessInstance
 log = logging.getLogger(__name__)
 
 ORG_FIELDS = ("subject_org", "developer_org")
-
-
-@dataclass
-class CommandResult:
-    instance_id: int
-    status: str
 
 
 def _engine_failure(exc: Exception) -> str:
@@ -66,29 +58,29 @@ class InstanceService:
         case_org = org or self._default_case_org(directory, actor, data)
         if case_org not in directory.orgs:
             raise BadRequest(f"单位 {case_org} 不存在", [Problem("org", "未知单位")])
-        validate_submission(definition, definition.start_form, data) if definition.start_form else \
-            self._check_plain_start_data(data)
         subject_org, developer_org = self._org_fields(directory, case_org, data)
         start_role = definition.start_role
         role_org = directory.task_org(start_role, case_org, subject_org, developer_org)
         access.require_start(actor, start_role, role_org, key)
+        if definition.start_form is not None:
+            validate_submission(definition, definition.start_form, data)
+        else:
+            self._check_plain_start_data(data)
 
         at = self.clock.now()
         try:
             workflow, steps = runtime.start(definition, data)
-            status, error = self._status(workflow), None
         except (SpiffWorkflowException, SandboxError) as exc:
             raise BadRequest(f"流程无法启动：{_engine_failure(exc)}") from exc
+        state = runtime.case_state(definition, workflow)
         instance = ProcessInstance(
             business_key=next_business_key(session, key, at),
-            definition_id=row.id, definition_key=key, status=status, org_id=case_org,
-            subject_org=subject_org, developer_org=developer_org,
-            snapshot=definition.codec.dumps(workflow), data=runtime.case_data(workflow),
-            end_event=None, error=error, version=1, journal_seq=0, journal_hash=GENESIS_HASH,
+            definition_id=row.id, definition_key=key, status="completed" if state.finished else "running",
+            org_id=case_org, subject_org=subject_org, developer_org=developer_org,
+            snapshot=definition.codec.dumps(workflow), data=state.data, end_event=state.end_event, error=None,
+            version=1, journal_seq=0, journal_hash=GENESIS_HASH,
             started_by=actor.username, created_at=at, updated_at=at,
         )
-        state = runtime.case_state(definition, workflow)
-        instance.end_event = state.end_event
         session.add(instance)
         session.flush()
         append_journal(session, instance, steps, actor, at, data, None, None)
@@ -164,10 +156,6 @@ class InstanceService:
         if problems:
             raise ValidationFailed("发起数据中的单位不正确", problems)
         return subject, developer
-
-    @staticmethod
-    def _status(workflow: BpmnWorkflow) -> str:
-        return "completed" if workflow.is_completed() else "running"
 
     def _record_failure(self, session: Session, instance: ProcessInstance, definition: CompiledDefinition,
                         actor: Actor, at: datetime, task_row: HumanTask, data: dict[str, Any],
