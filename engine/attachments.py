@@ -21,7 +21,7 @@ from . import runtime
 from .actors import Actor
 from .blob_store import BlobStore, Incoming
 from .case_store import append_journal, run_command, update_instance
-from .clock import Clock
+from .clock import Clock, as_utc
 from .definitions import DefinitionRegistry
 from .errors import Forbidden, NotFound, Problem, ValidationFailed
 from .queries import Queries
@@ -118,7 +118,7 @@ def _summary(row: Attachment, display_name: str | None) -> dict[str, Any]:
         "sha256": row.sha256,
         "uploaded_by": row.uploaded_by,
         "uploaded_by_name": display_name or row.uploaded_by,
-        "uploaded_at": row.uploaded_at,
+        "uploaded_at": as_utc(row.uploaded_at),
     }
 
 

@@ -19,7 +19,7 @@ from .actors import Actor
 from .case_store import append_journal, run_command, save_workflow, sync_tasks, update_instance
 from .clock import Clock
 from .definitions import DefinitionRegistry
-from .errors import BadRequest, Conflict, NotFound, Problem
+from .errors import Conflict, NotFound, Problem, ValidationFailed
 from .orgs import OrgDirectory
 from .store.db import Database
 from .store.models import ProcessInstance
@@ -41,9 +41,9 @@ def status_label(status: str) -> str:
 def _clean_reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if not text:
-        raise BadRequest("必须填写原因", [Problem("reason", "原因不能为空")])
+        raise ValidationFailed("必须填写原因", [Problem("reason", "原因不能为空")])
     if len(text) > MAX_REASON_CHARS:
-        raise BadRequest("原因过长", [Problem("reason", f"最多 {MAX_REASON_CHARS} 个字符")])
+        raise ValidationFailed("原因过长", [Problem("reason", f"最多 {MAX_REASON_CHARS} 个字符")])
     return text
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from . import access
 from .actors import Actor
+from .clock import as_utc
 from .errors import BadRequest, Problem
 from .orgs import OrgDirectory
 from .store.models import HumanTask, ProcessDefinition, ProcessInstance
@@ -101,8 +102,8 @@ def _summary(row: Any) -> dict[str, Any]:
         "subject_org": row.subject_org,
         "developer_org": row.developer_org,
         "started_by": row.started_by,
-        "created_at": row.created_at,
-        "updated_at": row.updated_at,
+        "created_at": as_utc(row.created_at),
+        "updated_at": as_utc(row.updated_at),
     }
     if row.end_event:
         item["end_event"] = row.end_event

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .clock import as_utc
 from .store.models import JournalEntry, User
 
 
@@ -25,7 +26,7 @@ def case_comments(session: Session, instance_id: int) -> list[dict[str, Any]]:
         .order_by(JournalEntry.seq))
     return [{
         "seq": row.seq,
-        "at": row.at,
+        "at": as_utc(row.at),
         "command": row.command,
         "author": {"username": row.actor, "display_name": row.display_name or row.actor},
         "role": row.actor_role,

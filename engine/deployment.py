@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from .actors import Actor
 from .bpmn_model import CompiledDefinition, compile_definition
 from .case_store import run_command
+from .clock import as_utc
 from .definitions import DefinitionRegistry
 from .errors import Forbidden, InvalidModel, Problem
 from .store.db import Database
@@ -33,7 +34,7 @@ def definition_summary(row: ProcessDefinition) -> dict[str, Any]:
         "name": row.name,
         "version": row.version,
         "content_hash": row.content_hash,
-        "deployed_at": row.deployed_at,
+        "deployed_at": as_utc(row.deployed_at),
         "deployed_by": row.deployed_by,
         "form_files": sorted(row.forms or {}),
     }

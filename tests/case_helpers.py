@@ -10,13 +10,15 @@ from tests.support import ApiClient
 
 ROOT = Path(__file__).resolve().parent.parent
 
-VILLAGE_START = {"subject_org": "village_a1", "village_name": "甲街道东村", "application_note": "东村已完成集体产权制度改革"}
+VILLAGE_START = {"subject_org": "village_a1", "village_name": "甲街道东村",
+                 "application_note": "东村已完成集体产权制度改革"}
 VILLAGE_B_START = {"subject_org": "village_b1", "village_name": "乙街道西村", "application_note": "西村申请撤村建居"}
 ELIGIBILITY = {"collective_org_established": True, "assets_inventoried": True, "shares_quantified": True,
                "whole_village_demolished": False}
 ACCESS_START = {"item_title": "高龄老人津贴资格年度认证", "applicant_department": "区卫生健康局"}
 ACCESS_APPLY = {"item_type": "certificate", "item_content": "协助核实辖区高龄老人生存状况并出具年度认证意见",
-                "target_group": "辖区80周岁以上户籍老年人", "authority_scope": "受区卫生健康局委托开展入户核实，出具认证意见",
+                "target_group": "辖区80周岁以上户籍老年人",
+                "authority_scope": "受区卫生健康局委托开展入户核实，出具认证意见",
                 "time_limit_months": 12, "time_limit_desc": "2027年1月1日至2027年12月31日", "funding_amount": 60000,
                 "funding_source": "district_special", "funding_note": "按每户每年100元拨付社区",
                 "ledger_form": "electronic"}
