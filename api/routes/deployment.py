@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, jsonify
 from flask_smorest import Blueprint
 
 from engine.deployment import definition_summary
@@ -77,4 +77,4 @@ def version_forms(key: str, version: int) -> Any:
     current_actor()
     eng = engine()
     with eng.db.reader() as session:
-        return eng.registry.version(session, key, version).forms
+        return jsonify(eng.registry.version(session, key, version).forms)
