@@ -13,6 +13,7 @@ from engine.settings import Settings
 
 from .errors import register_error_handlers
 from .routes import auth, definitions, health, instances, tasks, users
+from .routes.case_blueprints import CASE_BLUEPRINTS
 
 API_PREFIX = "/api/v1"
 
@@ -40,6 +41,8 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for module in (health, auth, users, definitions, instances, tasks):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
+    for blueprint in CASE_BLUEPRINTS:
+        api.register_blueprint(blueprint, url_prefix=API_PREFIX)
     register_error_handlers(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("spiff").setLevel(logging.WARNING)

@@ -77,6 +77,7 @@ class TaskSummarySchema(Schema):
     org = fields.String(allow_none=True)
     state = fields.String()
     created_at = UtcDateTime(required=True)
+    business_key = fields.String(allow_none=True)
 
 
 class InstanceSchema(Schema):
@@ -109,6 +110,7 @@ class TaskDetailSchema(TaskSummarySchema):
     data = fields.Dict(required=True)
     business_key = fields.String(allow_none=True)
     definition_key = fields.String()
+    case_status = fields.String()
     can_complete = fields.Boolean()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, exists, or_
+
 from .actors import Actor
 from .errors import Forbidden
 from .orgs import OrgDirectory
@@ -52,3 +54,26 @@ def require_view(actor: Actor, instance: ProcessInstance, directory: OrgDirector
 def require_role(actor: Actor, *roles: str) -> None:
     if not actor.roles & set(roles):
         raise Forbidden("需要以下角色之一：" + "、".join(roles))
+
+
+def visible_instances_clause(actor: Actor, directory: OrgDirectory) -> ColumnElement[bool] | None:
+    """The rule of :func:`can_view_instance` (plus "has or had a task there") as an SQL condition.
+
+    ``None`` means no restriction (auditors and admins read everything).
+    """
+    if actor.roles & READ_ALL_ROLES:
+        return None
+    own_and_below = [org for org in directory.orgs if directory.is_within(org, actor.org_id)]
+    return or_(
+        ProcessInstance.org_id.in_(own_and_below),
+        ProcessInstance.developer_org == actor.org_id,
+        ProcessInstance.subject_org == actor.org_id,
+        exists().where(HumanTask.instance_id == ProcessInstance.id, HumanTask.org_id == actor.org_id,
+                       HumanTask.role.in_(sorted(actor.roles))),
+        exists().where(HumanTask.instance_id == ProcessInstance.id, HumanTask.completed_by == actor.username),
+    )
+
+
+def require_case_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise Forbidden("只有管理员可以挂起、恢复或终止办件")

@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from .errors import InvalidModel, Problem
+from .model_checks import model_problems
 from .sandbox import check_compiles, create_script_engine
 from .snapshot import SnapshotCodec
 from .xmlsafe import parse_untrusted_xml
@@ -141,6 +142,19 @@ def _check_form(name: str, forms: dict[str, Any], problems: list[Problem], eleme
             problems.append(Problem(name, f"不是合法的 JSON Schema：{exc.message}"))
 
 
+def _parse_spec(root: etree._Element, key: str, problems: list[Problem]) -> tuple[BpmnProcessSpec | None,
+                                                                               dict[str, Any]]:
+    parser = SpiffBpmnParser()
+    try:
+        parser.add_bpmn_xml(etree.ElementTree(root), filename=f"{key}.bpmn")
+        return parser.get_spec(key), parser.get_subprocess_specs(key)
+    except ValidationException as exc:
+        problems.append(Problem(getattr(exc, "id", "") or key, str(exc).splitlines()[0]))
+    except Exception as exc:  # the parser raises many kinds on malformed models
+        problems.append(Problem(key, f"BPMN 无法解析：{exc}"))
+    return None, {}
+
+
 def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[str]) -> CompiledDefinition:
     """Parse, validate and compile; raise InvalidModel listing every problem."""
     problems: list[Problem] = []
@@ -207,18 +221,10 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
             sources.append((flow.get("id", ""), "expression", condition))
     for element_id, message in check_compiles(sources):
         problems.append(Problem(element_id, message))
+    structural = model_problems(bpmn, process, set(elements))
+    problems.extend(structural)
 
-    parser = SpiffBpmnParser()
-    spec = None
-    subprocess_specs: dict[str, Any] = {}
-    try:
-        parser.add_bpmn_xml(etree.ElementTree(root), filename=f"{key}.bpmn")
-        spec = parser.get_spec(key)
-        subprocess_specs = parser.get_subprocess_specs(key)
-    except ValidationException as exc:
-        problems.append(Problem(getattr(exc, "id", "") or key, str(exc).splitlines()[0]))
-    except Exception as exc:  # the parser raises many kinds on malformed models
-        problems.append(Problem(key, f"BPMN 无法解析：{exc}"))
+    spec, subprocess_specs = (None, {}) if structural else _parse_spec(root, key, problems)
 
     if problems or spec is None:
         raise InvalidModel("流程模型校验未通过", problems)

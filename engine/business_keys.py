@@ -1,10 +1,19 @@
-"""Human-readable case numbers (办件编号), e.g. ``CJJ-2026-000123``."""
+"""Human-readable case numbers (办件编号), e.g. ``CJJ-2026-000123``.
+
+The number is the highest of its prefix and year plus one, computed inside the
+starting command's transaction; the column is unique. On SQLite writers are
+serialised (``BEGIN IMMEDIATE``); on PostgreSQL a transaction-scoped advisory
+lock per prefix and year serialises the starts that compete for a number, and
+should two transactions still collide, the unique violation makes
+``case_store.run_command`` retry the whole command.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from .store.models import ProcessInstance
@@ -27,7 +36,14 @@ def prefix_for(key: str) -> str:
 
 def next_business_key(session: Session, key: str, at: datetime) -> str:
     stem = f"{prefix_for(key)}-{at.year}-"
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": _lock_id(stem)})
     last = session.scalar(select(func.max(ProcessInstance.business_key))
                           .where(ProcessInstance.business_key.like(stem + "%")))
     number = int(last.rsplit("-", 1)[-1]) + 1 if last else 1
     return f"{stem}{number:06d}"
+
+
+def _lock_id(stem: str) -> int:
+    """A stable signed 64-bit advisory-lock id for a business-key stem."""
+    return int.from_bytes(hashlib.sha256(b"business_key:" + stem.encode()).digest()[:8], "big", signed=True)

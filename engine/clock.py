@@ -29,3 +29,10 @@ class FixedClock:
 
     def set(self, at: datetime) -> None:
         self._at = at
+
+
+def as_utc(at: datetime | None) -> datetime | None:
+    """A stored time as an aware UTC datetime (SQLite gives back the UTC wall time without a zone)."""
+    if at is None:
+        return None
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)

@@ -13,6 +13,7 @@ from . import access, runtime
 from .actors import Actor
 from .bpmn_model import CompiledDefinition
 from .business_keys import next_business_key
+from .case_admin import status_label
 from .case_store import append_journal, run_command, save_workflow, sync_tasks, update_instance
 from .clock import Clock
 from .definitions import DefinitionRegistry
@@ -99,7 +100,7 @@ class InstanceService:
         if instance is None:
             raise NotFound(f"办件 {task_row.instance_id} 不存在")
         if instance.status != "running":
-            raise Conflict(f"办件当前状态为 {instance.status}，不能办理")
+            raise Conflict(f"办件当前状态为{status_label(instance.status)}，不能办理")
         definition = self.registry.compiled(session, instance.definition_id)
         validate_submission(definition, definition.form_for(task_row.element_id), data)
         directory: OrgDirectory = self._directory(session)

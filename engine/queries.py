@@ -78,11 +78,15 @@ class Queries:
         return view
 
     def inbox(self, session: Session, actor: Actor) -> list[dict[str, Any]]:
-        rows = session.scalars(select(HumanTask).where(HumanTask.state == "ready",
-                                                       HumanTask.role.in_(actor.roles),
-                                                       HumanTask.org_id == actor.org_id)
+        # tasks of a suspended case leave the inbox until it is resumed (the rows stay ready)
+        rows = session.execute(select(HumanTask, ProcessInstance.business_key)
+                               .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+                               .where(HumanTask.state == "ready",
+                                      HumanTask.role.in_(actor.roles),
+                                      HumanTask.org_id == actor.org_id,
+                                      ProcessInstance.status != "suspended")
                                .order_by(HumanTask.created_at, HumanTask.id))
-        return [task_summary(r) for r in rows]
+        return [task_summary(task) | {"business_key": key} for task, key in rows]
 
     def task_detail(self, session: Session, actor: Actor, task_id: int) -> dict[str, Any]:
         row = session.get(HumanTask, task_id)
@@ -102,5 +106,6 @@ class Queries:
         detail["data"] = instance.data
         detail["business_key"] = instance.business_key
         detail["definition_key"] = instance.definition_key
-        detail["can_complete"] = row.state == "ready" and access.can_act(actor, row)
+        detail["case_status"] = instance.status
+        detail["can_complete"] = row.state == "ready" and instance.status == "running" and access.can_act(actor, row)
         return detail

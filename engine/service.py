@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import logging
 
+from .attachments import AttachmentService
+from .blob_store import BlobStore
+from .case_admin import CaseAdmin
 from .clock import Clock, SystemClock
 from .definitions import DefinitionRegistry
+from .deployment import DeploymentService
 from .identity import IdentityService
 from .instances import InstanceService
 from .orgs import OrgDirectory
@@ -26,6 +30,10 @@ class WorkflowEngine:
         self.identity = IdentityService(self.clock, settings.token_ttl_seconds)
         self.instances = InstanceService(self.db, self.registry, self.clock, OrgDirectory.load)
         self.queries = Queries(self.registry)
+        self.deployment = DeploymentService(self.db, self.registry)
+        self.case_admin = CaseAdmin(self.db, self.registry, self.clock, OrgDirectory.load)
+        self.attachments = AttachmentService(self.db, self.registry, self.clock, self.queries,
+                                             BlobStore(settings.attachments_dir), settings.max_attachment_bytes)
 
     def bootstrap(self) -> None:
         """Create the schema, load roles (and demo data), deploy the procedures that changed."""

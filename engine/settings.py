@@ -19,6 +19,7 @@ class Settings:
     seed_demo: bool = True
     deploy_on_start: bool = True
     max_request_bytes: int = 16 * 1024 * 1024
+    max_attachment_bytes: int = 20 * 1024 * 1024
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -29,4 +30,5 @@ class Settings:
             token_ttl_seconds=int(os.environ.get("TOKEN_TTL_SECONDS", defaults.token_ttl_seconds)),
             seed_demo=os.environ.get("SEED_DEMO", "1") != "0",
             attachments_dir=Path(os.environ.get("ATTACHMENTS_DIR", str(defaults.attachments_dir))),
+            max_attachment_bytes=int(os.environ.get("MAX_ATTACHMENT_BYTES", defaults.max_attachment_bytes)),
         )

@@ -1,0 +1,104 @@
+"""Marshmallow schemas of the case list, case administration, opinions, attachments and deployment."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from engine.case_list import SORT_COLUMNS, STATUSES
+
+from .pagination import PaginationQuerySchema
+from .schemas import DefinitionSchema, UtcDateTime
+
+_BINARY = {"type": "string", "format": "binary"}
+
+
+class CaseListQuerySchema(PaginationQuerySchema):
+    definition_key = fields.String(validate=validate.Length(min=1, max=128), metadata={"description": "流程 key"})
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": "办件状态"})
+    org = fields.String(validate=validate.Length(min=1, max=64),
+                        metadata={"description": "办件所属单位（含其下级单位）；仍只返回本人可见的办件"})
+    business_key = fields.String(validate=validate.Length(min=1, max=64), metadata={"description": "办件编号（精确）"})
+    business_key_prefix = fields.String(validate=validate.Length(min=1, max=64),
+                                        metadata={"description": "办件编号前缀，如 CJJ-2026-"})
+    started_from = fields.Date(metadata={"description": "发起日期起（含，北京时间）"})
+    started_to = fields.Date(metadata={"description": "发起日期止（含，北京时间）"})
+    acted_by_me = fields.Boolean(load_default=False, metadata={"description": "只看我办理过任务的办件"})
+    sort = fields.String(load_default="created_at", validate=validate.OneOf(list(SORT_COLUMNS)))
+    order = fields.String(load_default="desc", validate=validate.OneOf(["asc", "desc"]))
+
+
+class CaseSummarySchema(Schema):
+    id = fields.Integer(required=True)
+    business_key = fields.String(allow_none=True)
+    status = fields.String(required=True)
+    definition_key = fields.String(required=True)
+    definition_name = fields.String()
+    definition_version = fields.Integer()
+    org = fields.String(required=True)
+    subject_org = fields.String(allow_none=True)
+    developer_org = fields.String(allow_none=True)
+    started_by = fields.String()
+    end_event = fields.String()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+
+
+class ReasonSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                           error_messages={"required": "必须填写原因"},
+                           metadata={"description": "原因（写入办件日志）"})
+
+
+class AuthorSchema(Schema):
+    username = fields.String(allow_none=True)
+    display_name = fields.String(allow_none=True)
+
+
+class CommentTaskSchema(Schema):
+    id = fields.Integer(allow_none=True)
+    name = fields.String(allow_none=True)
+    element_id = fields.String(allow_none=True)
+
+
+class CommentSchema(Schema):
+    seq = fields.Integer(required=True, metadata={"description": "办件日志序号"})
+    at = UtcDateTime(required=True)
+    command = fields.String(required=True)
+    author = fields.Nested(AuthorSchema, required=True)
+    role = fields.String(allow_none=True)
+    org = fields.String(allow_none=True)
+    task = fields.Nested(CommentTaskSchema, required=True)
+    comment = fields.String(required=True)
+
+
+class UploadSchema(Schema):
+    file = fields.Raw(required=True, metadata=_BINARY, error_messages={"required": "缺少文件（表单字段 file）"})
+
+
+class AttachmentSchema(Schema):
+    id = fields.Integer(required=True)
+    instance_id = fields.Integer(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    uploaded_by = fields.String(required=True)
+    uploaded_by_name = fields.String()
+    uploaded_at = UtcDateTime(required=True)
+
+
+class DeployFilesSchema(Schema):
+    bpmn = fields.Raw(required=True, metadata=_BINARY, error_messages={"required": "缺少 BPMN 文件（表单字段 bpmn）"})
+    forms = fields.List(fields.Raw(metadata=_BINARY), load_default=list,
+                        metadata={"description": "表单文件（JSON Schema / UI schema），可重复"})
+
+
+class DefinitionVersionSchema(DefinitionSchema):
+    content_hash = fields.String()
+    form_files = fields.List(fields.String())
+
+
+class ValidationResultSchema(Schema):
+    ok = fields.Boolean(required=True)
+    key = fields.String(required=True)
+    name = fields.String()

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from flask import request, send_file
+from flask_smorest import Blueprint
+
+from ..case_schemas import AttachmentSchema, UploadSchema
+from ..context import current_actor, engine
+from ..schemas import ApiErrorSchema
+
+blp = Blueprint("attachments", __name__, description="办件附件")
+
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def _allow_attachment_sized_body(func: Any) -> Any:
+    """Let this view read a body as large as the attachment limit (the app's default is smaller)."""
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        request.max_content_length = engine().settings.max_attachment_bytes + MULTIPART_OVERHEAD
+        return func(*args, **kwargs)
+    return wrapper
+
+
+@blp.route("/process-instances/<int:instance_id>/attachments", methods=["POST"])
+@_allow_attachment_sized_body
+@blp.arguments(UploadSchema, location="files")
+@blp.response(201, AttachmentSchema)
+@blp.alt_response(403, schema=ApiErrorSchema, description="无权查看该办件，或不参与该流程")
+@blp.alt_response(404, schema=ApiErrorSchema)
+@blp.alt_response(413, schema=ApiErrorSchema, description="文件超过大小上限")
+@blp.alt_response(422, schema=ApiErrorSchema, description="缺少文件、类型不允许或内容与扩展名不符")
+def upload(files: dict[str, Any], instance_id: int) -> dict[str, Any]:
+    """Attach a file (PDF, image, office document or text) to a case; recorded in the journal as `attach`."""
+    actor = current_actor()
+    eng = engine()
+    storage = files["file"]
+    attachment_id = eng.attachments.upload(actor, instance_id, storage.filename, storage.stream)
+    with eng.db.reader() as session:
+        return next(a for a in eng.attachments.for_case(session, actor, instance_id) if a["id"] == attachment_id)
+
+
+@blp.route("/process-instances/<int:instance_id>/attachments", methods=["GET"])
+@blp.response(200, AttachmentSchema(many=True))
+@blp.alt_response(403, schema=ApiErrorSchema)
+@blp.alt_response(404, schema=ApiErrorSchema)
+def list_attachments(instance_id: int) -> list[dict[str, Any]]:
+    """The case's attachments, oldest first."""
+    actor = current_actor()
+    eng = engine()
+    with eng.db.reader() as session:
+        return eng.attachments.for_case(session, actor, instance_id)
+
+
+@blp.route("/process-instances/<int:instance_id>/attachments/<int:attachment_id>", methods=["GET"])
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream",
+              description="文件内容；Content-Disposition 带原文件名（RFC 5987）")
+@blp.alt_response(403, schema=ApiErrorSchema)
+@blp.alt_response(404, schema=ApiErrorSchema)
+def download(instance_id: int, attachment_id: int) -> Any:
+    """Download an attachment under its original file name."""
+    actor = current_actor()
+    eng = engine()
+    with eng.db.reader() as session:
+        found = eng.attachments.download(session, actor, instance_id, attachment_id)
+    response = send_file(found.path, mimetype=found.content_type, as_attachment=True,
+                         download_name=found.filename, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

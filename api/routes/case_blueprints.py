@@ -1,0 +1,7 @@
+"""The blueprints of issue 3 (cases): case list, case administration, opinions, attachments, deployment."""
+
+from __future__ import annotations
+
+from . import attachments, case_admin, case_list, comments, deployment
+
+CASE_BLUEPRINTS = (case_list.blp, case_admin.blp, comments.blp, attachments.blp, deployment.blp)

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+from flask_smorest import Blueprint
+
+from engine.deployment import definition_summary
+
+from ..case_schemas import DefinitionVersionSchema, DeployFilesSchema, ValidationResultSchema
+from ..context import current_actor, engine
+from ..schemas import ApiErrorSchema
+
+blp = Blueprint("deployment", __name__, description="流程部署与版本（流程管理员）")
+
+
+def _read(files: dict[str, Any]) -> tuple[bytes, list[tuple[str | None, bytes]]]:
+    return files["bpmn"].read(), [(f.filename, f.read()) for f in files.get("forms") or []]
+
+
+@blp.route("/process-definitions", methods=["POST"])
+@blp.arguments(DeployFilesSchema, location="files")
+@blp.response(201, DefinitionVersionSchema, description="已部署为新版本")
+@blp.alt_response(200, schema=DefinitionVersionSchema, description="内容未变，返回现有版本")
+@blp.alt_response(403, schema=ApiErrorSchema, description="不是流程管理员")
+@blp.alt_response(413, schema=ApiErrorSchema, description="文件过大")
+@blp.alt_response(422, schema=ApiErrorSchema, description="模型校验未通过（details 逐条列出元素 id 或文件名）")
+def deploy(files: dict[str, Any]) -> Any:
+    """Deploy a BPMN file with its form files as the next version of its process key."""
+    bpmn, forms = _read(files)
+    definition, created = engine().deployment.deploy(current_actor(), bpmn, forms)
+    return definition, 201 if created else 200
+
+
+@blp.route("/process-definitions/validate", methods=["POST"])
+@blp.arguments(DeployFilesSchema, location="files")
+@blp.response(200, ValidationResultSchema)
+@blp.alt_response(403, schema=ApiErrorSchema)
+@blp.alt_response(422, schema=ApiErrorSchema, description="模型校验未通过（details 逐条列出元素 id 或文件名）")
+def validate_model(files: dict[str, Any]) -> dict[str, Any]:
+    """Check a BPMN file and its forms as a deployment would, without deploying."""
+    bpmn, forms = _read(files)
+    compiled = engine().deployment.validate(current_actor(), bpmn, forms)
+    return {"ok": True, "key": compiled.key, "name": compiled.name}
+
+
+@blp.route("/process-definitions/<string:key>/versions")
+@blp.response(200, DefinitionVersionSchema(many=True))
+@blp.alt_response(404, schema=ApiErrorSchema)
+def versions(key: str) -> list[dict[str, Any]]:
+    """Every deployed version of a procedure, oldest first."""
+    current_actor()
+    eng = engine()
+    with eng.db.reader() as session:
+        return [definition_summary(row) for row in eng.registry.versions(session, key)]
+
+
+@blp.route("/process-definitions/<string:key>/versions/<int:version>/xml")
+@blp.response(200, {"type": "string"}, content_type="application/xml", description="部署时上传的 BPMN 原文")
+@blp.alt_response(404, schema=ApiErrorSchema)
+def version_xml(key: str, version: int) -> Response:
+    """The BPMN of one version, exactly as it was uploaded."""
+    current_actor()
+    eng = engine()
+    with eng.db.reader() as session:
+        row = eng.registry.version(session, key, version)
+        return Response(row.bpmn_xml.encode("utf-8"), mimetype="application/xml",
+                        headers={"Content-Disposition": f'inline; filename="{row.key}.v{row.version}.bpmn"'})
+
+
+@blp.route("/process-definitions/<string:key>/versions/<int:version>/forms")
+@blp.response(200, {"type": "object", "additionalProperties": {"type": "object"}},
+              description="文件名 → 表单 JSON（JSON Schema 或 UI schema）")
+@blp.alt_response(404, schema=ApiErrorSchema)
+def version_forms(key: str, version: int) -> Any:
+    """The form files of one version: file name → JSON document."""
+    current_actor()
+    eng = engine()
+    with eng.db.reader() as session:
+        return jsonify(eng.registry.version(session, key, version).forms)
