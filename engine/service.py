@@ -6,6 +6,7 @@ import logging
 
 from .clock import Clock, SystemClock
 from .definitions import DefinitionRegistry
+from .history import HistoryService
 from .identity import IdentityService
 from .instances import InstanceService
 from .orgs import OrgDirectory
@@ -26,6 +27,7 @@ class WorkflowEngine:
         self.identity = IdentityService(self.clock, settings.token_ttl_seconds)
         self.instances = InstanceService(self.db, self.registry, self.clock, OrgDirectory.load)
         self.queries = Queries(self.registry)
+        self.history = HistoryService(self.registry, self.queries)
 
     def bootstrap(self) -> None:
         """Create the schema, load roles (and demo data), deploy the procedures that changed."""
