@@ -1,4 +1,4 @@
-"""What auditors read: a case's journal (JSON, CSV, JSON lines), the case as it stood after any entry,
+"""What auditors read: a case's journal (JSON, CSV), the case as it stood after any entry,
 and the verification of the whole history.
 
 Access: whoever may see the case (:meth:`engine.queries.Queries.visible_instance`); auditors see all.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import func, select
@@ -23,7 +22,7 @@ from .journal import iso_utc
 from .orgs import OrgDirectory
 from .queries import Queries
 from .replay import ReplayMismatch
-from .store.models import JournalEntry, ProcessInstance
+from .store.models import JournalEntry
 from .verify import Verdict, check_chain, load_entries, verify_instance
 
 COLUMNS = ("seq", "at", "command", "actor", "actor_role", "actor_org", "element_id", "element_name",
@@ -50,20 +49,6 @@ def history_csv(rows: list[JournalEntry]) -> str:
         view["payload"] = json.dumps(view["payload"], ensure_ascii=False, sort_keys=True)
         writer.writerow(["" if view[name] is None else view[name] for name in COLUMNS])
     return out.getvalue()
-
-
-def history_jsonl(session: Session, instance_id: int) -> Iterator[str]:
-    """One JSON object a line: first the case, then every entry (offline audit, ``engine.cli``)."""
-    instance = session.get(ProcessInstance, instance_id)
-    if instance is None:
-        raise NotFound(f"办件 {instance_id} 不存在")
-    head = {"instance_id": instance.id, "business_key": instance.business_key,
-            "definition_key": instance.definition_key, "definition_id": instance.definition_id,
-            "status": instance.status, "org": instance.org_id, "journal_seq": instance.journal_seq,
-            "journal_hash": instance.journal_hash}
-    yield json.dumps(head, ensure_ascii=False, sort_keys=True)
-    for row in load_entries(session, instance_id):
-        yield json.dumps(entry_view(row), ensure_ascii=False, sort_keys=True, default=str)
 
 
 class HistoryService:
@@ -117,7 +102,7 @@ class HistoryService:
         return {
             "seq": seq,
             "entry": entry_view(entries[-1]),
-            "status": ctx.status or ("completed" if workflow.is_completed() else "running"),
+            "status": ctx.current_status(),
             "completed": list(dict.fromkeys(state.completed)),
             "active": state.active,
             "flows_taken": list(dict.fromkeys(flows)),

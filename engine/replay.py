@@ -74,8 +74,13 @@ class ReplayContext:
         return self.workflow
 
     def settle_status(self) -> None:
-        assert self.workflow is not None
-        self.status = "completed" if self.workflow.is_completed() else "running"
+        self.status = self.current_status()
+
+    def current_status(self) -> str:
+        """The status now, also in the middle of a command (a stop may come before ``settle_status``)."""
+        if self.status in (None, "running", "completed") and self.workflow is not None:
+            return "completed" if self.workflow.is_completed() else "running"
+        return self.status or "running"
 
     def state_hash(self) -> str:
         assert self.workflow is not None
@@ -151,20 +156,20 @@ def _failure_text(exc: Exception) -> str:
 
 @replays("terminate")
 def _terminate(ctx: ReplayContext, entry: EntryLike) -> None:
+    ctx.status = "terminated"  # set first: a stop right after the entry must see it
     runtime.terminate(ctx.definition, ctx.require_workflow(entry))
-    ctx.status = "terminated"
 
 
 @replays("suspend")
 def _suspend(ctx: ReplayContext, entry: EntryLike) -> None:
-    runtime.mark(ctx.definition, ctx.require_workflow(entry), "suspend")
     ctx.status = "suspended"
+    runtime.mark(ctx.definition, ctx.require_workflow(entry), "suspend")
 
 
 @replays("resume")
 def _resume(ctx: ReplayContext, entry: EntryLike) -> None:
+    ctx.status = "running"
     runtime.mark(ctx.definition, ctx.require_workflow(entry), "resume")
-    ctx.settle_status()
 
 
 # -- the driver -----------------------------------------------------------------------------

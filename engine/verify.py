@@ -71,7 +71,8 @@ def check_chain(instance_id: int, entries: list[JournalEntry], skip: int = 0) ->
     return None
 
 
-def _check_head(instance: ProcessInstance, entries: list[JournalEntry]) -> ReplayMismatch | None:
+def check_head(instance: Any, entries: list[JournalEntry]) -> ReplayMismatch | None:
+    """The instance's record of its journal's last entry (``journal_seq``, ``journal_hash``) against the journal."""
     last_seq = entries[-1].seq if entries else 0
     last_hash = entries[-1].hash if entries else GENESIS_HASH
     if instance.journal_seq > last_seq:
@@ -119,7 +120,7 @@ def _check_instance(session: Session, instance: ProcessInstance, definition: Com
 def verify_instance(session: Session, registry: DefinitionRegistry, instance: ProcessInstance) -> Verdict:
     entries = load_entries(session, instance.id)
     count = len(entries)
-    problem = check_chain(instance.id, entries) or _check_head(instance, entries)
+    problem = check_chain(instance.id, entries) or check_head(instance, entries)
     if problem is not None:
         return Verdict(False, count, problem.seq, problem.reason)
     if not entries:
@@ -132,7 +133,8 @@ def verify_instance(session: Session, registry: DefinitionRegistry, instance: Pr
         result = replay(definition, entries)
     except ReplayMismatch as mismatch:
         return Verdict(False, count, mismatch.seq, mismatch.reason)
-    reason = _check_instance(session, instance, definition, result.context.workflow, result.context.status)
+    reason = _check_instance(session, instance, definition, result.context.workflow,
+                             result.context.current_status())
     if reason is not None:
         return Verdict(False, count, entries[-1].seq, reason)
     return Verdict(True, count)
