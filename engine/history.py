@@ -38,6 +38,15 @@ def entry_view(row: JournalEntry) -> dict[str, Any]:
     return view
 
 
+def _cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is prefixed with ' (CSV injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def history_csv(rows: list[JournalEntry]) -> str:
     """UTF-8 with a byte-order mark, so that Excel shows the Chinese right."""
     out = io.StringIO()
@@ -47,7 +56,7 @@ def history_csv(rows: list[JournalEntry]) -> str:
     for row in rows:
         view = entry_view(row)
         view["payload"] = json.dumps(view["payload"], ensure_ascii=False, sort_keys=True)
-        writer.writerow(["" if view[name] is None else view[name] for name in COLUMNS])
+        writer.writerow([_cell(view[name]) for name in COLUMNS])
     return out.getvalue()
 
 

@@ -9,7 +9,7 @@ import itertools
 from sqlalchemy import select
 
 from engine.store.models import JournalCheckpoint, JournalEntry
-from tests.audit_support import administer, ok, returned_case, verify
+from tests.audit_support import ACCEPT, administer, ok, returned_case, verify
 from tests.support import ApiClient
 
 
@@ -47,7 +47,9 @@ def test_history_pages_with_total_count(api: ApiClient) -> None:
 
 
 def test_history_as_csv_opens_in_excel(api: ApiClient) -> None:
-    case_id = returned_case(api, rounds=1)
+    case_id = returned_case(api, rounds=1, accept=False)
+    ok(api.complete(api.open_task(case_id, "gatekeep_review", "civil_affairs")["id"], "civil_affairs",
+                    ACCEPT, "=HYPERLINK(\"http://example.invalid\")"))
     response = api.get(f"/process-instances/{case_id}/history?format=csv", as_user="auditor")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
@@ -57,6 +59,7 @@ def test_history_as_csv_opens_in_excel(api: ApiClient) -> None:
     assert len(rows) - 1 == int(response.headers["X-Total-Count"])
     assert any("请补正" in row for row in rows)
     assert "社区安全生产网格巡查" in rows[1][10]
+    assert [r[11] for r in rows if "HYPERLINK" in r[11]] == ["'=HYPERLINK(\"http://example.invalid\")"]
 
 
 def test_history_is_visible_to_who_may_see_the_case(api: ApiClient) -> None:

@@ -81,6 +81,7 @@ _TOTAL = {"X-Total-Count": {"description": "number of entries", "schema": {"type
 @blp.arguments(HistoryQuerySchema, location="query")
 @blp.response(200, JournalEntrySchema(many=True), headers=_TOTAL,
               description="The journal, oldest first (`?format=csv`: text/csv, UTF-8 with BOM)")
+@blp.doc(responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
 @blp.alt_response(403, schema=ApiErrorSchema)
 @blp.alt_response(404, schema=ApiErrorSchema)
 def history(args: dict[str, Any], instance_id: int) -> Any:
