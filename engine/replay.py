@@ -241,9 +241,7 @@ def replay(definition: CompiledDefinition, entries: Sequence[EntryLike], stop_af
                 position = 0
                 try:
                     function(ctx, entry)
-                except ReplayMismatch:
-                    raise
-                except _Stop:
+                except (ReplayMismatch, _Stop):
                     raise
                 except Exception as exc:  # the engine refused what the journal says happened
                     raise ReplayMismatch(entry.seq, f"重放 {entry.command} 失败：{_failure_text(exc)}") from exc

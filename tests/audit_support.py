@@ -81,8 +81,11 @@ def deploy_probe(api: ApiClient) -> None:
 def raw(api: ApiClient, *statements: str, **params: Any) -> None:
     """Tamper with the database as someone with direct access would: without the append-only triggers."""
     with api.engine.db.writer() as session, session.begin():
-        session.execute(text("DROP TRIGGER IF EXISTS journal_entries_no_update"))
-        session.execute(text("DROP TRIGGER IF EXISTS journal_entries_no_delete"))
+        if api.engine.db.is_sqlite:
+            session.execute(text("DROP TRIGGER IF EXISTS journal_entries_no_update"))
+            session.execute(text("DROP TRIGGER IF EXISTS journal_entries_no_delete"))
+        else:
+            session.execute(text("DROP TRIGGER IF EXISTS journal_entries_no_change ON journal_entries"))
         for statement in statements:
             session.execute(text(statement), params)
 
