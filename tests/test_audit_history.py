@@ -6,10 +6,12 @@ import csv
 import io
 import itertools
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import DatabaseError
 
 from engine.store.models import JournalCheckpoint, JournalEntry
-from tests.audit_support import ACCEPT, administer, ok, returned_case, verify
+from tests.audit_support import ACCEPT, administer, ok, raw, returned_case, verify
 from tests.support import ApiClient
 
 
@@ -118,7 +120,6 @@ def test_long_history_uses_checkpoints_and_still_replays_exactly(api: ApiClient)
                 state = ok(api.get(f"/process-instances/{case_id}/history/{seq}/state", as_user="auditor"))
                 assert state["state_hash"] == by_seq[seq]["state_hash"]
     # a damaged checkpoint is not used: the state is still the journal's
-    from tests.audit_support import raw
     raw(api, "UPDATE journal_checkpoints SET snapshot = (SELECT snapshot FROM journal_checkpoints "
              "WHERE instance_id = :id ORDER BY seq LIMIT 1) WHERE instance_id = :id", id=case_id)
     seq = points[-1].seq + 1
@@ -151,10 +152,6 @@ def test_history_survives_termination_suspension_and_resumption(api: ApiClient) 
 
 
 def test_journal_rows_cannot_be_changed_through_the_database(api: ApiClient) -> None:
-    import pytest
-    from sqlalchemy import delete, update
-    from sqlalchemy.exc import DatabaseError
-
     case_id = returned_case(api, rounds=0, accept=False)
     for statement in (update(JournalEntry).where(JournalEntry.instance_id == case_id).values(comment="改"),
                       delete(JournalEntry).where(JournalEntry.instance_id == case_id)):
