@@ -12,7 +12,7 @@ from engine.service import WorkflowEngine
 from engine.settings import Settings
 
 from .errors import register_error_handlers
-from .routes import auth, definitions, health, instances, tasks, users
+from .routes import auth, definitions, health, history, instances, tasks, users
 from .routes.case_blueprints import CASE_BLUEPRINTS
 
 API_PREFIX = "/api/v1"
@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     app.extensions["workflow_engine"] = engine
     api = Api(app, spec_kwargs={"info": {"description": "街道、民政、区政府与开发单位之间的法定审批流程。"}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for module in (health, auth, users, definitions, instances, tasks):
+    for module in (health, auth, users, definitions, instances, tasks, history):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     for blueprint in CASE_BLUEPRINTS:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from . import runtime
+from . import checkpoints, runtime
 from .actors import Actor
 from .bpmn_model import CompiledDefinition
 from .errors import Conflict
@@ -120,7 +120,9 @@ def append_journal(session: Session, instance: ProcessInstance, steps: list[Step
         session.execute(JournalEntry.__table__.insert(), rows)
     session.execute(update(ProcessInstance).where(ProcessInstance.id == instance.id)
                     .values(journal_seq=seq, journal_hash=prev).execution_options(synchronize_session=False))
+    seq_before = instance.journal_seq
     instance.journal_seq, instance.journal_hash = seq, prev
+    checkpoints.maybe_checkpoint(session, instance, seq_before)
 
 
 def sync_tasks(session: Session, instance: ProcessInstance, definition: CompiledDefinition,

@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,12 @@ from .store.models import HumanTask, ProcessInstance
 log = logging.getLogger(__name__)
 
 ORG_FIELDS = ("subject_org", "developer_org")
+
+
+def _task_ordinal(workflow: BpmnWorkflow, task: Any) -> dict[str, Any] | None:
+    """When several ready tasks share the element, which one this is (replay picks the same)."""
+    same = [t for t in runtime.ready_user_tasks(workflow) if runtime.bpmn_id(t) == runtime.bpmn_id(task)]
+    return {"task_ordinal": same.index(task)} if len(same) > 1 else None
 
 
 def _engine_failure(exc: Exception) -> str:
@@ -84,7 +91,8 @@ class InstanceService:
         )
         session.add(instance)
         session.flush()
-        append_journal(session, instance, steps, actor, at, data, None, None)
+        append_journal(session, instance, steps, actor, at, data, None, None,
+                       extra={"definition_key": key, "definition_version": row.version})
         sync_tasks(session, instance, definition, workflow, directory, at)
         return instance.id
 
@@ -111,13 +119,14 @@ class InstanceService:
         if spiff_task is None:
             raise Conflict("任务与办件状态不一致，请刷新后重试")
         at = self.clock.now()
+        extra = _task_ordinal(workflow, spiff_task)
         try:
             steps = runtime.complete(definition, workflow, spiff_task, data)
         except (SpiffWorkflowException, SandboxError) as exc:
-            self._record_failure(session, instance, definition, actor, at, task_row, data, comment, exc)
+            self._record_failure(session, instance, definition, actor, at, task_row, data, comment, exc, extra)
             return instance.id
         save_workflow(session, instance, definition, workflow, at)
-        append_journal(session, instance, steps, actor, at, data, comment, task_row)
+        append_journal(session, instance, steps, actor, at, data, comment, task_row, extra)
         sync_tasks(session, instance, definition, workflow, directory, at, task_row, actor)
         return instance.id
 
@@ -160,12 +169,12 @@ class InstanceService:
 
     def _record_failure(self, session: Session, instance: ProcessInstance, definition: CompiledDefinition,
                         actor: Actor, at: datetime, task_row: HumanTask, data: dict[str, Any],
-                        comment: str | None, exc: Exception) -> None:
+                        comment: str | None, exc: Exception, extra: dict[str, Any] | None = None) -> None:
         """A model's script failed: keep the submission in the journal and put the case in error."""
         message = _engine_failure(exc)
         state_hash = runtime.case_state(definition, definition.codec.loads(instance.snapshot)).digest()
         step = Step(task_row.element_id, task_row.name, "userTask", command="complete",
                     result={"error": message}, state_hash=state_hash)
         update_instance(session, instance, status="error", error=message, updated_at=at)
-        append_journal(session, instance, [step], actor, at, data, comment, task_row)
+        append_journal(session, instance, [step], actor, at, data, comment, task_row, extra)
 

@@ -11,6 +11,9 @@ often it has been returned; the journal keeps the full history.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +44,24 @@ class Step:
     result: dict[str, Any] = field(default_factory=dict)
     command: str = "engine_step"
     state_hash: str = ""
+
+
+StepObserver = Callable[[Step, BpmnWorkflow], None]
+_OBSERVER: ContextVar[StepObserver | None] = ContextVar("step_observer", default=None)
+
+
+@contextmanager
+def observe_steps(observer: StepObserver) -> Iterator[None]:
+    """Call ``observer(step, workflow)`` with every step as soon as it is recorded (replay checks and stops there).
+
+    An exception raised by the observer propagates out of the command, leaving the
+    workflow exactly as it was after that step.
+    """
+    token = _OBSERVER.set(observer)
+    try:
+        yield
+    finally:
+        _OBSERVER.reset(token)
 
 
 def bpmn_id(task: Task) -> str | None:
@@ -143,6 +164,9 @@ class StepRecorder:
     def add(self, step: Step) -> None:
         step.state_hash = case_state(self.definition, self.workflow).digest()
         self.steps.append(step)
+        observer = _OBSERVER.get()
+        if observer is not None:
+            observer(step, self.workflow)
 
     def _is_script(self, task: Task) -> bool:
         element = bpmn_id(task)

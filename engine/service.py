@@ -10,6 +10,7 @@ from .case_admin import CaseAdmin
 from .clock import Clock, SystemClock
 from .definitions import DefinitionRegistry
 from .deployment import DeploymentService
+from .history import HistoryService
 from .identity import IdentityService
 from .instances import InstanceService
 from .orgs import OrgDirectory
@@ -34,6 +35,7 @@ class WorkflowEngine:
         self.case_admin = CaseAdmin(self.db, self.registry, self.clock, OrgDirectory.load)
         self.attachments = AttachmentService(self.db, self.registry, self.clock, self.queries,
                                              BlobStore(settings.attachments_dir), settings.max_attachment_bytes)
+        self.history = HistoryService(self.registry, self.queries)
 
     def bootstrap(self) -> None:
         """Create the schema, load roles (and demo data), deploy the procedures that changed."""

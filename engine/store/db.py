@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import append_only
 from .models import Base
 
 
@@ -58,6 +59,7 @@ class Database:
 
     def create_schema(self) -> None:
         Base.metadata.create_all(self.write_engine)
+        append_only.install(self.write_engine)
 
     def writer(self) -> Session:
         return self._writer()

@@ -152,3 +152,17 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+class JournalCheckpoint(Base):
+    """A copy of a case's snapshot after some journal entry, so that replaying to a late entry starts nearby.
+
+    A cache, not history: before use it is checked against the journal (the entry's
+    hash and state hash), and the journal alone is what verification trusts.
+    """
+
+    __tablename__ = "journal_checkpoints"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    snapshot: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)

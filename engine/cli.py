@@ -1,0 +1,113 @@
+"""Audit from the command line, for auditors who work offline. Honours ``DATABASE_URL``.
+
+    python -m engine.cli verify-all                 # every case: ok, or the first bad entry; exit 1 if any bad
+    python -m engine.cli verify ID                  # one case, as JSON
+    python -m engine.cli export-history ID [-o F]   # the case and its journal as JSON lines
+    python -m engine.cli verify-export F            # re-check an export without any database
+
+Nothing here writes to the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .clock import SystemClock
+from .definitions import DefinitionRegistry
+from .errors import NotFound
+from .export import history_jsonl, verify_export
+from .settings import Settings
+from .store.db import Database
+from .store.models import ProcessInstance
+from .verify import verify_all, verify_instance
+
+
+def _database() -> Database:
+    url = Settings.from_env().database_url
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:" and not Path(path).exists():
+            raise SystemExit(f"no database at {path} (set DATABASE_URL)")
+    return Database(url)
+
+
+def _verify_all(out: TextIO) -> int:
+    db = _database()
+    registry = DefinitionRegistry(SystemClock())
+    total = bad = 0
+    for instance_id, business_key, verdict in verify_all(db, registry):
+        total += 1
+        if verdict.ok:
+            out.write(f"ok\t{instance_id}\t{business_key or ''}\t{verdict.entries} entries\n")
+        else:
+            bad += 1
+            out.write(f"BAD\t{instance_id}\t{business_key or ''}\tentry {verdict.first_bad_seq}: {verdict.reason}\n")
+    out.write(f"{total} cases verified, {bad} bad\n")
+    db.dispose()
+    return 1 if bad else 0
+
+
+def _verify_one(instance_id: int, out: TextIO) -> int:
+    db = _database()
+    with db.reader() as session:
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is None:
+            raise SystemExit(f"no case {instance_id}")
+        verdict = verify_instance(session, DefinitionRegistry(SystemClock()), instance)
+    db.dispose()
+    out.write(json.dumps(verdict.as_dict(), ensure_ascii=False) + "\n")
+    return 0 if verdict.ok else 1
+
+
+def _export(instance_id: int, target: str | None, out: TextIO) -> int:
+    db = _database()
+    stream = open(target, "w", encoding="utf-8") if target else out  # noqa: SIM115
+    try:
+        with db.reader() as session:
+            for line in history_jsonl(session, instance_id):
+                stream.write(line + "\n")
+    except NotFound as exc:
+        raise SystemExit(exc.message) from exc
+    finally:
+        if target:
+            stream.close()
+        db.dispose()
+    return 0
+
+
+def _verify_export(path: str, out: TextIO) -> int:
+    with open(path, encoding="utf-8") as handle:
+        verdict = verify_export(handle)
+    out.write(json.dumps(verdict.as_dict(), ensure_ascii=False) + "\n")
+    return 0 if verdict.ok else 1
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    parser = argparse.ArgumentParser(prog="python -m engine.cli", description="Audit: verify and export case histories")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("verify-all", help="verify every case in the database")
+    one = commands.add_parser("verify", help="verify one case")
+    one.add_argument("instance_id", type=int)
+    export = commands.add_parser("export-history", help="a case's full history as JSON lines")
+    export.add_argument("instance_id", type=int)
+    export.add_argument("-o", "--output", help="file to write (default: standard output)")
+    offline = commands.add_parser("verify-export", help="verify an exported history without a database")
+    offline.add_argument("file")
+    args = parser.parse_args(argv)
+    if args.command == "verify-all":
+        return _verify_all(out)
+    if args.command == "verify":
+        return _verify_one(args.instance_id, out)
+    if args.command == "export-history":
+        return _export(args.instance_id, args.output, out)
+    return _verify_export(args.file, out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

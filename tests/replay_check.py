@@ -1,0 +1,30 @@
+"""After every Gherkin scenario: every case of its database verifies (chain, replay, snapshot),
+and so does its offline export. So every path of every procedure replays to identical states."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from engine.export import history_jsonl, verify_export
+from engine.verify import verify_all
+
+
+def verify_every_case(api: Any) -> int:
+    engine = api.engine
+    count = 0
+    for instance_id, business_key, verdict in verify_all(engine.db, engine.registry):
+        assert verdict.ok, f"case {instance_id} ({business_key}) does not verify: {verdict.as_dict()}"
+        with engine.db.reader() as session:
+            exported = verify_export(list(history_jsonl(session, instance_id)))
+        assert exported.ok, f"the export of case {instance_id} does not verify: {exported.as_dict()}"
+        count += 1
+    return count
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> Any:
+    yield
+    if "api" in request.fixturenames:
+        verify_every_case(request.getfixturevalue("api"))
