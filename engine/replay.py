@@ -172,6 +172,11 @@ def _resume(ctx: ReplayContext, entry: EntryLike) -> None:
     runtime.mark(ctx.definition, ctx.require_workflow(entry), "resume")
 
 
+@replays("attach")
+def _attach(ctx: ReplayContext, entry: EntryLike) -> None:
+    runtime.mark(ctx.definition, ctx.require_workflow(entry), "attach")
+
+
 # -- the driver -----------------------------------------------------------------------------
 
 

@@ -57,6 +57,8 @@ def test_upload_list_and_download_with_the_original_chinese_name(api: ApiClient,
     assert entry is not None and entry.command == "attach" and entry.actor == "street_a"
     assert entry.payload["filename"] == CHINESE_NAME and entry.payload["sha256"] == digest
     assert entry.payload["size"] == len(PDF)
+    verified = api.post(f"/process-instances/{case['id']}/verify", as_user="auditor")
+    assert verified.status_code == 200 and verified.get_json()["ok"], verified.get_json()
 
 
 def test_same_content_is_stored_once(api: ApiClient, settings: Settings) -> None:
