@@ -8,11 +8,13 @@ from .clock import Clock, SystemClock
 from .definitions import DefinitionRegistry
 from .identity import IdentityService
 from .instances import InstanceService
+from .logins import LockoutPolicy, LoginService
 from .orgs import OrgDirectory
 from .queries import Queries
 from .seed.loader import seed_demo, seed_roles
 from .settings import Settings
 from .store.db import Database
+from .users import UserAdmin
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,9 @@ class WorkflowEngine:
         self.identity = IdentityService(self.clock, settings.token_ttl_seconds)
         self.instances = InstanceService(self.db, self.registry, self.clock, OrgDirectory.load)
         self.queries = Queries(self.registry)
+        self.logins = LoginService(self.db, self.clock, self.identity, LockoutPolicy(
+            settings.login_max_failures, settings.login_lockout_seconds, settings.login_lockout_max_seconds))
+        self.users = UserAdmin(self.db, self.clock)
 
     def bootstrap(self) -> None:
         """Create the schema, load roles (and demo data), deploy the procedures that changed."""
