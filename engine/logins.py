@@ -43,11 +43,6 @@ class LockoutPolicy:
         return timedelta(seconds=min(self.base_seconds * 2 ** exponent, self.cap_seconds))
 
 
-def _aware(at: datetime, like: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return at if at.tzinfo else at.replace(tzinfo=like.tzinfo)
-
-
 class LoginService:
     def __init__(self, db: Database, clock: Clock, identity: IdentityService, policy: LockoutPolicy) -> None:
         self.db = db
@@ -69,7 +64,7 @@ class LoginService:
         with self.db.writer() as session, session.begin():
             now = self.clock.now()
             row = session.get(LoginThrottle, username, with_for_update=True)
-            locked_until = _aware(row.locked_until, now) if row is not None and row.locked_until else None
+            locked_until = row.locked_until if row is not None else None
             if locked_until is not None and locked_until > now:
                 refusal = self._locked(locked_until - now)
             else:

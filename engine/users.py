@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC
 from typing import Any
 
 from sqlalchemy import Select, delete, select, update
@@ -41,8 +40,6 @@ def _roles_of(session: Session, user_ids: list[int]) -> dict[int, list[str]]:
 
 def user_view(user: User, roles: list[str], org_name: str | None = None) -> dict[str, Any]:
     created = user.created_at
-    if created is not None and created.tzinfo is None:  # SQLite returns naive datetimes, stored in UTC
-        created = created.replace(tzinfo=UTC)
     view: dict[str, Any] = {"username": user.username, "display_name": user.display_name, "roles": roles,
                             "org": user.org_id, "active": user.active, "created_at": created}
     if org_name is not None:
