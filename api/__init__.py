@@ -6,13 +6,16 @@ import logging
 from typing import Any
 
 from flask import Flask
-from flask_smorest import Api
 
 from engine.service import WorkflowEngine
 from engine.settings import Settings
 
+from . import docs
+from .converters import IdConverter
 from .errors import register_error_handlers
-from .routes import auth, definitions, health, history, instances, tasks, users
+from .guard import register_auth_guard
+from .openapi import DocumentedApi, register_security, spec_kwargs
+from .routes import auth, definitions, health, history, identity, instances, tasks, users
 from .routes.case_blueprints import CASE_BLUEPRINTS
 
 API_PREFIX = "/api/v1"
@@ -25,6 +28,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     if bootstrap:
         engine.bootstrap()
     app = Flask(__name__)
+    app.url_map.converters["int"] = IdConverter
     app.config.update(
         API_TITLE="社区治理审批流程引擎 API",
         API_VERSION="v1",
@@ -37,12 +41,14 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     app.config.update(overrides)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["workflow_engine"] = engine
-    api = Api(app, spec_kwargs={"info": {"description": "街道、民政、区政府与开发单位之间的法定审批流程。"}})
-    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for module in (health, auth, users, definitions, instances, tasks, history):
+    api = DocumentedApi(app, spec_kwargs=spec_kwargs())
+    register_security(api)
+    for module in (health, auth, users, identity, definitions, instances, tasks, history):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     for blueprint in CASE_BLUEPRINTS:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
+    app.register_blueprint(docs.blp)
+    register_auth_guard(app, API_PREFIX)
     register_error_handlers(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("spiff").setLevel(logging.WARNING)

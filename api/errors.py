@@ -18,6 +18,7 @@ STATUS = {
     e.TooLarge: 413,
     e.ValidationFailed: 422,
     e.InvalidModel: 422,
+    e.TooManyRequests: 429,
 }
 
 HTTP_MESSAGES = {
@@ -65,7 +66,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(e.EngineError)
     def _engine_error(exc: e.EngineError) -> Any:
         status = STATUS.get(type(exc), 400)
-        return jsonify(error_body(exc.code, exc.message, exc.details_dicts())), status
+        response = jsonify(error_body(exc.code, exc.message, exc.details_dicts()))
+        response.status_code = status
+        if isinstance(exc, e.TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:

@@ -51,6 +51,7 @@ class UserSchema(Schema):
     roles = fields.List(fields.String(), required=True)
     org = fields.String(required=True)
     active = fields.Boolean()
+    created_at = fields.AwareDateTime(default_timezone=UTC)
 
 
 class DefinitionSchema(Schema):

@@ -72,3 +72,11 @@ class InvalidModel(EngineError):
 class TooLarge(EngineError):
     def __init__(self, message: str) -> None:
         super().__init__(message, [], "too_large")
+
+
+class TooManyRequests(EngineError):
+    """Too many failed attempts (HTTP 429); ``retry_after`` is in whole seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, [], "too_many_requests")
+        self.retry_after = retry_after

@@ -13,11 +13,13 @@ from .deployment import DeploymentService
 from .history import HistoryService
 from .identity import IdentityService
 from .instances import InstanceService
+from .logins import LockoutPolicy, LoginService
 from .orgs import OrgDirectory
 from .queries import Queries
 from .seed.loader import seed_demo, seed_roles
 from .settings import Settings
 from .store.db import Database
+from .users import UserAdmin
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,9 @@ class WorkflowEngine:
         self.attachments = AttachmentService(self.db, self.registry, self.clock, self.queries,
                                              BlobStore(settings.attachments_dir), settings.max_attachment_bytes)
         self.history = HistoryService(self.registry, self.queries)
+        self.logins = LoginService(self.db, self.clock, self.identity, LockoutPolicy(
+            settings.login_max_failures, settings.login_lockout_seconds, settings.login_lockout_max_seconds))
+        self.users = UserAdmin(self.db, self.clock)
 
     def bootstrap(self) -> None:
         """Create the schema, load roles (and demo data), deploy the procedures that changed."""

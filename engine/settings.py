@@ -20,6 +20,11 @@ class Settings:
     deploy_on_start: bool = True
     max_request_bytes: int = 16 * 1024 * 1024
     max_attachment_bytes: int = 20 * 1024 * 1024
+    # failed logins: after this many in a row an account is locked, first for
+    # login_lockout_seconds, doubling with every further failure up to the maximum
+    login_max_failures: int = 5
+    login_lockout_seconds: int = 30
+    login_lockout_max_seconds: int = 3600
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod

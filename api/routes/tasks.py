@@ -3,22 +3,38 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from engine.lists import TaskFilter, inbox_page
 
 from ..context import current_actor, engine
+from ..pagination import list_query, page_request, paginated_response, with_total_count
 from ..schemas import ApiErrorSchema, CompleteTaskSchema, CompletionResultSchema, TaskDetailSchema, TaskSummarySchema
 
 blp = Blueprint("tasks", __name__, description="待办任务")
 
 
+TaskListQuery = list_query(
+    "TaskListQuery", sorts=("created_at", "name", "instance_id", "id"), default_sort="created_at",
+    definition_key=fields.String(validate=validate.Length(min=1, max=128), metadata={"description": "流程"}),
+    instance_id=fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "办件"}),
+    element_id=fields.String(validate=validate.Length(min=1, max=128), metadata={"description": "BPMN 元素 id"}),
+    role=fields.String(validate=validate.Length(min=1, max=64), metadata={"description": "泳道角色"}),
+)
+
+
 @blp.route("/tasks")
-@blp.response(200, TaskSummarySchema(many=True))
-@blp.alt_response(401, schema=ApiErrorSchema)
-def inbox() -> list[dict[str, Any]]:
-    """Ready tasks the caller may act on (their role at their organisation)."""
+@blp.arguments(TaskListQuery, location="query")
+@paginated_response(blp, TaskSummarySchema)
+def inbox(args: dict[str, Any]) -> Any:
+    """Ready tasks the caller may act on (their role at their organisation), paginated, sortable, filterable."""
     actor = current_actor()
     eng = engine()
+    filters = TaskFilter(definition_key=args.get("definition_key"), instance_id=args.get("instance_id"),
+                         element_id=args.get("element_id"), role=args.get("role"))
     with eng.db.reader() as session:
-        return eng.queries.inbox(session, actor)
+        page = inbox_page(session, actor, filters, page_request(args))
+    return with_total_count(page.items, page.total)
 
 
 @blp.route("/tasks/<int:task_id>")

@@ -1,0 +1,64 @@
+"""Paginated, sortable, filterable lists: a user's ready tasks and the deployed procedures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from .actors import Actor
+from .paging import Page, PageRequest, fetch_page, like_pattern
+from .queries import task_summary
+from .store.models import HumanTask, ProcessDefinition, ProcessInstance
+
+TASK_SORTS = {"created_at": HumanTask.created_at, "name": HumanTask.name, "instance_id": HumanTask.instance_id,
+              "id": HumanTask.id}
+DEFINITION_SORTS = {"key": ProcessDefinition.key, "name": ProcessDefinition.name,
+                    "deployed_at": ProcessDefinition.deployed_at, "version": ProcessDefinition.version}
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    definition_key: str | None = None
+    instance_id: int | None = None
+    element_id: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class DefinitionFilter:
+    key: str | None = None
+    q: str | None = None  # part of the (Chinese) name or the key
+
+
+def inbox_page(session: Session, actor: Actor, filters: TaskFilter, page: PageRequest) -> Page[dict[str, Any]]:
+    """Ready tasks the actor may act on: their roles at their organisation."""
+    stmt: Select[Any] = select(HumanTask).where(HumanTask.state == "ready", HumanTask.role.in_(sorted(actor.roles)),
+                                                HumanTask.org_id == actor.org_id)
+    if filters.role:
+        stmt = stmt.where(HumanTask.role == filters.role)
+    if filters.instance_id is not None:
+        stmt = stmt.where(HumanTask.instance_id == filters.instance_id)
+    if filters.element_id:
+        stmt = stmt.where(HumanTask.element_id == filters.element_id)
+    if filters.definition_key:
+        stmt = stmt.where(HumanTask.instance_id.in_(
+            select(ProcessInstance.id).where(ProcessInstance.definition_key == filters.definition_key)))
+    found = fetch_page(session, stmt, page, TASK_SORTS, "created_at", HumanTask.id)
+    return Page([task_summary(t) for t in found.items], found.total)
+
+
+def definitions_page(session: Session, filters: DefinitionFilter, page: PageRequest) -> Page[ProcessDefinition]:
+    """The latest version of every procedure."""
+    newest = (select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v"))
+              .group_by(ProcessDefinition.key).subquery())
+    stmt: Select[Any] = select(ProcessDefinition).join(
+        newest, (ProcessDefinition.key == newest.c.key) & (ProcessDefinition.version == newest.c.v))
+    if filters.key:
+        stmt = stmt.where(ProcessDefinition.key == filters.key)
+    if filters.q:
+        stmt = stmt.where(ProcessDefinition.name.ilike(like_pattern(filters.q), escape="\\")
+                          | ProcessDefinition.key.ilike(like_pattern(filters.q), escape="\\"))
+    return fetch_page(session, stmt, page, DEFINITION_SORTS, "key", ProcessDefinition.id)
