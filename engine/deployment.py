@@ -13,18 +13,18 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from . import access
 from .actors import Actor
 from .bpmn_model import CompiledDefinition, compile_definition
 from .case_store import run_command
 from .clock import as_utc
 from .definitions import DefinitionRegistry
-from .errors import Forbidden, InvalidModel, Problem
+from .errors import InvalidModel, Problem
 from .store.db import Database
 from .store.models import ProcessDefinition
 
 MAX_FORM_FILES = 200
 FORM_FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\.json$")
-DEPLOYER_ROLES = frozenset({"process_owner", "admin"})
 
 
 def definition_summary(row: ProcessDefinition) -> dict[str, Any]:
@@ -38,11 +38,6 @@ def definition_summary(row: ProcessDefinition) -> dict[str, Any]:
         "deployed_by": row.deployed_by,
         "form_files": sorted(row.forms or {}),
     }
-
-
-def require_deployer(actor: Actor) -> None:
-    if not actor.roles & DEPLOYER_ROLES:
-        raise Forbidden("只有流程管理员或系统管理员可以部署流程")
 
 
 def collect_forms(files: list[tuple[str | None, bytes]]) -> dict[str, bytes]:
@@ -72,7 +67,7 @@ class DeploymentService:
 
     def validate(self, actor: Actor, bpmn: bytes, form_files: list[tuple[str | None, bytes]]) -> CompiledDefinition:
         """Check without deploying (for the modeler); raises InvalidModel with every problem."""
-        require_deployer(actor)
+        access.require_deploy(actor)
         forms = self._inputs(bpmn, form_files)
         with self.db.reader() as session:
             return compile_definition(bpmn, forms, self.registry.known_roles(session))
@@ -80,7 +75,7 @@ class DeploymentService:
     def deploy(self, actor: Actor, bpmn: bytes,
                form_files: list[tuple[str | None, bytes]]) -> tuple[dict[str, Any], bool]:
         """Deploy as the next version of its key; ``(definition, created)``, created False if unchanged."""
-        require_deployer(actor)
+        access.require_deploy(actor)
         forms = self._inputs(bpmn, form_files)
 
         def command(session: Session) -> tuple[dict[str, Any], bool]:

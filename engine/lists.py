@@ -34,9 +34,14 @@ class DefinitionFilter:
 
 
 def inbox_page(session: Session, actor: Actor, filters: TaskFilter, page: PageRequest) -> Page[dict[str, Any]]:
-    """Ready tasks the actor may act on: their roles at their organisation."""
-    stmt: Select[Any] = select(HumanTask).where(HumanTask.state == "ready", HumanTask.role.in_(sorted(actor.roles)),
-                                                HumanTask.org_id == actor.org_id)
+    """Ready tasks the actor may act on: their roles at their organisation.
+
+    Tasks of a suspended case leave the inbox until it is resumed (the rows stay ready).
+    """
+    stmt: Select[Any] = (select(HumanTask)
+                         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+                         .where(HumanTask.state == "ready", HumanTask.role.in_(sorted(actor.roles)),
+                                HumanTask.org_id == actor.org_id, ProcessInstance.status != "suspended"))
     if filters.role:
         stmt = stmt.where(HumanTask.role == filters.role)
     if filters.instance_id is not None:
@@ -44,10 +49,14 @@ def inbox_page(session: Session, actor: Actor, filters: TaskFilter, page: PageRe
     if filters.element_id:
         stmt = stmt.where(HumanTask.element_id == filters.element_id)
     if filters.definition_key:
-        stmt = stmt.where(HumanTask.instance_id.in_(
-            select(ProcessInstance.id).where(ProcessInstance.definition_key == filters.definition_key)))
+        stmt = stmt.where(ProcessInstance.definition_key == filters.definition_key)
     found = fetch_page(session, stmt, page, TASK_SORTS, "created_at", HumanTask.id)
-    return Page([task_summary(t) for t in found.items], found.total)
+    cases = {row.id: row for row in session.execute(
+        select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.definition_key)
+        .where(ProcessInstance.id.in_({t.instance_id for t in found.items})))}
+    return Page([task_summary(t) | {"business_key": cases[t.instance_id].business_key,
+                                    "definition_key": cases[t.instance_id].definition_key}
+                 for t in found.items], found.total)
 
 
 def definitions_page(session: Session, filters: DefinitionFilter, page: PageRequest) -> Page[ProcessDefinition]:

@@ -77,17 +77,6 @@ class Queries:
             view["error"] = instance.error
         return view
 
-    def inbox(self, session: Session, actor: Actor) -> list[dict[str, Any]]:
-        # tasks of a suspended case leave the inbox until it is resumed (the rows stay ready)
-        rows = session.execute(select(HumanTask, ProcessInstance.business_key)
-                               .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-                               .where(HumanTask.state == "ready",
-                                      HumanTask.role.in_(actor.roles),
-                                      HumanTask.org_id == actor.org_id,
-                                      ProcessInstance.status != "suspended")
-                               .order_by(HumanTask.created_at, HumanTask.id))
-        return [task_summary(task) | {"business_key": key} for task, key in rows]
-
     def task_detail(self, session: Session, actor: Actor, task_id: int) -> dict[str, Any]:
         row = session.get(HumanTask, task_id)
         if row is None:
