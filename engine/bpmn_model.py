@@ -7,7 +7,6 @@ id (or form file name) at fault, so a process owner can fix them in one pass.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +19,7 @@ from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from .errors import InvalidModel, Problem
 from .sandbox import check_compiles, create_script_engine
+from .schema_guard import FormFileError, load_json_document, make_validator, schema_problems
 from .snapshot import SnapshotCodec
 from .xmlsafe import parse_untrusted_xml
 
@@ -75,13 +75,12 @@ class CompiledDefinition:
     start_form: TaskForm | None
     codec: SnapshotCodec
     flow_by_pair: dict[tuple[str, str], str] = field(default_factory=dict)
-    _validators: dict[str, Draft202012Validator] = field(default_factory=dict)
+    _validators: dict[str, Any] = field(default_factory=dict)
 
-    def validator(self, schema_file: str) -> Draft202012Validator:
+    def validator(self, schema_file: str) -> Any:
         found = self._validators.get(schema_file)
         if found is None:
-            found = Draft202012Validator(self.forms[schema_file],
-                                         format_checker=Draft202012Validator.FORMAT_CHECKER)
+            found = make_validator(self.forms[schema_file])
             self._validators[schema_file] = found
         return found
 
@@ -120,9 +119,9 @@ def _load_forms(forms: dict[str, bytes], problems: list[Problem]) -> dict[str, A
             problems.append(Problem(name, f"表单文件过大（上限 {MAX_FORM_BYTES} 字节）"))
             continue
         try:
-            loaded[name] = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            problems.append(Problem(name, f"不是合法的 JSON：{exc}"))
+            loaded[name] = load_json_document(raw)
+        except FormFileError as exc:
+            problems.append(Problem(name, str(exc)))
     return loaded
 
 
@@ -139,6 +138,8 @@ def _check_form(name: str, forms: dict[str, Any], problems: list[Problem], eleme
             Draft202012Validator.check_schema(forms[name])
         except SchemaError as exc:
             problems.append(Problem(name, f"不是合法的 JSON Schema：{exc.message}"))
+            return
+        problems.extend(schema_problems(name, forms[name]))
 
 
 def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[str]) -> CompiledDefinition:
