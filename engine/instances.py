@@ -100,12 +100,17 @@ class InstanceService:
         task_row = session.get(HumanTask, task_id)
         if task_row is None:
             raise NotFound(f"任务 {task_id} 不存在")
+        # PostgreSQL: lock the case row so commands on one case queue instead of retrying on
+        # version conflicts, then re-read the task as of the lock. (SQLite: BEGIN IMMEDIATE
+        # already serialises writers and FOR UPDATE is not rendered.)
+        instance = session.get(ProcessInstance, task_row.instance_id, with_for_update=not self.db.is_sqlite)
+        if instance is None:
+            raise NotFound(f"办件 {task_row.instance_id} 不存在")
+        if not self.db.is_sqlite:
+            session.refresh(task_row)
         if task_row.state != "ready":
             raise Conflict("该任务已办理完毕或已取消")
         access.require_task_actor(actor, task_row)
-        instance = session.get(ProcessInstance, task_row.instance_id)
-        if instance is None:
-            raise NotFound(f"办件 {task_row.instance_id} 不存在")
         if instance.status != "running":
             raise Conflict(f"办件当前状态为 {instance.status}，不能办理")
         definition = self.registry.compiled(session, instance.definition_id)
