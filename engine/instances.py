@@ -39,8 +39,13 @@ class CommandResult:
 
 
 def _engine_failure(exc: Exception) -> str:
-    text = str(exc).strip() or exc.__class__.__name__
-    return text.splitlines()[0][:500]
+    text = (str(exc).strip() or exc.__class__.__name__).splitlines()[0]
+    cause = exc.__cause__ or exc.__context__  # SpiffWorkflow wraps a condition's error without its message
+    if cause is not None:
+        detail = (str(cause).strip() or cause.__class__.__name__).splitlines()[0]
+        if detail not in text:
+            text = f"{text}（{cause.__class__.__name__}: {detail}）"
+    return text[:500]
 
 
 class InstanceService:

@@ -206,9 +206,20 @@ def _constant(node: ast.AST) -> tuple[bool, Any]:
 class GuardingTransformer(RestrictingNodeTransformer):
     """RestrictedPython's policy, plus: growing arithmetic goes through ``_binop_``; f-string specs are bounded."""
 
+    def visit_Import(self, node: ast.Import) -> Any:
+        self.error(node, "不允许 import")
+        return node
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> Any:
+        self.error(node, "不允许 import")
+        return node
+
     def visit_BinOp(self, node: ast.BinOp) -> Any:
         try:
             _constant(node)
+            if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant | ast.JoinedStr) \
+                    and isinstance(getattr(node.left, "value", ""), str):
+                _check_mod("", None)
         except SandboxError as exc:
             self.error(node, str(exc))
             return node
