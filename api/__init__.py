@@ -12,6 +12,7 @@ from engine.service import WorkflowEngine
 from engine.settings import Settings
 
 from .errors import register_error_handlers
+from .limits import register_request_limits
 from .routes import auth, definitions, health, instances, tasks, users
 
 API_PREFIX = "/api/v1"
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     for module in (health, auth, users, definitions, instances, tasks):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     register_error_handlers(app)
+    register_request_limits(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("spiff").setLevel(logging.WARNING)
     return app
