@@ -139,3 +139,21 @@ def test_size_guards_refuse_before_computing(expression: str) -> None:
 ])
 def test_ordinary_expressions_still_work(expression: str, value: object) -> None:
     assert SandboxEnvironment().evaluate(expression, {"amount": 10}) == value
+
+
+def test_hostile_script_right_after_start_refuses_the_start_and_writes_nothing(api: ApiClient) -> None:
+    """No case exists yet: the start is refused (4xx naming the script's error), nothing is stored."""
+    from tests.consistency import counts
+
+    bpmn = loop_variant(script=b"while True:\n    pass").replace(
+        b'<bpmn:sequenceFlow id="Flow_start" sourceRef="start" targetRef="submit" />',
+        b'<bpmn:sequenceFlow id="Flow_start" sourceRef="start" targetRef="count" />')
+    deploy(api.engine, bpmn)
+    with api.engine.db.reader() as session:
+        before = counts(session)
+    response = api.start("street_a", "loop_approval", {})
+    assert response.status_code == 400, response.get_json()
+    assert "秒" in response.get_json()["error"]["message"]
+    with api.engine.db.reader() as session:
+        assert counts(session) == before
+    assert api.get("/health").status_code == 200
