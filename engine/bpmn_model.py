@@ -193,7 +193,10 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         if tag == "scriptTask":
             script = node.findtext("bpmn:script", default="", namespaces=NS)
             sources.append((element_id, "script", script))
-        for timer in ("timeDuration", "timeDate", "timeCycle"):
+        for extension in ("preScript", "postScript"):
+            for script_node in node.iterfind(f"bpmn:extensionElements/spiffworkflow:{extension}", NS):
+                sources.append((element_id, "script", script_node.text or ""))
+        for timer in ("timeDuration", "timeDate", "timeCycle", "loopCardinality", "completionCondition"):
             for expr in node.iterfind(f".//bpmn:{timer}", NS):
                 sources.append((element_id, "expression", expr.text or ""))
     if any(e.type == "userTask" for e in elements.values()) and not lanes:

@@ -157,3 +157,28 @@ def test_hostile_script_right_after_start_refuses_the_start_and_writes_nothing(a
     with api.engine.db.reader() as session:
         assert counts(session) == before
     assert api.get("/health").status_code == 200
+
+
+def _with_pre_script(script: bytes, element: bytes = b"review") -> bytes:
+    anchor = b'<bpmn:userTask id="' + element + b'" name="'
+    start = LOOP_BPMN.index(anchor)
+    props = LOOP_BPMN.index(b"<spiffworkflow:properties>", start)
+    return LOOP_BPMN[:props] + b"<spiffworkflow:preScript>" + script + b"</spiffworkflow:preScript>" \
+        + LOOP_BPMN[props:]
+
+
+def test_hostile_pre_script_is_refused_at_deployment() -> None:
+    with pytest.raises(InvalidModel) as caught:
+        compile_definition(_with_pre_script(b"x = 10**10**10"), LOOP_FORMS, ROLES)
+    assert any(p.path == "review" and "乘方" in p.message for p in caught.value.details), caught.value.details
+
+
+def test_hostile_pre_script_fails_only_its_own_case(api: ApiClient) -> None:
+    deploy(api.engine, _with_pre_script(b"x = 'x' * amount * 2"))
+    case_id = api.start("street_a", "loop_approval", {}).get_json()["id"]
+    response = complete_step(api, case_id, "submit", "street_a", {"title": "前置脚本", "amount": 1_000_000})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["status"] == "error"
+    assert "过长" in response.get_json()["error"]
+    with api.engine.db.reader() as session:
+        check_case(session, api.engine.registry, case_id)
