@@ -25,7 +25,7 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	scripts/pg-test-server $(PY) -m pytest
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -14,6 +14,7 @@ from . import docs
 from .converters import IdConverter
 from .errors import register_error_handlers
 from .guard import register_auth_guard
+from .limits import register_request_limits
 from .openapi import DocumentedApi, register_security, spec_kwargs
 from .routes import auth, definitions, health, history, identity, instances, tasks, users
 from .routes.case_blueprints import CASE_BLUEPRINTS
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     app.register_blueprint(docs.blp)
     register_auth_guard(app, API_PREFIX)
     register_error_handlers(app)
+    register_request_limits(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("spiff").setLevel(logging.WARNING)
     return app

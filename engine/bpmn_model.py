@@ -7,7 +7,6 @@ id (or form file name) at fault, so a process owner can fix them in one pass.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +20,7 @@ from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from .errors import InvalidModel, Problem
 from .model_checks import model_problems
 from .sandbox import check_compiles, create_script_engine
+from .schema_guard import FormFileError, load_json_document, make_validator, schema_problems
 from .snapshot import SnapshotCodec
 from .xmlsafe import parse_untrusted_xml
 
@@ -76,13 +76,12 @@ class CompiledDefinition:
     start_form: TaskForm | None
     codec: SnapshotCodec
     flow_by_pair: dict[tuple[str, str], str] = field(default_factory=dict)
-    _validators: dict[str, Draft202012Validator] = field(default_factory=dict)
+    _validators: dict[str, Any] = field(default_factory=dict)
 
-    def validator(self, schema_file: str) -> Draft202012Validator:
+    def validator(self, schema_file: str) -> Any:
         found = self._validators.get(schema_file)
         if found is None:
-            found = Draft202012Validator(self.forms[schema_file],
-                                         format_checker=Draft202012Validator.FORMAT_CHECKER)
+            found = make_validator(self.forms[schema_file])
             self._validators[schema_file] = found
         return found
 
@@ -121,9 +120,9 @@ def _load_forms(forms: dict[str, bytes], problems: list[Problem]) -> dict[str, A
             problems.append(Problem(name, f"表单文件过大（上限 {MAX_FORM_BYTES} 字节）"))
             continue
         try:
-            loaded[name] = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            problems.append(Problem(name, f"不是合法的 JSON：{exc}"))
+            loaded[name] = load_json_document(raw)
+        except FormFileError as exc:
+            problems.append(Problem(name, str(exc)))
     return loaded
 
 
@@ -140,6 +139,8 @@ def _check_form(name: str, forms: dict[str, Any], problems: list[Problem], eleme
             Draft202012Validator.check_schema(forms[name])
         except SchemaError as exc:
             problems.append(Problem(name, f"不是合法的 JSON Schema：{exc.message}"))
+            return
+        problems.extend(schema_problems(name, forms[name]))
 
 
 def _parse_spec(root: etree._Element, key: str, problems: list[Problem]) -> tuple[BpmnProcessSpec | None,
@@ -206,7 +207,10 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         if tag == "scriptTask":
             script = node.findtext("bpmn:script", default="", namespaces=NS)
             sources.append((element_id, "script", script))
-        for timer in ("timeDuration", "timeDate", "timeCycle"):
+        for extension in ("preScript", "postScript"):
+            for script_node in node.iterfind(f"bpmn:extensionElements/spiffworkflow:{extension}", NS):
+                sources.append((element_id, "script", script_node.text or ""))
+        for timer in ("timeDuration", "timeDate", "timeCycle", "loopCardinality", "completionCondition"):
             for expr in node.iterfind(f".//bpmn:{timer}", NS):
                 sources.append((element_id, "expression", expr.text or ""))
     if any(e.type == "userTask" for e in elements.values()) and not lanes:

@@ -39,8 +39,13 @@ def _task_ordinal(workflow: BpmnWorkflow, task: Any) -> dict[str, Any] | None:
 
 
 def _engine_failure(exc: Exception) -> str:
-    text = str(exc).strip() or exc.__class__.__name__
-    return text.splitlines()[0][:500]
+    text = (str(exc).strip() or exc.__class__.__name__).splitlines()[0]
+    cause = exc.__cause__ or exc.__context__  # SpiffWorkflow wraps a condition's error without its message
+    if cause is not None:
+        detail = (str(cause).strip() or cause.__class__.__name__).splitlines()[0]
+        if detail not in text:
+            text = f"{text}（{cause.__class__.__name__}: {detail}）"
+    return text[:500]
 
 
 class InstanceService:
@@ -101,12 +106,17 @@ class InstanceService:
         task_row = session.get(HumanTask, task_id)
         if task_row is None:
             raise NotFound(f"任务 {task_id} 不存在")
+        # PostgreSQL: lock the case row so commands on one case queue instead of retrying on
+        # version conflicts, then re-read the task as of the lock. (SQLite: BEGIN IMMEDIATE
+        # already serialises writers and FOR UPDATE is not rendered.)
+        instance = session.get(ProcessInstance, task_row.instance_id, with_for_update=not self.db.is_sqlite)
+        if instance is None:
+            raise NotFound(f"办件 {task_row.instance_id} 不存在")
+        if not self.db.is_sqlite:
+            session.refresh(task_row)
         if task_row.state != "ready":
             raise Conflict("该任务已办理完毕或已取消")
         access.require_task_actor(actor, task_row)
-        instance = session.get(ProcessInstance, task_row.instance_id)
-        if instance is None:
-            raise NotFound(f"办件 {task_row.instance_id} 不存在")
         if instance.status != "running":
             raise Conflict(f"办件当前状态为{status_label(instance.status)}，不能办理")
         definition = self.registry.compiled(session, instance.definition_id)

@@ -21,13 +21,19 @@ from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from .sandbox_guards import (
+    GuardingTransformer,
+    SandboxError,
+    guarded_binop,
+    guarded_inplace,
+    guarded_method,
+    guarded_round,
+    guarded_sum,
+)
+
 TIME_LIMIT_SECONDS = 1.0
 MAX_RANGE = 100_000
-MAX_SEQUENCE_REPEAT = 100_000
-
-
-class SandboxError(Exception):
-    """A model's script or expression was refused or failed in the sandbox."""
+MAX_SOURCE_CHARS = 20_000
 
 
 def _limited_range(*args: int) -> range:
@@ -38,8 +44,11 @@ def _limited_range(*args: int) -> range:
 
 
 def _guarded_getattr(obj: Any, name: str, default: Any = None) -> Any:
-    if name.startswith("_"):
+    if not isinstance(name, str) or name.startswith("_"):
         raise SandboxError(f"不允许访问属性 {name}")
+    guarded = guarded_method(obj, name)
+    if guarded is not None:
+        return guarded
     if default is None:
         return getattr(obj, name)
     return getattr(obj, name, default)
@@ -55,19 +64,6 @@ def _guarded_write(obj: Any) -> Any:
     raise SandboxError("只允许修改字典和列表")
 
 
-def _inplace(op: str, a: Any, b: Any) -> Any:
-    ops = {
-        "+=": lambda: a + b, "-=": lambda: a - b, "*=": lambda: a * b, "/=": lambda: a / b,
-        "//=": lambda: a // b, "%=": lambda: a % b, "**=": lambda: a ** b,
-    }
-    if op not in ops:
-        raise SandboxError(f"不支持的运算 {op}")
-    result = ops[op]()
-    if isinstance(result, str | list | tuple) and len(result) > MAX_SEQUENCE_REPEAT * 10:
-        raise SandboxError("结果过大")
-    return result
-
-
 _BUILTINS: dict[str, Any] = {
     name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
     for name in (
@@ -77,6 +73,8 @@ _BUILTINS: dict[str, Any] = {
     )
 }
 _BUILTINS["range"] = _limited_range
+_BUILTINS["round"] = guarded_round
+_BUILTINS["sum"] = guarded_sum
 
 _GUARDS: dict[str, Any] = {
     "_getattr_": _guarded_getattr,
@@ -85,24 +83,34 @@ _GUARDS: dict[str, Any] = {
     "_write_": _guarded_write,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence,
-    "_inplacevar_": _inplace,
+    "_inplacevar_": guarded_inplace,
+    "_binop_": guarded_binop,
 }
+
+
+def _compile(source: str, mode: str) -> CodeType:
+    if len(source) > MAX_SOURCE_CHARS:
+        raise SandboxError(f"脚本过长（上限 {MAX_SOURCE_CHARS} 个字符）")
+    try:
+        if mode == "eval":
+            result = compile_restricted_eval(source.strip(), "<expression>", policy=GuardingTransformer)
+        else:
+            result = compile_restricted_exec(source, "<script>", policy=GuardingTransformer)
+    except (RecursionError, MemoryError) as exc:
+        raise SandboxError("表达式嵌套过深") from exc
+    if result.errors or result.code is None:
+        raise SandboxError("；".join(result.errors) or ("表达式无法编译" if mode == "eval" else "脚本无法编译"))
+    return result.code
 
 
 @lru_cache(maxsize=4096)
 def compile_expression(source: str) -> CodeType:
-    result = compile_restricted_eval(source.strip(), "<expression>")
-    if result.errors or result.code is None:
-        raise SandboxError("；".join(result.errors) or "表达式无法编译")
-    return result.code
+    return _compile(source, "eval")
 
 
 @lru_cache(maxsize=1024)
 def compile_script(source: str) -> CodeType:
-    result = compile_restricted_exec(source, "<script>")
-    if result.errors or result.code is None:
-        raise SandboxError("；".join(result.errors) or "脚本无法编译")
-    return result.code
+    return _compile(source, "exec")
 
 
 class _Deadline:

@@ -3,7 +3,9 @@
 Commands write in transactions of their own. On SQLite a writing transaction
 takes the write lock when it begins (``BEGIN IMMEDIATE``), so concurrent
 commands queue on the busy timeout instead of failing on a lock upgrade;
-readers use plain deferred transactions and never block writers.
+readers use plain deferred transactions and never block writers. On
+PostgreSQL writers run at READ COMMITTED (commands lock the case row) and
+readers at REPEATABLE READ, so a view is one consistent snapshot.
 """
 
 from __future__ import annotations
@@ -53,7 +55,11 @@ class Database:
             self.read_engine = _sqlite_engine(url, immediate=False)
         else:
             self.write_engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-            self.read_engine = self.write_engine
+            # A view reads several statements (case row, then its task rows): under READ COMMITTED a
+            # command committing in between shows a running case without tasks. Readers get one
+            # snapshot (REPEATABLE READ; read-only transactions there never fail to serialise).
+            # Writers stay READ COMMITTED: they lock the case row and check its version.
+            self.read_engine = self.write_engine.execution_options(isolation_level="REPEATABLE READ")
         self._writer = sessionmaker(bind=self.write_engine, expire_on_commit=False, autoflush=False)
         self._reader = sessionmaker(bind=self.read_engine, expire_on_commit=False, autoflush=False)
 

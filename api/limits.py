@@ -1,0 +1,105 @@
+"""Limits on JSON request bodies, checked before a request reaches a schema or the engine.
+
+Flask's own limit (``MAX_CONTENT_LENGTH``, for uploads) is large; a JSON body
+gets a smaller one, and is refused when it nests deeper than
+``JSON_MAX_DEPTH`` (a deeply nested body would otherwise exhaust the
+interpreter's recursion limit in the JSON parser, the schema layer or the form
+validator), holds a string longer than ``JSON_MAX_STRING``, has more than
+``JSON_MAX_ITEMS`` values, or spells a number JSON does not have
+(``NaN``/``Infinity``, or an overflowing float). Refusals are the API's usual
+error bodies: 413 for size, 422 with the path of the offending value.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from engine.errors import Problem, TooLarge, ValidationFailed
+
+DEFAULTS = {
+    "JSON_MAX_BYTES": 1024 * 1024,
+    "JSON_MAX_DEPTH": 32,
+    "JSON_MAX_STRING": 20_000,
+    "JSON_MAX_ITEMS": 20_000,
+}
+
+
+class _NotJsonNumber(ValueError):
+    pass
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotJsonNumber(text)
+    return value
+
+
+def _reject_constant(text: str) -> Any:
+    raise _NotJsonNumber(text)
+
+
+def _refuse(path: str, message: str) -> ValidationFailed:
+    return ValidationFailed(f"请求数据不合规：{path} {message}", [Problem(path, message)])
+
+
+def check_json_value(value: Any, max_depth: int, max_string: int, max_items: int) -> None:
+    """Raise ValidationFailed naming the first value (by path) that breaks a limit; walks without recursion."""
+    stack: list[tuple[Any, str, int]] = [(value, "", 1)]
+    seen = 0
+    while stack:
+        node, path, depth = stack.pop()
+        seen += 1
+        if seen > max_items:
+            raise _refuse(path or "/", f"请求包含的数据项过多（上限 {max_items}）")
+        if depth > max_depth:
+            raise _refuse(path or "/", f"嵌套过深（上限 {max_depth} 层）")
+        if isinstance(node, str):
+            if len(node) > max_string:
+                raise _refuse(path or "/", f"文本过长（{len(node)} 个字符，上限 {max_string}）")
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                child_path = f"{path}/{key}" if path else str(key)
+                if len(key) > max_string:
+                    raise _refuse(child_path[:200], f"字段名过长（上限 {max_string}）")
+                stack.append((child, child_path[:200], depth + 1))
+        elif isinstance(node, list):
+            stack.extend((child, f"{path}/{i}"[:200], depth + 1) for i, child in enumerate(node))
+
+
+def parse_limited_json(raw: bytes, config: Any) -> Any:
+    """Parse a JSON body under the limits in ``config``; raise TooLarge / ValidationFailed."""
+    if len(raw) > config["JSON_MAX_BYTES"]:
+        raise TooLarge(f"请求体过大：{len(raw)} 字节，JSON 请求上限 {config['JSON_MAX_BYTES']} 字节")
+    try:
+        value = json.loads(raw, parse_float=_finite_float, parse_constant=_reject_constant)
+    except RecursionError as exc:
+        raise _refuse("/", f"嵌套过深（上限 {config['JSON_MAX_DEPTH']} 层）") from exc
+    except _NotJsonNumber as exc:
+        raise _refuse("/", f"不是合法的 JSON 数字：{str(exc)[:40]}") from exc
+    except ValueError:
+        return None  # not JSON at all: the schema layer answers that with its own 400/422
+    check_json_value(value, config["JSON_MAX_DEPTH"], config["JSON_MAX_STRING"], config["JSON_MAX_ITEMS"])
+    return value
+
+
+def register_request_limits(app: Flask) -> None:
+    for key, default in DEFAULTS.items():
+        app.config.setdefault(key, default)
+
+    @app.before_request
+    def _limit_json_bodies() -> None:
+        length = request.content_length
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if length is not None and limit is not None and length > limit:
+            raise RequestEntityTooLarge()  # whatever the content type, before anything reads it
+        if request.method in ("GET", "HEAD", "OPTIONS", "DELETE") or not request.is_json:
+            return
+        if length is not None and length > app.config["JSON_MAX_BYTES"]:
+            raise TooLarge(f"请求体过大：{length} 字节，JSON 请求上限 {app.config['JSON_MAX_BYTES']} 字节")
+        parse_limited_json(request.get_data(cache=True), app.config)

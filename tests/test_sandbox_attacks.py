@@ -1,0 +1,184 @@
+"""Hostile scripts, conditions and timer expressions.
+
+What the compiler can see is refused at deployment, naming the element; what
+only shows at run time puts that one case into the error state with a clear
+message, and the server and every other case go on.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.bpmn_model import compile_definition
+from engine.errors import InvalidModel
+from engine.sandbox import SandboxEnvironment
+from engine.sandbox_guards import SandboxError
+from tests.consistency import check_case
+from tests.hostile_support import LOOP_BPMN, LOOP_FORMS, ROLES, complete_step, deploy, drive_to_signing, loop_variant
+from tests.support import ApiClient
+
+STATIC_ATTACKS = {
+    "import": "import os",
+    "dunder-name": "x = __import__('os')",
+    "dunder-attribute": "x = ().__class__.__bases__",
+    "eval": "x = eval('1')",
+    "exec": "exec('x = 1')",
+    "huge-power": "total = 10**10**10",
+    "huge-repeat": "total = 'x' * 10**10",
+    "huge-shift": "total = 1 << 10**10",
+    "percent-format": "total = '%s' % amount",
+    "format-width": "total = f'{amount:>{amount}}'",
+    "big-format-width": "total = f'{amount:>100000000}'",
+    "star-unpacking": "total = [*signatures, *signatures]",
+    "too-long": "x = 1\n" * 5000,
+    "deep-nesting": "x = " + "(" * 400 + "1" + ")" * 400,
+}
+
+
+@pytest.mark.parametrize("script", list(STATIC_ATTACKS.values()), ids=list(STATIC_ATTACKS))
+def test_hostile_script_is_refused_at_deployment(script: str) -> None:
+    with pytest.raises(InvalidModel) as caught:
+        compile_definition(loop_variant(script=script.encode()), LOOP_FORMS, ROLES)
+    assert "count" in [p.path for p in caught.value.details], caught.value.details
+
+
+@pytest.mark.parametrize("condition", ["10**10**10 > 1", "'x' * 10**10 == ''", "__import__('os')",
+                                       "decision.__class__"])
+def test_hostile_condition_is_refused_at_deployment(condition: str) -> None:
+    with pytest.raises(InvalidModel) as caught:
+        compile_definition(loop_variant(condition=condition.encode()), LOOP_FORMS, ROLES)
+    assert "Flow_pass" in [p.path for p in caught.value.details], caught.value.details
+
+
+def test_hostile_timer_expression_is_refused_at_deployment() -> None:
+    timer = (b'<bpmn:intermediateCatchEvent id="wait" name="wait">'
+             b'<bpmn:timerEventDefinition id="wait_timer"><bpmn:timeDuration>10**10**10</bpmn:timeDuration>'
+             b'</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>')
+    bpmn = LOOP_BPMN.replace(b'<bpmn:endEvent id="end_approved"', timer + b'<bpmn:endEvent id="end_approved"', 1)
+    with pytest.raises(InvalidModel) as caught:
+        compile_definition(bpmn, LOOP_FORMS, ROLES)
+    assert any(p.path == "wait" and "乘方" in p.message for p in caught.value.details), caught.value.details
+
+
+# -- at run time: only the case fails ------------------------------------------------------------------------
+
+RUNTIME_ATTACKS = {
+    # script: what the case's error message must say
+    "open-file": ("total = open('/etc/passwd').read()", "open"),
+    "format-escape": ("total = '{0.__globals__[sys].modules[os].environ}'.format(range)", "format"),
+    "getattr-builtin": ("total = getattr(amount, '__class__')", "getattr"),
+    "runaway-loop": ("while True:\n    pass", "秒"),
+    "huge-power": ("total = 10 ** amount", "乘方"),
+    "huge-repeat": ("total = 'x' * amount * 2", "过长"),
+    "huge-list": ("total = [0] * amount * 2", "过长"),
+    "huge-shift": ("total = 1 << amount", "移位"),
+    "squaring-loop": ("x = amount\nfor i in range(40):\n    x = x * x", "乘积"),
+    "doubling-string": ("x = 'ab'\nfor i in range(40):\n    x += x", "过长"),
+    "doubling-list": ("x = [1]\nfor i in range(40):\n    x.extend(x)", "过长"),
+    "padding": ("total = 'x'.ljust(amount * 2)", "过长"),
+    "replace-amplifier": ("x = 'a' * 1000\ntotal = x.replace('a', x)\ntotal = total.replace('a', x)", "过长"),
+    "join-amplifier": ("total = ('x' * amount).join(['a', 'b', 'c'])", "过长"),
+    "round-power": ("total = round(amount, -amount)", "round"),
+    "sum-of-lists": ("total = sum([[1] * 1000] * 1000, [])", "sum"),
+    "huge-range": ("total = sorted(range(amount * 1000))", "range"),
+    "recursion": ("f = lambda f: f(f)\nf(f)", "recursion"),
+    "not-json": ("total = lambda: 1\nx = {1, 2}", "JSON"),
+}
+
+
+@pytest.mark.parametrize(("script", "says"), list(RUNTIME_ATTACKS.values()), ids=list(RUNTIME_ATTACKS))
+def test_hostile_script_fails_only_its_own_case(api: ApiClient, script: str, says: str) -> None:
+    deploy(api.engine)
+    bystander, by_a, by_b = drive_to_signing(api)
+    deploy(api.engine, loop_variant(script=script.encode()))
+    victim, sign_a, sign_b = drive_to_signing(api, amount=1_000_000)
+
+    assert api.complete(sign_a, "street_a", {"agree": True}).status_code == 200
+    response = api.complete(sign_b, "civil_affairs", {"agree": True})
+    assert response.status_code == 200, response.get_json()
+    case = response.get_json()
+    assert case["status"] == "error"
+    assert says.lower() in case["error"].lower(), case["error"]
+    assert "root:" not in case["error"] and "/bin/" not in case["error"]
+    assert api.complete(sign_b, "civil_affairs", {"agree": True}).status_code == 409
+
+    # the server and the other case go on
+    assert api.complete(by_a, "street_a", {"agree": True}).status_code == 200
+    finished = api.complete(by_b, "civil_affairs", {"agree": True}).get_json()
+    assert (finished["status"], finished["end_event"], finished["data"]["total"]) == ("completed", "已批准", 20)
+    with api.engine.db.reader() as session:
+        for case_id in (bystander, victim):
+            check_case(session, api.engine.registry, case_id)
+
+
+def test_hostile_condition_fails_only_its_own_case(api: ApiClient) -> None:
+    deploy(api.engine, loop_variant(condition=b"decision == 'pass' and len('x' * amount * 3) > 0"))
+    case_id = api.start("street_a", "loop_approval", {}).get_json()["id"]
+    assert complete_step(api, case_id, "submit", "street_a", {"title": "条件", "amount": 1_000_000}).status_code == 200
+    response = complete_step(api, case_id, "review", "civil_affairs", {"decision": "pass"})
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "error"
+    assert "过长" in response.get_json()["error"]
+    assert api.get("/health").status_code == 200
+    with api.engine.db.reader() as session:
+        check_case(session, api.engine.registry, case_id)
+
+
+@pytest.mark.parametrize("expression", ["10 ** n", "'x' * n", "1 << n", "round(1, -n)", "'x'.zfill(n)",
+                                        "'x'.center(n)", "'\\t'.expandtabs(n)", "[1] * n"])
+def test_size_guards_refuse_before_computing(expression: str) -> None:
+    """Each of these would allocate gigabytes (or compute for hours) in one C call without the guard."""
+    with pytest.raises(SandboxError):
+        SandboxEnvironment().evaluate(expression, {"n": 10**10})
+
+
+@pytest.mark.parametrize(("expression", "value"), [
+    ("amount * 2", 20), ("f'{amount:.2f}'", "10.00"), ("'-'.join(['a', 'b'])", "a-b"), ("2 ** 10", 1024),
+    ("[1, 2] * 2", [1, 2, 1, 2]), ("sum([1, 2, 3])", 6), ("round(2.675, 2)", 2.67), ("'ab'.replace('a', 'c')", "cb"),
+    ("f'{amount}号'", "10号"), ("amount % 3", 1),
+])
+def test_ordinary_expressions_still_work(expression: str, value: object) -> None:
+    assert SandboxEnvironment().evaluate(expression, {"amount": 10}) == value
+
+
+def test_hostile_script_right_after_start_refuses_the_start_and_writes_nothing(api: ApiClient) -> None:
+    """No case exists yet: the start is refused (4xx naming the script's error), nothing is stored."""
+    from tests.consistency import counts
+
+    bpmn = loop_variant(script=b"while True:\n    pass").replace(
+        b'<bpmn:sequenceFlow id="Flow_start" sourceRef="start" targetRef="submit" />',
+        b'<bpmn:sequenceFlow id="Flow_start" sourceRef="start" targetRef="count" />')
+    deploy(api.engine, bpmn)
+    with api.engine.db.reader() as session:
+        before = counts(session)
+    response = api.start("street_a", "loop_approval", {})
+    assert response.status_code == 400, response.get_json()
+    assert "秒" in response.get_json()["error"]["message"]
+    with api.engine.db.reader() as session:
+        assert counts(session) == before
+    assert api.get("/health").status_code == 200
+
+
+def _with_pre_script(script: bytes, element: bytes = b"review") -> bytes:
+    anchor = b'<bpmn:userTask id="' + element + b'" name="'
+    start = LOOP_BPMN.index(anchor)
+    props = LOOP_BPMN.index(b"<spiffworkflow:properties>", start)
+    return LOOP_BPMN[:props] + b"<spiffworkflow:preScript>" + script + b"</spiffworkflow:preScript>" \
+        + LOOP_BPMN[props:]
+
+
+def test_hostile_pre_script_is_refused_at_deployment() -> None:
+    with pytest.raises(InvalidModel) as caught:
+        compile_definition(_with_pre_script(b"x = 10**10**10"), LOOP_FORMS, ROLES)
+    assert any(p.path == "review" and "乘方" in p.message for p in caught.value.details), caught.value.details
+
+
+def test_hostile_pre_script_fails_only_its_own_case(api: ApiClient) -> None:
+    deploy(api.engine, _with_pre_script(b"x = 'x' * amount * 2"))
+    case_id = api.start("street_a", "loop_approval", {}).get_json()["id"]
+    response = complete_step(api, case_id, "submit", "street_a", {"title": "前置脚本", "amount": 1_000_000})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["status"] == "error"
+    assert "过长" in response.get_json()["error"]
+    with api.engine.db.reader() as session:
+        check_case(session, api.engine.registry, case_id)
