@@ -15,7 +15,7 @@ from . import access, runtime
 from .actors import Actor
 from .bpmn_model import CompiledDefinition
 from .business_keys import next_business_key
-from .case_store import append_journal, run_command, save_workflow, sync_tasks, update_instance
+from .case_store import append_journal, load_task, record_command, run_command, sync_tasks, update_instance
 from .clock import Clock
 from .definitions import DefinitionRegistry
 from .errors import BadRequest, Conflict, NotFound, Problem, ValidationFailed
@@ -97,13 +97,12 @@ class InstanceService:
 
     def _complete(self, session: Session, actor: Actor, task_id: int, data: dict[str, Any],
                   comment: str | None) -> int:
-        task_row = session.get(HumanTask, task_id)
+        task_row, instance = load_task(session, task_id)
         if task_row is None:
             raise NotFound(f"任务 {task_id} 不存在")
         if task_row.state != "ready":
             raise Conflict("该任务已办理完毕或已取消")
         access.require_task_actor(actor, task_row)
-        instance = session.get(ProcessInstance, task_row.instance_id)
         if instance is None:
             raise NotFound(f"办件 {task_row.instance_id} 不存在")
         if instance.status != "running":
@@ -113,8 +112,7 @@ class InstanceService:
         directory: OrgDirectory = self._directory(session)
 
         workflow = definition.codec.loads(instance.snapshot)
-        spiff_task = next((t for t in runtime.ready_user_tasks(workflow)
-                           if str(t.id) == task_row.spiff_task_id), None)
+        spiff_task = runtime.ready_user_task(workflow, task_row.spiff_task_id)
         if spiff_task is None:
             raise Conflict("任务与办件状态不一致，请刷新后重试")
         at = self.clock.now()
@@ -123,8 +121,7 @@ class InstanceService:
         except (SpiffWorkflowException, SandboxError) as exc:
             self._record_failure(session, instance, definition, actor, at, task_row, data, comment, exc)
             return instance.id
-        save_workflow(session, instance, definition, workflow, at)
-        append_journal(session, instance, steps, actor, at, data, comment, task_row)
+        record_command(session, instance, definition, workflow, steps, actor, at, data, comment, task_row)
         sync_tasks(session, instance, definition, workflow, directory, at, task_row, actor)
         return instance.id
 

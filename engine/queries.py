@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -29,8 +30,10 @@ def task_summary(row: HumanTask) -> dict[str, Any]:
 
 
 class Queries:
-    def __init__(self, registry: DefinitionRegistry) -> None:
+    def __init__(self, registry: DefinitionRegistry,
+                 directory_loader: Callable[[Session], OrgDirectory] = OrgDirectory.load) -> None:
         self.registry = registry
+        self._directory = directory_loader
 
     def _acted(self, session: Session, actor: Actor, instance_id: int) -> bool:
         return session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance_id,
@@ -41,7 +44,7 @@ class Queries:
         instance = session.get(ProcessInstance, instance_id)
         if instance is None:
             raise NotFound(f"办件 {instance_id} 不存在")
-        directory = OrgDirectory.load(session)
+        directory = self._directory(session)
         if not access.can_view_instance(actor, instance, directory):
             has_task = session.scalar(select(HumanTask.id).where(
                 HumanTask.instance_id == instance_id, HumanTask.org_id == actor.org_id,

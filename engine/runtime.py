@@ -14,8 +14,10 @@ import logging
 from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
@@ -49,6 +51,15 @@ def bpmn_id(task: Task) -> str | None:
 
 def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
     return [t for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual and bpmn_id(t)]
+
+
+def ready_user_task(workflow: BpmnWorkflow, spiff_task_id: str) -> Task | None:
+    """The ready user task with this id, or None (a lookup by id, no walk of the tree)."""
+    try:
+        task = workflow.get_task_from_id(UUID(spiff_task_id))
+    except (TaskNotFoundException, ValueError):
+        return None
+    return task if task.has_state(TaskState.READY) and task.task_spec.manual and bpmn_id(task) else None
 
 
 def _flows_taken(definition: CompiledDefinition, task: Task) -> list[str]:

@@ -8,7 +8,7 @@ from .clock import Clock, SystemClock
 from .definitions import DefinitionRegistry
 from .identity import IdentityService
 from .instances import InstanceService
-from .orgs import OrgDirectory
+from .orgs import DirectoryCache
 from .queries import Queries
 from .seed.loader import seed_demo, seed_roles
 from .settings import Settings
@@ -24,8 +24,9 @@ class WorkflowEngine:
         self.db = Database(settings.database_url)
         self.registry = DefinitionRegistry(self.clock)
         self.identity = IdentityService(self.clock, settings.token_ttl_seconds)
-        self.instances = InstanceService(self.db, self.registry, self.clock, OrgDirectory.load)
-        self.queries = Queries(self.registry)
+        self.directories = DirectoryCache()  # organisations and role scopes, reloaded when they change
+        self.instances = InstanceService(self.db, self.registry, self.clock, self.directories.get)
+        self.queries = Queries(self.registry, self.directories.get)
 
     def bootstrap(self) -> None:
         """Create the schema, load roles (and demo data), deploy the procedures that changed."""
