@@ -65,7 +65,7 @@ def update_instance(session: Session, instance: ProcessInstance, **values: Any) 
     """Write ``values`` if nobody else wrote since we read (``version``), else VersionConflict."""
     values["version"] = instance.version + 1
     stmt = statements.instance_update(tuple(sorted(values)), check_version=True)
-    result = session.execute(stmt, statements.instance_params(instance.id, values, instance.version))
+    result = session.connection().execute(stmt, statements.instance_params(instance.id, values, instance.version))
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise VersionConflict()
     _written(instance, values)
@@ -108,7 +108,7 @@ def record_command(session: Session, instance: ProcessInstance, definition: Comp
     values = _workflow_values(definition, workflow, at, status)
     update_instance(session, instance, **values, journal_seq=seq, journal_hash=head)
     if rows:
-        session.execute(statements.journal_insert, rows)
+        session.connection().execute(statements.journal_insert, rows)
 
 
 def journal_rows(instance: ProcessInstance, steps: list[Step], actor: Actor, at: datetime,
@@ -171,7 +171,8 @@ def sync_tasks(session: Session, instance: ProcessInstance, definition: Compiled
     ready = {str(t.id): t for t in runtime.ready_user_tasks(workflow)}
     closed: list[dict[str, Any]] = []
     still_open: set[str] = set()
-    for row_id, spiff_id in session.execute(statements.ready_tasks, {statements.P + "instance_id": instance.id}):
+    conn = session.connection()
+    for row_id, spiff_id in conn.execute(statements.ready_tasks, {statements.P + "instance_id": instance.id}):
         if completed is not None and row_id == completed.id:
             by = actor.username if actor else None
             closed.append(_closing(row_id, "completed", at, by))
@@ -181,7 +182,7 @@ def sync_tasks(session: Session, instance: ProcessInstance, definition: Compiled
         else:
             still_open.add(spiff_id)
     if closed:
-        session.execute(statements.close_task, closed)
+        conn.execute(statements.close_task, closed)
     new_rows = []
     for spiff_id, task in ready.items():
         if spiff_id in still_open:
@@ -194,7 +195,7 @@ def sync_tasks(session: Session, instance: ProcessInstance, definition: Compiled
             "state": "ready", "created_at": at, "completed_at": None, "completed_by": None,
         })
     if new_rows:
-        session.execute(statements.task_insert, new_rows)
+        conn.execute(statements.task_insert, new_rows)
 
 
 def _closing(row_id: int, state: str, at: datetime, by: str | None) -> dict[str, Any]:

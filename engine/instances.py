@@ -61,8 +61,8 @@ class InstanceService:
 
     def _start(self, session: Session, actor: Actor, key: str, org: str | None, data: dict[str, Any]) -> int:
         directory: OrgDirectory = self._directory(session)
-        row = self.registry.latest(session, key)
-        definition = self.registry.compiled(session, row.id)
+        definition_id = self.registry.latest_id(session, key)
+        definition = self.registry.compiled(session, definition_id)
         case_org = org or self._default_case_org(directory, actor, data)
         if case_org not in directory.orgs:
             raise BadRequest(f"单位 {case_org} 不存在", [Problem("org", "未知单位")])
@@ -81,7 +81,7 @@ class InstanceService:
             raise BadRequest(f"流程无法启动：{_engine_failure(exc)}") from exc
         instance = ProcessInstance(
             business_key=next_business_key(session, key, at),
-            definition_id=row.id, definition_key=key, status=status, org_id=case_org,
+            definition_id=definition_id, definition_key=key, status=status, org_id=case_org,
             subject_org=subject_org, developer_org=developer_org,
             snapshot=definition.codec.dumps(workflow), data=runtime.case_data(workflow),
             end_event=None, error=error, version=1, journal_seq=0, journal_hash=GENESIS_HASH,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from . import access
@@ -14,6 +14,10 @@ from .definitions import DefinitionRegistry
 from .errors import Forbidden, NotFound
 from .orgs import OrgDirectory
 from .store.models import HumanTask, ProcessDefinition, ProcessInstance
+
+# name and version only: loading the row would also load (and parse) its XML and forms
+_definitions = ProcessDefinition.__table__
+_DEFINITION_NAME = select(_definitions.c.name, _definitions.c.version).where(_definitions.c.id == bindparam("id"))
 
 
 def task_summary(row: HumanTask) -> dict[str, Any]:
@@ -55,7 +59,7 @@ class Queries:
 
     def instance_view(self, session: Session, actor: Actor, instance_id: int) -> dict[str, Any]:
         instance = self.visible_instance(session, actor, instance_id)
-        definition = session.get(ProcessDefinition, instance.definition_id)
+        definition = session.connection().execute(_DEFINITION_NAME, {"id": instance.definition_id}).first()
         tasks = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                         HumanTask.state == "ready").order_by(HumanTask.id))
         view: dict[str, Any] = {

@@ -104,23 +104,31 @@ def _end_event(definition: CompiledDefinition, workflow: BpmnWorkflow) -> str | 
 def case_state(definition: CompiledDefinition, workflow: BpmnWorkflow) -> CaseState:
     completed: list[str] = []
     active: list[dict[str, Any]] = []
+    # One walk serves the element lists and the data: case_data's tasks (ready, waiting, error) are a
+    # subset of these, visited in the same order, so merging here gives the same data without a second walk.
+    finished = workflow.is_completed()
+    merged: dict[str, Any] = {}
     for task in workflow.get_tasks(state=TaskState.COMPLETED | TaskState.READY | TaskState.WAITING
                                    | TaskState.ERROR | TaskState.STARTED):
+        if not finished and task.state & _DATA_STATES:
+            merged.update(task.data)
         element = bpmn_id(task)
         if element is None or element not in definition.elements:
             continue
-        if task.has_state(TaskState.COMPLETED):
+        if task.state & TaskState.COMPLETED:
             completed.append(element)
         else:
             active.append({"element_id": element, "state": TaskState.get_name(task.state)})
-    finished = workflow.is_completed()
     return CaseState(
         completed=completed,
         active=active,
-        data=case_data(workflow),
+        data=case_data(workflow) if finished else merged,
         finished=finished,
         end_event=_end_event(definition, workflow) if finished else None,
     )
+
+
+_DATA_STATES = TaskState.READY | TaskState.WAITING | TaskState.ERROR
 
 
 class StepRecorder:
