@@ -54,8 +54,10 @@ def measure(cases: int) -> dict[str, float]:
     for _ in range(max(5, cases // 10)):  # warm-up
         run_case(spec, subprocess_specs)
     completions = 0
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.thread_time()
     for _ in range(cases):
         completions += run_case(spec, subprocess_specs)
-    elapsed = time.perf_counter() - began
-    return {"completions": completions, "seconds": elapsed, "ms_per_completion": elapsed * 1000 / completions}
+    elapsed, cpu = time.perf_counter() - began, time.thread_time() - cpu
+    return {"completions": completions, "seconds": round(elapsed, 3),
+            "ms_per_completion": round(elapsed * 1000 / completions, 3),
+            "cpu_ms_per_completion": round(cpu * 1000 / completions, 3)}

@@ -41,10 +41,17 @@ class CaseDriver:
 
     engine: WorkflowEngine
     actors: dict[str, Actor]
+    _cpu: float = 0.0
+
+    def cpu_timer(self) -> Callable[[], float]:
+        """Start counting the CPU time of this thread spent in commands; call the result to read it."""
+        self._cpu = 0.0
+        return lambda: self._cpu
 
     def start(self, timer: Callable[[float], None] | None = None) -> int:
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.thread_time()
         instance_id = self.engine.instances.start(self.actors[STARTER], KEY, None, dict(START_DATA))
+        self._cpu += time.thread_time() - cpu
         if timer is not None:
             timer(time.perf_counter() - began)
         return instance_id
@@ -64,8 +71,9 @@ class CaseDriver:
             raise RuntimeError(f"case {instance_id} has no open task")
         task_id, element_id = tasks[0]
         user, data = next_step(element_id, returns_left)
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.thread_time()
         self.engine.instances.complete(self.actors[user], task_id, dict(data), None)
+        self._cpu += time.thread_time() - cpu
         if timer is not None:
             timer(time.perf_counter() - began)
         return element_id

@@ -23,9 +23,11 @@ def measure_service(driver: CaseDriver, cases: int) -> dict[str, Any]:
         driver.run_case()
     latencies: list[float] = []
     starts: list[float] = []
+    cpu = driver.cpu_timer()
     for _ in range(cases):
         driver.run_case(timer=latencies.append, start_timer=starts.append)
     completions = cases * COMPLETIONS_PER_CASE
+    cpu_seconds = cpu()
     engine_seconds = sum(latencies) + sum(starts)
     # Per completion as the ceiling counts it: the start and complete commands of whole cases divided by the
     # completions (the driver's own reads of the open tasks between commands are not counted).
@@ -33,6 +35,7 @@ def measure_service(driver: CaseDriver, cases: int) -> dict[str, Any]:
         "completions": completions,
         "seconds": round(engine_seconds, 3),
         "ms_per_completion": ms(engine_seconds / completions),
+        "cpu_ms_per_completion": ms(cpu_seconds / completions),
         "complete_command": summary(latencies),
         "start_command": summary(starts),
     }
