@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import checkpoints, runtime
 from .actors import Actor
@@ -24,8 +24,9 @@ from .errors import Conflict
 from .journal import Entry, entry_hash
 from .orgs import OrgDirectory
 from .runtime import Step
+from .store import statements
 from .store.db import Database
-from .store.models import HumanTask, JournalEntry, ProcessInstance
+from .store.models import HumanTask, ProcessInstance
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 5
@@ -54,35 +55,68 @@ def run_command(db: Database, command: Callable[[Session], T]) -> T:
     raise Conflict("办件正被他人同时办理，请稍后重试")
 
 
+def load_task(session: Session, task_id: int) -> tuple[HumanTask | None, ProcessInstance | None]:
+    """A human-task row and the case it belongs to, in one query."""
+    row = session.execute(statements.task_with_instance, {statements.P + "task_id": task_id}).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
 def update_instance(session: Session, instance: ProcessInstance, **values: Any) -> None:
     """Write ``values`` if nobody else wrote since we read (``version``), else VersionConflict."""
     values["version"] = instance.version + 1
-    result = session.execute(update(ProcessInstance)
-                             .where(ProcessInstance.id == instance.id, ProcessInstance.version == instance.version)
-                             .values(**values).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    stmt = statements.instance_update(tuple(sorted(values)), check_version=True)
+    result = session.connection().execute(stmt, statements.instance_params(instance.id, values, instance.version))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
         raise VersionConflict()
+    _written(instance, values)
+
+
+def _written(instance: ProcessInstance, values: dict[str, Any]) -> None:
+    """Mirror values just written by an UPDATE onto the loaded object without making it dirty
+    (a plain setattr would make the session flush the same values, snapshot included, once more)."""
     for name, value in values.items():
-        setattr(instance, name, value)
+        set_committed_value(instance, name, value)
+
+
+def _workflow_values(definition: CompiledDefinition, workflow: BpmnWorkflow, at: datetime,
+                     status: str | None) -> dict[str, Any]:
+    state = runtime.case_state(definition, workflow)
+    return {
+        "snapshot": definition.codec.dumps(workflow),
+        "data": state.data,
+        "status": status or ("completed" if state.finished else "running"),
+        "end_event": state.end_event,
+        "updated_at": at,
+    }
 
 
 def save_workflow(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
                   workflow: BpmnWorkflow, at: datetime, status: str | None = None) -> None:
-    state = runtime.case_state(definition, workflow)
-    update_instance(
-        session, instance,
-        snapshot=definition.codec.dumps(workflow),
-        data=state.data,
-        status=status or ("completed" if state.finished else "running"),
-        end_event=state.end_event,
-        updated_at=at,
-    )
+    update_instance(session, instance, **_workflow_values(definition, workflow, at, status))
 
 
-def append_journal(session: Session, instance: ProcessInstance, steps: list[Step], actor: Actor, at: datetime,
+def record_command(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
+                   workflow: BpmnWorkflow, steps: list[Step], actor: Actor, at: datetime,
                    data: dict[str, Any] | None, comment: str | None, task: HumanTask | None,
-                   extra: dict[str, Any] | None = None) -> None:
-    """Chain ``steps`` onto the case's journal; the first step is the command itself."""
+                   extra: dict[str, Any] | None = None, status: str | None = None) -> None:
+    """``save_workflow`` and ``append_journal`` together, writing the instance row once.
+
+    The snapshot, the journal head and the version go in one UPDATE (SQLite rewrites the whole
+    row, snapshot included, on every UPDATE), then the journal entries.
+    """
+    rows, seq, head = journal_rows(instance, steps, actor, at, data, comment, task, extra)
+    seq_before = instance.journal_seq
+    values = _workflow_values(definition, workflow, at, status)
+    update_instance(session, instance, **values, journal_seq=seq, journal_hash=head)
+    if rows:
+        session.connection().execute(statements.journal_insert, rows)
+    checkpoints.maybe_checkpoint(session, instance, seq_before)
+
+
+def journal_rows(instance: ProcessInstance, steps: list[Step], actor: Actor, at: datetime,
+                 data: dict[str, Any] | None, comment: str | None, task: HumanTask | None,
+                 extra: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], int, str]:
+    """The chained journal rows of ``steps`` (the first is the command), the new last seq and hash."""
     seq, prev = instance.journal_seq, instance.journal_hash
     rows = []
     for index, step in enumerate(steps):
@@ -116,12 +150,21 @@ def append_journal(session: Session, instance: ProcessInstance, steps: list[Step
             "comment": entry.comment, "state_hash": entry.state_hash, "prev_hash": prev, "hash": digest,
         })
         prev = digest
-    if rows:
-        session.execute(JournalEntry.__table__.insert(), rows)
-    session.execute(update(ProcessInstance).where(ProcessInstance.id == instance.id)
-                    .values(journal_seq=seq, journal_hash=prev).execution_options(synchronize_session=False))
+    return rows, seq, prev
+
+
+def append_journal(session: Session, instance: ProcessInstance, steps: list[Step], actor: Actor, at: datetime,
+                   data: dict[str, Any] | None, comment: str | None, task: HumanTask | None,
+                   extra: dict[str, Any] | None = None) -> None:
+    """Chain ``steps`` onto the case's journal; the first step is the command itself."""
+    rows, seq, head = journal_rows(instance, steps, actor, at, data, comment, task, extra)
     seq_before = instance.journal_seq
-    instance.journal_seq, instance.journal_hash = seq, prev
+    if rows:
+        session.execute(statements.journal_insert, rows)
+    head_values = {"journal_seq": seq, "journal_hash": head}
+    session.execute(statements.instance_update(tuple(sorted(head_values)), check_version=False),
+                    statements.instance_params(instance.id, head_values))
+    _written(instance, head_values)
     checkpoints.maybe_checkpoint(session, instance, seq_before)
 
 
@@ -130,22 +173,40 @@ def sync_tasks(session: Session, instance: ProcessInstance, definition: Compiled
                completed: HumanTask | None = None, actor: Actor | None = None) -> None:
     """Make the human-task rows match the workflow's ready user tasks."""
     ready = {str(t.id): t for t in runtime.ready_user_tasks(workflow)}
-    existing = list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
-                                                            HumanTask.state == "ready")))
-    for row in existing:
-        if completed is not None and row.id == completed.id:
-            row.state, row.completed_at = "completed", at
-            row.completed_by = actor.username if actor else None
-        elif row.spiff_task_id not in ready:
-            row.state, row.completed_at = "cancelled", at
-    still_open = {row.spiff_task_id for row in existing if row.state == "ready" and row.spiff_task_id in ready}
+    closed: list[dict[str, Any]] = []
+    still_open: set[str] = set()
+    conn = session.connection()
+    for row_id, spiff_id in conn.execute(statements.ready_tasks, {statements.P + "instance_id": instance.id}):
+        if completed is not None and row_id == completed.id:
+            by = actor.username if actor else None
+            closed.append(_closing(row_id, "completed", at, by))
+            _written_task(completed, {"state": "completed", "completed_at": at, "completed_by": by})
+        elif spiff_id not in ready:
+            closed.append(_closing(row_id, "cancelled", at, None))
+        else:
+            still_open.add(spiff_id)
+    if closed:
+        conn.execute(statements.close_task, closed)
+    new_rows = []
     for spiff_id, task in ready.items():
         if spiff_id in still_open:
             continue
         element = definition.elements[runtime.bpmn_id(task) or ""]
-        session.add(HumanTask(
-            instance_id=instance.id, spiff_task_id=spiff_id, element_id=element.id, name=element.name,
-            role=element.lane,
-            org_id=directory.task_org(element.lane, instance.org_id, instance.subject_org, instance.developer_org),
-            state="ready", created_at=at,
-        ))
+        new_rows.append({
+            "instance_id": instance.id, "spiff_task_id": spiff_id, "element_id": element.id, "name": element.name,
+            "role": element.lane,
+            "org_id": directory.task_org(element.lane, instance.org_id, instance.subject_org, instance.developer_org),
+            "state": "ready", "created_at": at, "completed_at": None, "completed_by": None,
+        })
+    if new_rows:
+        conn.execute(statements.task_insert, new_rows)
+
+
+def _closing(row_id: int, state: str, at: datetime, by: str | None) -> dict[str, Any]:
+    p = statements.P
+    return {p + "id": row_id, p + "state": state, p + "completed_at": at, p + "completed_by": by}
+
+
+def _written_task(task: HumanTask, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        set_committed_value(task, name, value)

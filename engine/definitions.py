@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from .actors import Actor
@@ -28,6 +28,9 @@ class DefinitionInfo:
 def _forms_as_bytes(forms: dict[str, object]) -> dict[str, bytes]:
     return {name: json.dumps(doc, ensure_ascii=False, sort_keys=True).encode() for name, doc in forms.items()}
 
+
+_LATEST_ID = (select(ProcessDefinition.id, ProcessDefinition.version).where(ProcessDefinition.key == bindparam("key"))
+              .order_by(ProcessDefinition.version.desc()).limit(1))
 
 # Compiled definitions by content hash: content-addressed, so safe to share process-wide.
 _BY_HASH: dict[str, CompiledDefinition] = {}
@@ -61,6 +64,13 @@ class DefinitionRegistry:
         with self._lock:
             self._compiled[definition_id] = compiled
         return compiled
+
+    def latest_id(self, session: Session, key: str) -> tuple[int, int]:
+        """The id and version number of the newest version of ``key`` (without loading its XML and forms)."""
+        found = session.execute(_LATEST_ID, {"key": key}).first()
+        if found is None:
+            raise NotFound(f"流程 {key} 不存在")
+        return int(found[0]), int(found[1])
 
     def latest(self, session: Session, key: str) -> ProcessDefinition:
         row = session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key)

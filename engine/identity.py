@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from .actors import Actor
@@ -19,6 +19,14 @@ from .errors import Unauthorized
 from .store.models import AuthToken, User, UserRole
 
 _hasher = PasswordHasher()
+
+# Core (table) statements: no ORM entity, so SQLAlchemy skips its ORM compilation layer.
+_tokens, _users, _user_roles = AuthToken.__table__, User.__table__, UserRole.__table__
+_TOKEN_USER = (select(_tokens.c.revoked_at, _tokens.c.expires_at, _users.c.id.label("user_id"), _users.c.username,
+                      _users.c.display_name, _users.c.org_id, _users.c.active)
+               .select_from(_tokens.outerjoin(_users, _users.c.id == _tokens.c.user_id))
+               .where(_tokens.c.token_hash == bindparam("digest")))
+_USER_ROLES = select(_user_roles.c.role_id).where(_user_roles.c.user_id == bindparam("user_id"))
 
 
 def hash_password(password: str) -> str:
@@ -65,16 +73,18 @@ class IdentityService:
         return token
 
     def authenticate(self, session: Session, token: str) -> Actor:
-        row = session.get(AuthToken, _token_digest(token))
+        # Every request pays for this: two prebuilt statements (token joined with its user, then roles).
+        conn = session.connection()
+        row = conn.execute(_TOKEN_USER, {"digest": _token_digest(token)}).first()
         if row is None or row.revoked_at is not None:
             raise Unauthorized()
         expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=self.clock.now().tzinfo)
         if expires <= self.clock.now():
             raise Unauthorized("登录已过期，请重新登录")
-        user = session.get(User, row.user_id)
-        if user is None or not user.active:
+        if row.user_id is None or not row.active:
             raise Unauthorized("账号已停用")
-        return load_actor(session, user)
+        roles = frozenset(conn.execute(_USER_ROLES, {"user_id": row.user_id}).scalars())
+        return Actor(row.user_id, row.username, row.display_name, row.org_id, roles)
 
     def logout(self, session: Session, token: str) -> None:
         row = session.get(AuthToken, _token_digest(token))

@@ -15,7 +15,7 @@ from .actors import Actor
 from .bpmn_model import CompiledDefinition
 from .business_keys import next_business_key
 from .case_admin import status_label
-from .case_store import append_journal, run_command, save_workflow, sync_tasks, update_instance
+from .case_store import append_journal, load_task, record_command, run_command, sync_tasks, update_instance
 from .clock import Clock
 from .definitions import DefinitionRegistry
 from .errors import BadRequest, Conflict, NotFound, Problem, ValidationFailed
@@ -66,8 +66,8 @@ class InstanceService:
 
     def _start(self, session: Session, actor: Actor, key: str, org: str | None, data: dict[str, Any]) -> int:
         directory: OrgDirectory = self._directory(session)
-        row = self.registry.latest(session, key)
-        definition = self.registry.compiled(session, row.id)
+        definition_id, definition_version = self.registry.latest_id(session, key)
+        definition = self.registry.compiled(session, definition_id)
         case_org = org or self._default_case_org(directory, actor, data)
         if case_org not in directory.orgs:
             raise BadRequest(f"单位 {case_org} 不存在", [Problem("org", "未知单位")])
@@ -88,7 +88,7 @@ class InstanceService:
         state = runtime.case_state(definition, workflow)
         instance = ProcessInstance(
             business_key=next_business_key(session, key, at),
-            definition_id=row.id, definition_key=key, status="completed" if state.finished else "running",
+            definition_id=definition_id, definition_key=key, status="completed" if state.finished else "running",
             org_id=case_org, subject_org=subject_org, developer_org=developer_org,
             snapshot=definition.codec.dumps(workflow), data=state.data, end_event=state.end_event, error=None,
             version=1, journal_seq=0, journal_hash=GENESIS_HASH,
@@ -97,23 +97,24 @@ class InstanceService:
         session.add(instance)
         session.flush()
         append_journal(session, instance, steps, actor, at, data, None, None,
-                       extra={"definition_key": key, "definition_version": row.version})
+                       extra={"definition_key": key, "definition_version": definition_version})
         sync_tasks(session, instance, definition, workflow, directory, at)
         return instance.id
 
     def _complete(self, session: Session, actor: Actor, task_id: int, data: dict[str, Any],
                   comment: str | None) -> int:
-        task_row = session.get(HumanTask, task_id)
+        task_row, instance = load_task(session, task_id)
         if task_row is None:
             raise NotFound(f"任务 {task_id} 不存在")
-        # PostgreSQL: lock the case row so commands on one case queue instead of retrying on
-        # version conflicts, then re-read the task as of the lock. (SQLite: BEGIN IMMEDIATE
-        # already serialises writers and FOR UPDATE is not rendered.)
-        instance = session.get(ProcessInstance, task_row.instance_id, with_for_update=not self.db.is_sqlite)
+        if not self.db.is_sqlite:
+            # PostgreSQL: lock the case row so commands on one case queue instead of retrying on
+            # version conflicts, then re-read the task as of the lock. (SQLite: BEGIN IMMEDIATE
+            # already serialises writers.)
+            instance = session.get(ProcessInstance, task_row.instance_id, with_for_update=True,
+                                   populate_existing=True)
+            session.refresh(task_row)
         if instance is None:
             raise NotFound(f"办件 {task_row.instance_id} 不存在")
-        if not self.db.is_sqlite:
-            session.refresh(task_row)
         if task_row.state != "ready":
             raise Conflict("该任务已办理完毕或已取消")
         access.require_task_actor(actor, task_row)
@@ -124,8 +125,7 @@ class InstanceService:
         directory: OrgDirectory = self._directory(session)
 
         workflow = definition.codec.loads(instance.snapshot)
-        spiff_task = next((t for t in runtime.ready_user_tasks(workflow)
-                           if str(t.id) == task_row.spiff_task_id), None)
+        spiff_task = runtime.ready_user_task(workflow, task_row.spiff_task_id)
         if spiff_task is None:
             raise Conflict("任务与办件状态不一致，请刷新后重试")
         at = self.clock.now()
@@ -135,8 +135,7 @@ class InstanceService:
         except (SpiffWorkflowException, SandboxError) as exc:
             self._record_failure(session, instance, definition, actor, at, task_row, data, comment, exc, extra)
             return instance.id
-        save_workflow(session, instance, definition, workflow, at)
-        append_journal(session, instance, steps, actor, at, data, comment, task_row, extra)
+        record_command(session, instance, definition, workflow, steps, actor, at, data, comment, task_row, extra)
         sync_tasks(session, instance, definition, workflow, directory, at, task_row, actor)
         return instance.id
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from .store.models import Organisation, Role
@@ -62,3 +65,67 @@ class OrgDirectory:
         if scope == "developer":
             return developer_org
         return None
+
+
+# -- a cached directory ------------------------------------------------------------------------
+# Organisations and role scopes are read by every command and change rarely (seeding, an
+# administrator's edit). A commit that wrote either table through the ORM in this process bumps
+# _GENERATION, which makes every DirectoryCache reload on its next use; a short time bound covers
+# writes the events cannot see (another process, raw SQL).
+
+_GENERATION = 0
+_DIRECTORY_TABLES = frozenset({Organisation.__table__.name, Role.__table__.name})
+_TOUCHED = "org_directory_touched"
+
+
+def invalidate_directories() -> None:
+    global _GENERATION
+    _GENERATION += 1
+
+
+def _touches_directory(session: Session) -> bool:
+    return any(isinstance(obj, Organisation | Role) for obj in (*session.new, *session.dirty, *session.deleted))
+
+
+@event.listens_for(Session, "before_flush")
+def _mark_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if _touches_directory(session):
+        session.info[_TOUCHED] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _mark_statement(state: Any) -> None:
+    if (state.is_insert or state.is_update or state.is_delete) and \
+            getattr(getattr(state.statement, "table", None), "name", None) in _DIRECTORY_TABLES:
+        state.session.info[_TOUCHED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _invalidate_on_commit(session: Session) -> None:
+    if session.info.pop(_TOUCHED, False):
+        invalidate_directories()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    session.info.pop(_TOUCHED, None)
+
+
+class DirectoryCache:
+    """``OrgDirectory.load`` once, reused until the tables change (or ``max_age`` seconds pass)."""
+
+    def __init__(self, max_age: float = 30.0) -> None:
+        self.max_age = max_age
+        self._cached: tuple[int, float, OrgDirectory] | None = None
+        self._lock = threading.Lock()
+
+    def get(self, session: Session) -> OrgDirectory:
+        cached = self._cached
+        now = time.monotonic()
+        if cached is not None and cached[0] == _GENERATION and now - cached[1] < self.max_age:
+            return cached[2]
+        generation = _GENERATION
+        directory = OrgDirectory.load(session)
+        with self._lock:
+            self._cached = (generation, now, directory)
+        return directory

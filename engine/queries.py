@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from . import access
@@ -13,6 +14,10 @@ from .definitions import DefinitionRegistry
 from .errors import Forbidden, NotFound
 from .orgs import OrgDirectory
 from .store.models import HumanTask, ProcessDefinition, ProcessInstance
+
+# name and version only: loading the row would also load (and parse) its XML and forms
+_definitions = ProcessDefinition.__table__
+_DEFINITION_NAME = select(_definitions.c.name, _definitions.c.version).where(_definitions.c.id == bindparam("id"))
 
 
 def task_summary(row: HumanTask) -> dict[str, Any]:
@@ -29,8 +34,10 @@ def task_summary(row: HumanTask) -> dict[str, Any]:
 
 
 class Queries:
-    def __init__(self, registry: DefinitionRegistry) -> None:
+    def __init__(self, registry: DefinitionRegistry,
+                 directory_loader: Callable[[Session], OrgDirectory] = OrgDirectory.load) -> None:
         self.registry = registry
+        self._directory = directory_loader
 
     def _acted(self, session: Session, actor: Actor, instance_id: int) -> bool:
         return session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance_id,
@@ -41,7 +48,7 @@ class Queries:
         instance = session.get(ProcessInstance, instance_id)
         if instance is None:
             raise NotFound(f"办件 {instance_id} 不存在")
-        directory = OrgDirectory.load(session)
+        directory = self._directory(session)
         if not access.can_view_instance(actor, instance, directory):
             has_task = session.scalar(select(HumanTask.id).where(
                 HumanTask.instance_id == instance_id, HumanTask.org_id == actor.org_id,
@@ -52,7 +59,7 @@ class Queries:
 
     def instance_view(self, session: Session, actor: Actor, instance_id: int) -> dict[str, Any]:
         instance = self.visible_instance(session, actor, instance_id)
-        definition = session.get(ProcessDefinition, instance.definition_id)
+        definition = session.connection().execute(_DEFINITION_NAME, {"id": instance.definition_id}).first()
         tasks = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                         HumanTask.state == "ready").order_by(HumanTask.id))
         view: dict[str, Any] = {

@@ -17,8 +17,10 @@ from contextvars import ContextVar
 from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
@@ -72,6 +74,15 @@ def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
     return [t for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual and bpmn_id(t)]
 
 
+def ready_user_task(workflow: BpmnWorkflow, spiff_task_id: str) -> Task | None:
+    """The ready user task with this id, or None (a lookup by id, no walk of the tree)."""
+    try:
+        task = workflow.get_task_from_id(UUID(spiff_task_id))
+    except (TaskNotFoundException, ValueError):
+        return None
+    return task if task.has_state(TaskState.READY) and task.task_spec.manual and bpmn_id(task) else None
+
+
 def _flows_taken(definition: CompiledDefinition, task: Task) -> list[str]:
     """Sequence flows from ``task`` to the BPMN elements it activated (through internal specs)."""
     source = bpmn_id(task)
@@ -114,23 +125,31 @@ def _end_event(definition: CompiledDefinition, workflow: BpmnWorkflow) -> str | 
 def case_state(definition: CompiledDefinition, workflow: BpmnWorkflow) -> CaseState:
     completed: list[str] = []
     active: list[dict[str, Any]] = []
+    # One walk serves the element lists and the data: case_data's tasks (ready, waiting, error) are a
+    # subset of these, visited in the same order, so merging here gives the same data without a second walk.
+    finished = workflow.is_completed()
+    merged: dict[str, Any] = {}
     for task in workflow.get_tasks(state=TaskState.COMPLETED | TaskState.READY | TaskState.WAITING
                                    | TaskState.ERROR | TaskState.STARTED):
+        if not finished and task.state & _DATA_STATES:
+            merged.update(task.data)
         element = bpmn_id(task)
         if element is None or element not in definition.elements:
             continue
-        if task.has_state(TaskState.COMPLETED):
+        if task.state & TaskState.COMPLETED:
             completed.append(element)
         else:
             active.append({"element_id": element, "state": TaskState.get_name(task.state)})
-    finished = workflow.is_completed()
     return CaseState(
         completed=completed,
         active=active,
-        data=case_data(workflow),
+        data=case_data(workflow) if finished else merged,
         finished=finished,
         end_event=_end_event(definition, workflow) if finished else None,
     )
+
+
+_DATA_STATES = TaskState.READY | TaskState.WAITING | TaskState.ERROR
 
 
 class StepRecorder:

@@ -14,7 +14,7 @@ from .history import HistoryService
 from .identity import IdentityService
 from .instances import InstanceService
 from .logins import LockoutPolicy, LoginService
-from .orgs import OrgDirectory
+from .orgs import DirectoryCache
 from .queries import Queries
 from .seed.loader import seed_demo, seed_roles
 from .settings import Settings
@@ -31,10 +31,11 @@ class WorkflowEngine:
         self.db = Database(settings.database_url)
         self.registry = DefinitionRegistry(self.clock)
         self.identity = IdentityService(self.clock, settings.token_ttl_seconds)
-        self.instances = InstanceService(self.db, self.registry, self.clock, OrgDirectory.load)
-        self.queries = Queries(self.registry)
+        self.directories = DirectoryCache()  # organisations and role scopes, reloaded when they change
+        self.instances = InstanceService(self.db, self.registry, self.clock, self.directories.get)
+        self.queries = Queries(self.registry, self.directories.get)
         self.deployment = DeploymentService(self.db, self.registry)
-        self.case_admin = CaseAdmin(self.db, self.registry, self.clock, OrgDirectory.load)
+        self.case_admin = CaseAdmin(self.db, self.registry, self.clock, self.directories.get)
         self.attachments = AttachmentService(self.db, self.registry, self.clock, self.queries,
                                              BlobStore(settings.attachments_dir), settings.max_attachment_bytes)
         self.history = HistoryService(self.registry, self.queries)
