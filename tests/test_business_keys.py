@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api import create_app
 from engine.case_store import run_command
-from engine.seed.loader import DEMO_PASSWORD
-from engine.service import WorkflowEngine
-from engine.settings import Settings
-from engine.store.models import Base, ProcessInstance
+from engine.store.models import ProcessInstance
 from tests.case_helpers import VILLAGE_START
 from tests.support import ApiClient
 
@@ -72,24 +64,6 @@ def test_a_unique_violation_makes_the_command_retry(api: ApiClient) -> None:
     assert len(attempts) == 2
 
 
-@pytest.fixture
-def postgres_api(tmp_path: Path) -> Iterator[ApiClient]:
-    url = os.environ.get("TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("TEST_POSTGRES_URL is not set (an empty PostgreSQL database the test may wipe)")
-    settings = Settings(database_url=url, attachments_dir=tmp_path / "attachments")
-    engine = WorkflowEngine(settings)
-    Base.metadata.drop_all(engine.db.write_engine)
-    app = create_app(settings, engine=engine)
-    client = ApiClient(app, app.test_client())
-    login = client.client.post("/api/v1/auth/token", json={"username": "street_a", "password": DEMO_PASSWORD})
-    client.tokens["street_a"] = login.get_json()["token"]  # the SQLite template's tokens are not valid here
-    try:
-        yield client
-    finally:
-        engine.db.dispose()
-
-
-@pytest.mark.postgres
-def test_concurrent_starts_on_postgresql(postgres_api: ApiClient) -> None:
-    assert set(start_concurrently(postgres_api, STARTERS)) == expected_keys(STARTERS)
+def test_concurrent_starts_on_each_backend(backend_api: ApiClient) -> None:
+    """The same race on SQLite and on PostgreSQL (tests/backends.py)."""
+    assert set(start_concurrently(backend_api, STARTERS)) == expected_keys(STARTERS)
