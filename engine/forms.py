@@ -37,7 +37,8 @@ def _message(error: ValidationError, schema_root: dict[str, Any]) -> str:
     validator = error.validator
     value = error.validator_value
     if validator == "required":
-        rule = schema.get("description")
+        # a conditional rule (if/then, allOf) may explain itself; the form's own description does not
+        rule = schema.get("description") if len(error.schema_path) > 1 else None
         return f"必填项未填写（{rule}）" if isinstance(rule, str) and rule else "必填项未填写"
     if validator == "additionalProperties":
         return "表单中没有这个字段"

@@ -153,13 +153,19 @@ _DATA_STATES = TaskState.READY | TaskState.WAITING | TaskState.ERROR
 
 
 class StepRecorder:
-    """Collects the steps of one command; hashes the state after each."""
+    """Collects the steps of one command; hashes the state after each.
+
+    A step is settled (hashed, and shown to an observer) only when the next BPMN
+    element is about to run or the command ends, so its state includes the engine's
+    own bookkeeping after it: the end event's entry sees the case finished.
+    """
 
     def __init__(self, definition: CompiledDefinition, workflow: BpmnWorkflow) -> None:
         self.definition = definition
         self.workflow = workflow
         self.steps: list[Step] = []
         self._before: dict[str, Any] | None = None
+        self._pending: Step | None = None
 
     def step_for(self, task: Task, command: str = "engine_step") -> Step | None:
         element = bpmn_id(task)
@@ -169,6 +175,8 @@ class StepRecorder:
         return Step(element, info.name, info.type, command=command)
 
     def will_run(self, task: Task) -> None:
+        if bpmn_id(task) in self.definition.elements:
+            self.settle()
         self._before = dict(task.data) if self._is_script(task) else None
 
     def did_run(self, task: Task) -> None:
@@ -181,11 +189,23 @@ class StepRecorder:
         self.add(step)
 
     def add(self, step: Step) -> None:
+        self.settle()
+        self._pending = step
+
+    def settle(self) -> None:
+        """Hash the state after the pending step and hand the step on."""
+        step, self._pending = self._pending, None
+        if step is None:
+            return
         step.state_hash = case_state(self.definition, self.workflow).digest()
         self.steps.append(step)
         observer = _OBSERVER.get()
         if observer is not None:
             observer(step, self.workflow)
+
+    def finish(self) -> list[Step]:
+        self.settle()
+        return self.steps
 
     def _is_script(self, task: Task) -> bool:
         element = bpmn_id(task)
@@ -249,7 +269,7 @@ def start(definition: CompiledDefinition, data: dict[str, Any]) -> tuple[BpmnWor
     recorder = StepRecorder(definition, workflow)
     recorder.add(Step(None, None, None, command="start"))
     _run_engine(recorder)
-    return workflow, recorder.steps
+    return workflow, recorder.finish()
 
 
 def complete(definition: CompiledDefinition, workflow: BpmnWorkflow, task: Task,
@@ -262,7 +282,7 @@ def complete(definition: CompiledDefinition, workflow: BpmnWorkflow, task: Task,
         step.flows = _flows_taken(definition, task)
         recorder.add(step)
     _run_engine(recorder)
-    return recorder.steps
+    return recorder.finish()
 
 
 def terminate(definition: CompiledDefinition, workflow: BpmnWorkflow) -> list[Step]:
@@ -270,11 +290,11 @@ def terminate(definition: CompiledDefinition, workflow: BpmnWorkflow) -> list[St
     recorder = StepRecorder(definition, workflow)
     workflow.cancel()
     recorder.add(Step(None, None, None, command="terminate"))
-    return recorder.steps
+    return recorder.finish()
 
 
 def mark(definition: CompiledDefinition, workflow: BpmnWorkflow, command: str) -> list[Step]:
     """A command that changes the case's status but not its workflow (suspend, resume)."""
     recorder = StepRecorder(definition, workflow)
     recorder.add(Step(None, None, None, command=command))
-    return recorder.steps
+    return recorder.finish()

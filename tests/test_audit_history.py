@@ -158,3 +158,19 @@ def test_journal_rows_cannot_be_changed_through_the_database(api: ApiClient) -> 
         with pytest.raises(DatabaseError, match="append-only"), api.engine.db.writer() as session, session.begin():
             session.execute(statement)
     assert verify(api, case_id)["ok"] is True
+
+
+def test_the_last_entry_of_a_finished_case_shows_it_finished(api: ApiClient) -> None:
+    instance_id = returned_case(api, rounds=0, accept=False)
+    task = api.open_task(instance_id, "gatekeep_review", "civil_affairs")
+    reject = {"gatekeep_decision": "reject", "elements_complete": False, "funding_verified": False,
+              "gatekeep_opinion": "不应由社区承担", "reject_reason": "不属于社区职责"}
+    ok(api.complete(task["id"], "civil_affairs", reject))
+    case = ok(api.get(f"/process-instances/{instance_id}", as_user="auditor"))
+    assert (case["status"], case["end_event"]) == ("completed", "不予准入")
+    entries = ok(api.get(f"/process-instances/{instance_id}/history", as_user="auditor"))
+    last = entries[-1]
+    state = ok(api.get(f"/process-instances/{instance_id}/history/{last['seq']}/state", as_user="auditor"))
+    assert state["finished"] is True and state["end_event"] == "不予准入"
+    assert state["active"] == [] and state["open_tasks"] == []
+    assert verify(api, instance_id)["ok"]
