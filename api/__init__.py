@@ -12,7 +12,8 @@ from engine.service import WorkflowEngine
 from engine.settings import Settings
 
 from .errors import register_error_handlers
-from .routes import auth, definitions, health, instances, tasks, users
+from .routes import auth, definitions, health, instances, start_forms, tasks, users
+from .web import blp as web_pages
 
 API_PREFIX = "/api/v1"
 
@@ -38,8 +39,9 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     app.extensions["workflow_engine"] = engine
     api = Api(app, spec_kwargs={"info": {"description": "街道、民政、区政府与开发单位之间的法定审批流程。"}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for module in (health, auth, users, definitions, instances, tasks):
+    for module in (health, auth, users, definitions, instances, tasks, start_forms):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
+    app.register_blueprint(web_pages)
     register_error_handlers(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("spiff").setLevel(logging.WARNING)
