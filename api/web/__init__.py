@@ -20,9 +20,13 @@ blp = Blueprint("web", __name__, template_folder="templates", static_folder="sta
                 static_url_path="/web-static")
 
 
-def _page(bundle: str, title: str, **mount: Any) -> str:
+Page = str | tuple[str, int]
+
+
+def _page(bundle: str, title: str, **mount: Any) -> Page:
+    """The shell of one page: header, navigation and a mount point carrying the page's ids."""
     if not (DIST / f"{bundle}.js").is_file():
-        return render_template("unbuilt.html", title=title), 503  # type: ignore[return-value]
+        return render_template("unbuilt.html", title=title), 503
     return render_template("page.html", bundle=bundle, title=title,
                            has_css=(DIST / f"{bundle}.css").is_file(), mount=mount)
 
@@ -33,45 +37,45 @@ def home() -> Response:
 
 
 @blp.route("/login")
-def login() -> str:
+def login() -> Page:
     return _page("login", "登录")
 
 
 @blp.route("/inbox")
-def inbox() -> str:
+def inbox() -> Page:
     return _page("inbox", "我的待办")
 
 
 @blp.route("/tasks/<int:task_id>")
-def task(task_id: int) -> str:
+def task(task_id: int) -> Page:
     return _page("task", "办理任务", task_id=task_id)
 
 
 @blp.route("/cases/<int:instance_id>")
-def case(instance_id: int) -> str:
+def case(instance_id: int) -> Page:
     return _page("case", "办件详情", instance_id=instance_id)
 
 
 @blp.route("/definitions")
-def definitions() -> str:
+def definitions() -> Page:
     return _page("definitions", "流程定义")
 
 
 @blp.route("/definitions/<key>/versions/<int:version>")
-def version(key: str, version: int) -> str:
+def version(key: str, version: int) -> Page:
     return _page("version", "流程版本", key=key, version=version)
 
 
 @blp.route("/modeler/<key>")
-def modeler(key: str) -> str:
+def modeler(key: str) -> Page:
     return _page("modeler", "流程建模", key=key)
 
 
 @blp.route("/audit")
-def audit() -> str:
+def audit() -> Page:
     return _page("audit", "办件查询")
 
 
 @blp.route("/audit/cases/<int:instance_id>")
-def replay(instance_id: int) -> str:
+def replay(instance_id: int) -> Page:
     return _page("replay", "办件回放", instance_id=instance_id)

@@ -22,6 +22,7 @@ await build({
   jsx: 'automatic',
   loader: { '.js': 'jsx', '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file', '.svg': 'file' },
   define: { 'process.env.NODE_ENV': '"production"' },
+  charset: 'utf8',
   logLevel: 'warning',
 });
 console.log(`built ${pages.length} pages into ${outdir}`);

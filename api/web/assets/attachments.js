@@ -38,7 +38,11 @@ export async function attachmentsCard(instanceId) {
     }
   };
   render(result.body);
-  const input = h('input#attachment-file', { type: 'file', name: 'file' });
+  const chosen = h('span.muted', {}, '未选择文件');
+  const input = h('input#attachment-file.visually-hidden', {
+    type: 'file', name: 'file', onChange: () => { chosen.textContent = input.files.length ? input.files[0].name : '未选择文件'; },
+  });
+  const pick = h('label.button', { for: 'attachment-file' }, '选择文件');
   const button = h('button', { type: 'submit' }, '上传');
   const form = h('form.upload', {
     onSubmit: async (event) => {
@@ -52,13 +56,14 @@ export async function attachmentsCard(instanceId) {
         await api(`/process-instances/${instanceId}/attachments`, { method: 'POST', form: body });
         render((await api(`/process-instances/${instanceId}/attachments`)).body);
         input.value = '';
+        chosen.textContent = '未选择文件';
       } catch (error) {
         showError(card, error);
       } finally {
         button.disabled = false;
       }
     },
-  }, input, button);
+  }, input, pick, chosen, button);
   card.append(list, form);
   return card;
 }

@@ -22,7 +22,7 @@ async function main() {
   let offset = 0;
 
   const search = async () => {
-    const params = new URLSearchParams({ limit: PAGE, offset, sort: '-created_at' });
+    const params = new URLSearchParams({ limit: PAGE, offset, sort: 'created_at', order: 'desc' });
     if (businessKey.value.trim()) params.set('business_key', businessKey.value.trim());
     if (definition.value) params.set('definition_key', definition.value);
     if (status.value) params.set('status', status.value);

@@ -1,7 +1,7 @@
 // 办件详情: the diagram coloured by the case's state, the timeline with opinions, attachments, current data.
 import {
   api, ApiError, dataTable, directory, formatTime, h, orgName, roleName, showError, startPage, STATUS_NAMES,
-  titlesFromForms,
+  formLabels,
 } from './common.js';
 import { colour, diagramUnavailable, fetchForms, fetchXml, flowsUpTo, legend, normaliseState, showDiagram } from './diagram.js';
 import { fetchHistory, timeline } from './history.js';
@@ -54,8 +54,8 @@ async function main() {
   app.append(columns);
 
   const forms = await fetchForms(instance.definition_key, instance.definition_version).catch(() => null);
-  const titles = titlesFromForms(forms);
-  side.append(h('section.card', {}, h('h2', {}, '当前数据'), dataTable(instance.data, titles)));
+  const labels = formLabels(forms);
+  side.append(h('section.card', {}, h('h2', {}, '当前数据'), dataTable(instance.data, labels)));
   side.append(await attachmentsCard(id));
 
   let entries = null;
@@ -65,13 +65,14 @@ async function main() {
     showError(historyCard, error);
   }
   if (entries) {
-    historyCard.append(timeline(entries, titles));
+    historyCard.append(timeline(entries, labels));
   } else {
     const comments = await api(`/process-instances/${id}/comments`, { allow: [404, 405] });
     historyCard.append(comments.status === 200 && comments.body.length
-      ? h('ol.timeline', {}, comments.body.map((c) => h('li.human', {}, h('div.when', {}, formatTime(c.at || c.created_at)),
-        h('div.what', {}, h('strong', {}, c.element_name || c.task_name || ''), `　${c.actor || c.author || ''}`),
-        h('blockquote.opinion', {}, `意见：${c.comment || c.text || ''}`))))
+      ? h('ol.timeline', {}, comments.body.map((c) => h('li.human', {}, h('div.when', {}, formatTime(c.at)),
+        h('div.what', {}, h('strong', {}, (c.task && c.task.name) || ''),
+          `　${(c.author && (c.author.display_name || c.author.username)) || ''}`),
+        h('blockquote.opinion', {}, `意见：${c.comment}`))))
       : h('p.muted', {}, '办理记录暂不可用。'));
   }
 
@@ -79,7 +80,7 @@ async function main() {
     const xml = await fetchXml(instance.definition_key, instance.definition_version);
     const viewer = await showDiagram(canvas, xml);
     const state = await currentState(instance, entries);
-    colour(viewer, state, entries ? flowsUpTo(entries, Infinity) : []);
+    colour(viewer, state, state.flows_taken || (entries ? flowsUpTo(entries, Infinity) : []));
     canvas.dataset.ready = 'true';
   } catch (error) {
     diagramUnavailable(canvas, error instanceof ApiError ? error : new Error(String(error.message || error)));

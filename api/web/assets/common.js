@@ -208,21 +208,36 @@ export function displayValue(value) {
   return String(value);
 }
 
-/** A two-column table of a case's data, field titles taken from the given schemas where known. */
-export function dataTable(data, titles = {}) {
+/** Field titles and choice titles from a version's form documents ({file: JSON Schema}). */
+export function formLabels(forms) {
+  const titles = {};
+  const choices = {};
+  const collect = (name, prop) => {
+    if (!prop || typeof prop !== 'object') return;
+    if (prop.title && !titles[name]) titles[name] = prop.title;
+    for (const option of [...(prop.oneOf || []), ...((prop.items && prop.items.oneOf) || [])]) {
+      if (option && 'const' in option && option.title) {
+        choices[name] = choices[name] || {};
+        choices[name][String(option.const)] = option.title;
+      }
+    }
+  };
+  for (const doc of Object.values(forms || {})) {
+    for (const [name, prop] of Object.entries((doc && doc.properties) || {})) collect(name, prop);
+  }
+  const value = (name, v) => {
+    const map = choices[name];
+    if (map && Array.isArray(v)) return v.map((x) => map[String(x)] || displayValue(x)).join('、');
+    if (map && v !== null && v !== undefined && map[String(v)]) return map[String(v)];
+    return displayValue(v);
+  };
+  return { field: (name) => titles[name] || name, value };
+}
+
+/** A two-column table of a case's data, labelled with the forms' titles where known. */
+export function dataTable(data, labels = formLabels(null)) {
   const keys = Object.keys(data || {});
   if (!keys.length) return h('p.muted', {}, '（无数据）');
   return h('table.kv', {}, h('tbody', {}, keys.map((k) => h('tr', {},
-    h('th', {}, titles[k] ? `${titles[k]}` : k), h('td', {}, displayValue(data[k]))))));
-}
-
-/** Collect property titles from a set of form documents ({file: schema}). */
-export function titlesFromForms(forms) {
-  const titles = {};
-  for (const doc of Object.values(forms || {})) {
-    for (const [name, prop] of Object.entries((doc && doc.properties) || {})) {
-      if (prop && prop.title && !titles[name]) titles[name] = prop.title;
-    }
-  }
-  return titles;
+    h('th', {}, labels.field(k)), h('td', {}, labels.value(k, data[k]))))));
 }

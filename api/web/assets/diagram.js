@@ -33,11 +33,11 @@ export function diagramUnavailable(container, error) {
 
 const MARKERS = ['state-completed', 'state-active', 'flow-taken'];
 
-/** The case's state at one point: {completed: [ids], active: [{element_id}|id], flows?: [ids]}. */
+/** The case's state after one journal entry: {completed: [ids], active: [ids], flows_taken: [ids], data, …}. */
 export function normaliseState(body) {
   const state = (body && (body.state || body)) || {};
   const ids = (list) => (list || []).map((x) => (typeof x === 'string' ? x : x.element_id || x.id)).filter(Boolean);
-  return { ...state, completed: ids(state.completed), active: ids(state.active) };
+  return { ...state, completed: ids(state.completed), active: ids(state.active), flows_taken: state.flows_taken || null };
 }
 
 export function colour(viewer, state, flows = []) {

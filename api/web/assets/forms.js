@@ -18,7 +18,7 @@ const MESSAGES = {
   pattern: () => '格式不正确',
   format: (p) => (p.format === 'date' ? '请填写日期（年-月-日）' : '格式不正确'),
   type: () => '类型不正确',
-  const: () => '取值不正确',
+  const: (p) => (p.allowedValue === true ? '须勾选确认此项' : '取值不正确'),
   enum: () => '请从选项中选择',
   oneOf: () => '请从选项中选择一项',
   minItems: (p) => `至少选择 ${p.limit} 项`,
@@ -100,6 +100,7 @@ function SchemaForm({ schema, uiSchema, initial, onSubmit, submitLabel, withComm
       extraErrors={serverDetails.length ? dataErrors : undefined}
       showErrorList={false}
       noHtml5Validate
+      experimental_defaultFormStateBehavior={{ constAsDefaults: 'never' }}
       readonly={readonly}
       translateString={translateString}
       onChange={(e) => {

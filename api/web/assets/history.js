@@ -1,5 +1,5 @@
 // The journal of a case (GET /process-instances/{id}/history), every page of it.
-import { api, COMMAND_NAMES, displayValue, formatTime, h } from './common.js';
+import { api, COMMAND_NAMES, formLabels, formatTime, h } from './common.js';
 
 const PAGE = 500;
 
@@ -34,7 +34,7 @@ export function entryTitle(entry) {
 }
 
 /** The timeline of a case: people's actions with their opinions, engine steps folded in. */
-export function timeline(entries, titles = {}) {
+export function timeline(entries, labels = formLabels(null)) {
   const list = h('ol.timeline#timeline');
   for (const entry of entries) {
     const human = isHuman(entry);
@@ -44,7 +44,7 @@ export function timeline(entries, titles = {}) {
       h('div.what', {}, h('strong', {}, entryTitle(entry)), human ? `　${entry.actor}` : ''),
       entry.comment ? h('blockquote.opinion', {}, `意见：${entry.comment}`) : null,
       human && data && Object.keys(data).length ? h('details', {}, h('summary', {}, '提交的数据'),
-        h('ul.changes', {}, Object.entries(data).map(([k, v]) => h('li', {}, `${titles[k] || k}：${displayValue(v)}`)))) : null,
+        h('ul.changes', {}, Object.entries(data).map(([k, v]) => h('li', {}, `${labels.field(k)}：${labels.value(k, v)}`)))) : null,
       entry.payload && entry.payload.result && entry.payload.result.error
         ? h('div.error-detail', {}, `错误：${entry.payload.result.error}`) : null));
   }

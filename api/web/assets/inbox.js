@@ -71,7 +71,7 @@ function openStart(panel, startForm) {
 }
 
 async function myCases(dir) {
-  const result = await api('/process-instances?acted_by_me=true&limit=20&sort=-updated_at', { allow: [400, 404, 405] });
+  const result = await api('/process-instances?acted_by_me=true&limit=20&sort=updated_at&order=desc', { allow: [400, 404, 405] });
   if (result.status !== 200 || !Array.isArray(result.body)) return null;
   if (!result.body.length) return null;
   return h('section.card', {}, h('h2', {}, '我经办的办件'), h('table.list', {},

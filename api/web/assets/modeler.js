@@ -9,7 +9,7 @@ import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import { api, ApiError, h, showError, startPage } from './common.js';
 import { fetchForms, fetchXml } from './diagram.js';
 import { formEditor } from './form-editor.js';
-import { moddleExtensions } from './spiff.js';
+import { formFiles, moddleExtensions } from './spiff.js';
 import { translateModule } from './translations.js';
 
 function multipart(key, xml, forms) {
@@ -43,7 +43,11 @@ class Problems {
     const canvas = this.modeler.get('canvas');
     for (const detail of details) {
       const id = String(detail.path || '').split(/[/:]/)[0];
-      const element = registry.get(id) || registry.get(detail.path);
+      // a problem in a form file is shown on the elements whose form it is
+      const element = registry.get(id) || registry.get(detail.path) || registry.find((el) => {
+        const files = formFiles(el.businessObject);
+        return files.schema === detail.path || files.ui === detail.path;
+      });
       const item = h('li', {}, h('code', {}, detail.path || '—'), `　${detail.message}`);
       if (element) {
         canvas.addMarker(element, 'has-problem');
@@ -98,7 +102,7 @@ async function main() {
   title.textContent = `流程建模：${latest.name}（基于第 ${latest.version} 版）`;
   const modeler = new Modeler({
     container: canvas,
-    propertiesPanel: { parent: panel },
+    propertiesPanel: { parent: panel, layout: { groups: { general: { open: true } } } },
     additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, translateModule],
     moddleExtensions,
   });

@@ -1,19 +1,19 @@
 // 办件回放: the diagram and a step slider over the journal; at each step the state at that point,
 // beside the entry (who, when, what, the data that changed); and verifying the case's journal.
 import {
-  api, dataTable, displayValue, directory, formatTime, h, orgName, roleName, showError, startPage, STATUS_NAMES,
-  titlesFromForms,
+  api, dataTable, directory, formatTime, h, orgName, roleName, showError, startPage, STATUS_NAMES,
+  formLabels,
 } from './common.js';
 import { colour, diagramUnavailable, fetchForms, fetchXml, flowsUpTo, legend, normaliseState, showDiagram } from './diagram.js';
 import { commandName, fetchHistory } from './history.js';
 
-function changes(before, after, titles) {
+function changes(before, after, labels) {
   const keys = [...new Set([...Object.keys(before || {}), ...Object.keys(after || {})])]
     .filter((k) => JSON.stringify((before || {})[k]) !== JSON.stringify((after || {})[k]));
   if (!keys.length) return h('p.muted', {}, '本步没有改变办件数据。');
   return h('table.kv.changes#changes', {}, h('thead', {}, h('tr', {}, h('th', {}, '字段'), h('th', {}, '原值'), h('th', {}, '新值'))),
-    h('tbody', {}, keys.map((k) => h('tr', {}, h('th', {}, titles[k] || k),
-      h('td.old', {}, displayValue((before || {})[k])), h('td.new', {}, displayValue((after || {})[k]))))));
+    h('tbody', {}, keys.map((k) => h('tr', {}, h('th', {}, labels.field(k)),
+      h('td.old', {}, labels.value(k, (before || {})[k])), h('td.new', {}, labels.value(k, (after || {})[k]))))));
 }
 
 async function main() {
@@ -76,10 +76,11 @@ async function main() {
     entryPane));
 
   const forms = await fetchForms(instance.definition_key, instance.definition_version).catch(() => null);
-  const titles = titlesFromForms(forms);
+  const labels = formLabels(forms);
   let viewer = null;
   try {
     viewer = await showDiagram(canvas, await fetchXml(instance.definition_key, instance.definition_version));
+    canvas.dataset.ready = 'true';
   } catch (error) {
     diagramUnavailable(canvas, error);
   }
@@ -102,7 +103,7 @@ async function main() {
     prev.disabled = index <= 1;
     next.disabled = index >= entries.length;
     entryPane.innerHTML = '';
-    entryPane.append(h('h2', {}, `第 ${entry.seq} 条：${commandName(entry.command)}${entry.element_name ? `「${entry.element_name}」` : ''}`),
+    entryPane.append(...[h('h2', {}, `第 ${entry.seq} 条：${commandName(entry.command)}${entry.element_name ? `「${entry.element_name}」` : ''}`),
       h('dl.meta#entry-meta', {},
         h('dt', {}, '时间'), h('dd', {}, formatTime(entry.at)),
         h('dt', {}, '办理人'), h('dd#entry-actor', {}, entry.actor
@@ -110,13 +111,13 @@ async function main() {
           : '系统（自动流转）'),
         h('dt', {}, '操作'), h('dd', {}, commandName(entry.command)),
         h('dt', {}, '环节'), h('dd', {}, entry.element_name || entry.element_id || '—')),
-      entry.comment ? h('blockquote.opinion', {}, `意见：${entry.comment}`) : null);
+      entry.comment ? h('blockquote.opinion', {}, `意见：${entry.comment}`) : null].filter(Boolean));
     try {
       const [before, after] = await Promise.all([stateAt(entry.seq - 1), stateAt(entry.seq)]);
       if (ticket !== shown) return;
-      if (viewer) colour(viewer, after, flowsUpTo(entries, entry.seq));
+      if (viewer) colour(viewer, after, after.flows_taken || flowsUpTo(entries, entry.seq));
       entryPane.append(h('h3', {}, '变更的数据'),
-        after.data ? changes(before.data, after.data, titles) : dataTable((entry.payload && entry.payload.data) || {}, titles));
+        after.data ? changes(before.data, after.data, labels) : dataTable((entry.payload && entry.payload.data) || {}, labels));
       if (after.finished) entryPane.append(h('p', {}, `此时办件已办结${after.end_event ? `：${after.end_event}` : ''}。`));
       entryPane.dataset.seq = String(entry.seq);
     } catch (error) {

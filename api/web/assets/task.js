@@ -1,6 +1,6 @@
 // 办理任务: the task's form from its JSON Schema and UI schema, an opinion box, submit; then the next step.
 import {
-  api, dataTable, directory, h, orgName, roleName, showError, startPage, STATUS_NAMES,
+  api, dataTable, directory, formLabels, h, orgName, roleName, showError, startPage, STATUS_NAMES,
 } from './common.js';
 import { mountForm } from './forms.js';
 
@@ -45,7 +45,7 @@ async function main() {
       h('dt', {}, '流程'), h('dd', {}, `${instance.definition_name || instance.definition_key}（第 ${instance.definition_version} 版）`),
       h('dt', {}, '办理单位'), h('dd', {}, `${orgName(dir, task.org)} · ${roleName(dir, task.role)}`)));
   const formCard = h('section.card#task-form');
-  const details = h('details.card', {}, h('summary', {}, '办件当前数据'), dataTable(task.data));
+  const details = h('details.card', {}, h('summary', {}, '办件当前数据'), dataTable(task.data, formLabels({ form: task.form && task.form.schema })));
   app.append(header, formCard, details);
 
   if (!task.form || !task.form.schema) {
