@@ -7,7 +7,13 @@ PY     := $(VENV)/bin/python
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean-db install
+.PHONY: run test lint bench clean-db install web browser
+
+# Web pages: npm packages (package-lock.json) and the esbuild bundle in
+# api/web/static/dist (git-ignored), rebuilt when a source file changes.
+WEB_SRC   := $(wildcard api/web/assets/*.js api/web/assets/*.jsx api/web/assets/*.css api/web/assets/*.json)
+WEB_DIST  := api/web/static/dist/.built
+NODE_STAMP := node_modules/.installed
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,13 +23,29 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+$(WEB_DIST): $(NODE_STAMP) $(WEB_SRC) api/web/build.mjs
+	node api/web/build.mjs
+	touch $(WEB_DIST)
+
+web: $(WEB_DIST)
+
+# Browser tests drive Debian's Chromium (never a downloaded browser build);
+# Noto CJK renders the Chinese pages in screenshots.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; fi
+
+run: $(STAMP) $(WEB_DIST)
 	PORT=$(PORT) $(PY) -m api serve
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
-test: $(STAMP)
+test: $(STAMP) $(WEB_DIST) browser
 	$(PY) -m ruff check .
 	scripts/pg-test-server $(PY) -m pytest
 

@@ -16,8 +16,9 @@ from .errors import register_error_handlers
 from .guard import register_auth_guard
 from .limits import register_request_limits
 from .openapi import DocumentedApi, register_security, spec_kwargs
-from .routes import auth, definitions, health, history, identity, instances, tasks, users
+from .routes import auth, definitions, health, history, identity, instances, start_forms, tasks, users
 from .routes.case_blueprints import CASE_BLUEPRINTS
+from .web import blp as web_pages
 
 API_PREFIX = "/api/v1"
 
@@ -44,11 +45,12 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     app.extensions["workflow_engine"] = engine
     api = DocumentedApi(app, spec_kwargs=spec_kwargs())
     register_security(api)
-    for module in (health, auth, users, identity, definitions, instances, tasks, history):
+    for module in (health, auth, users, identity, definitions, instances, tasks, history, start_forms):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     for blueprint in CASE_BLUEPRINTS:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
     app.register_blueprint(docs.blp)
+    app.register_blueprint(web_pages)
     register_auth_guard(app, API_PREFIX)
     register_error_handlers(app)
     register_request_limits(app)

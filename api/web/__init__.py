@@ -1,0 +1,81 @@
+"""Web pages for clerks, process owners and auditors.
+
+Each page is a small Jinja shell (header, navigation, a mount point) around one
+esbuild bundle from ``static/dist`` (built by ``make web``). The pages talk to
+the JSON API under /api/v1 with the bearer token kept in sessionStorage, so they
+act with exactly the same identities and rights as any other API client.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+DIST = Path(__file__).resolve().parent / "static" / "dist"
+
+blp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
+                static_url_path="/web-static")
+
+
+Page = str | tuple[str, int]
+
+
+def _page(bundle: str, title: str, **mount: Any) -> Page:
+    """The shell of one page: header, navigation and a mount point carrying the page's ids."""
+    if not (DIST / f"{bundle}.js").is_file():
+        return render_template("unbuilt.html", title=title), 503
+    return render_template("page.html", bundle=bundle, title=title,
+                           has_css=(DIST / f"{bundle}.css").is_file(), mount=mount)
+
+
+@blp.route("/")
+def home() -> Response:
+    return redirect(url_for("web.inbox"))
+
+
+@blp.route("/login")
+def login() -> Page:
+    return _page("login", "登录")
+
+
+@blp.route("/inbox")
+def inbox() -> Page:
+    return _page("inbox", "我的待办")
+
+
+@blp.route("/tasks/<int:task_id>")
+def task(task_id: int) -> Page:
+    return _page("task", "办理任务", task_id=task_id)
+
+
+@blp.route("/cases/<int:instance_id>")
+def case(instance_id: int) -> Page:
+    return _page("case", "办件详情", instance_id=instance_id)
+
+
+@blp.route("/definitions")
+def definitions() -> Page:
+    return _page("definitions", "流程定义")
+
+
+@blp.route("/definitions/<key>/versions/<int:version>")
+def version(key: str, version: int) -> Page:
+    return _page("version", "流程版本", key=key, version=version)
+
+
+@blp.route("/modeler/<key>")
+def modeler(key: str) -> Page:
+    return _page("modeler", "流程建模", key=key)
+
+
+@blp.route("/audit")
+def audit() -> Page:
+    return _page("audit", "办件查询")
+
+
+@blp.route("/audit/cases/<int:instance_id>")
+def replay(instance_id: int) -> Page:
+    return _page("replay", "办件回放", instance_id=instance_id)

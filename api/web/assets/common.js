@@ -1,0 +1,243 @@
+// Shared by every page: the token in sessionStorage, API calls with the bearer header,
+// the header bar, and small formatting helpers. Everything a user sees is Chinese.
+
+const TOKEN_KEY = 'shequ.token';
+const USER_KEY = 'shequ.user';
+export const API = '/api/v1';
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const error = (body && body.error) || {};
+    super(error.message || `请求失败（${status}）`);
+    this.status = status;
+    this.code = error.code;
+    this.details = error.details || [];
+  }
+}
+
+export function token() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function storedUser() {
+  try {
+    return JSON.parse(sessionStorage.getItem(USER_KEY) || 'null');
+  } catch {
+    return null;
+  }
+}
+
+export function saveLogin(tokenValue, user) {
+  sessionStorage.setItem(TOKEN_KEY, tokenValue);
+  sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+}
+
+export function clearLogin() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(USER_KEY);
+}
+
+function toLogin() {
+  const next = location.pathname + location.search;
+  location.assign(`/login?next=${encodeURIComponent(next)}`);
+}
+
+/** Call the API; returns {status, body, headers}. Throws ApiError for 4xx/5xx (401 goes to the login page). */
+export async function api(path, { method = 'GET', json, form, raw = false, allow = [] } = {}) {
+  const headers = {};
+  const t = token();
+  if (t) headers.Authorization = `Bearer ${t}`;
+  let body;
+  if (json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(json);
+  } else if (form !== undefined) {
+    body = form;
+  }
+  const response = await fetch(API + path, { method, headers, body });
+  if (response.status === 401 && !path.startsWith('/auth/')) {
+    clearLogin();
+    toLogin();
+    throw new ApiError(401, { error: { message: '登录已失效，请重新登录' } });
+  }
+  if (raw && response.ok) return response;
+  const type = response.headers.get('Content-Type') || '';
+  const data = type.includes('json') ? await response.json() : await response.text();
+  if (!response.ok && !allow.includes(response.status)) throw new ApiError(response.status, data);
+  return { status: response.status, body: data, headers: response.headers };
+}
+
+/** GET returning the body, or null when the route is not there (an endpoint not deployed yet). */
+export async function apiOptional(path) {
+  const result = await api(path, { allow: [404, 405] });
+  return result.status >= 400 ? null : result.body;
+}
+
+let mePromise = null;
+/** The signed-in user: GET /me when available, else what the login page stored. */
+export function me() {
+  if (!mePromise) {
+    mePromise = apiOptional('/me').then((found) => {
+      const stored = storedUser() || {};
+      return found ? { ...stored, ...found } : stored;
+    });
+  }
+  return mePromise;
+}
+
+export function hasRole(user, ...roles) {
+  const mine = new Set(user.roles || []);
+  return roles.some((r) => mine.has(r));
+}
+
+/** Check the login, fill the header bar, and give the page its mount point. */
+export async function startPage(active) {
+  if (!token()) {
+    toLogin();
+    return new Promise(() => {});
+  }
+  const nav = document.getElementById('nav');
+  nav.hidden = false;
+  for (const link of nav.querySelectorAll('a')) {
+    if (link.dataset.nav === active) link.classList.add('active');
+  }
+  const logout = document.getElementById('logout');
+  logout.hidden = false;
+  logout.addEventListener('click', async () => {
+    try {
+      await api('/auth/logout', { method: 'POST' });
+    } finally {
+      clearLogin();
+      location.assign('/login');
+    }
+  });
+  const user = await me();
+  document.getElementById('who').textContent = user.display_name
+    ? `${user.display_name}（${user.username}）` : user.username || '';
+  const app = document.getElementById('app');
+  app.innerHTML = '';
+  return { app, user };
+}
+
+// -- DOM helpers ---------------------------------------------------------------------------
+
+/** h('div.class#id', {attrs}, ...children) */
+export function h(tag, attrs = {}, ...children) {
+  const [name, ...rest] = tag.split(/(?=[.#])/);
+  const el = document.createElement(name || 'div');
+  for (const part of rest) {
+    if (part.startsWith('.')) el.classList.add(part.slice(1));
+    else el.id = part.slice(1);
+  }
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on')) el.addEventListener(key.slice(2).toLowerCase(), value);
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else el.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+export function showError(container, error) {
+  const text = error instanceof ApiError || error instanceof Error ? error.message : String(error);
+  const box = h('div.alert.error', { role: 'alert' }, text);
+  if (error.details && error.details.length) {
+    box.append(h('ul', {}, error.details.map((d) => h('li', {}, `${d.path}：${d.message}`))));
+  }
+  container.prepend(box);
+  return box;
+}
+
+// -- formatting ----------------------------------------------------------------------------
+
+export function formatTime(value) {
+  if (!value) return '';
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return String(value);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function waitingSince(value, now = Date.now()) {
+  const minutes = Math.max(0, Math.floor((now - new Date(value).getTime()) / 60000));
+  if (minutes < 1) return '不到 1 分钟';
+  if (minutes < 60) return `${minutes} 分钟`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} 小时 ${minutes % 60} 分钟`;
+  return `${Math.floor(hours / 24)} 天 ${hours % 24} 小时`;
+}
+
+export const STATUS_NAMES = {
+  running: '办理中', completed: '已办结', terminated: '已终止', error: '异常', suspended: '已挂起',
+};
+
+export const COMMAND_NAMES = {
+  start: '发起', complete: '办理', engine_step: '自动流转', loop_reset: '退回重办', terminate: '终止',
+  suspend: '挂起', resume: '恢复', return: '退回', withdraw: '撤回', transfer: '转办', delegate: '委托',
+  add_sign: '加签', cc: '抄送', urge: '催办', timer: '定时触发',
+};
+
+let directoryPromise = null;
+/** Names of organisations and roles (GET /organisations, /roles when available); ids otherwise. */
+export function directory() {
+  if (!directoryPromise) {
+    directoryPromise = Promise.all([apiOptional('/organisations'), apiOptional('/roles')]).then(([orgs, roles]) => {
+      const toMap = (list) => new Map((Array.isArray(list) ? list : []).map((x) => [x.id, x.name]));
+      return { orgs: toMap(orgs), roles: toMap(roles) };
+    }).catch(() => ({ orgs: new Map(), roles: new Map() }));
+  }
+  return directoryPromise;
+}
+
+export function orgName(dir, id) {
+  return (id && dir.orgs.get(id)) || id || '';
+}
+
+export function roleName(dir, id) {
+  return (id && dir.roles.get(id)) || id || '';
+}
+
+export function displayValue(value) {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'boolean') return value ? '是' : '否';
+  if (typeof value === 'object') return JSON.stringify(value, null, 1);
+  return String(value);
+}
+
+/** Field titles and choice titles from a version's form documents ({file: JSON Schema}). */
+export function formLabels(forms) {
+  const titles = {};
+  const choices = {};
+  const collect = (name, prop) => {
+    if (!prop || typeof prop !== 'object') return;
+    if (prop.title && !titles[name]) titles[name] = prop.title;
+    for (const option of [...(prop.oneOf || []), ...((prop.items && prop.items.oneOf) || [])]) {
+      if (option && 'const' in option && option.title) {
+        choices[name] = choices[name] || {};
+        choices[name][String(option.const)] = option.title;
+      }
+    }
+  };
+  for (const doc of Object.values(forms || {})) {
+    for (const [name, prop] of Object.entries((doc && doc.properties) || {})) collect(name, prop);
+  }
+  const value = (name, v) => {
+    const map = choices[name];
+    if (map && Array.isArray(v)) return v.map((x) => map[String(x)] || displayValue(x)).join('、');
+    if (map && v !== null && v !== undefined && map[String(v)]) return map[String(v)];
+    return displayValue(v);
+  };
+  return { field: (name) => titles[name] || name, value };
+}
+
+/** A two-column table of a case's data, labelled with the forms' titles where known. */
+export function dataTable(data, labels = formLabels(null)) {
+  const keys = Object.keys(data || {});
+  if (!keys.length) return h('p.muted', {}, '（无数据）');
+  return h('table.kv', {}, h('tbody', {}, keys.map((k) => h('tr', {},
+    h('th', {}, labels.field(k)), h('td', {}, labels.value(k, data[k]))))));
+}

@@ -1,0 +1,179 @@
+// JSON-Schema forms (react-jsonschema-form) with Chinese messages, client-side validation
+// against draft 2020-12, and the server's 422 details shown on their fields.
+import { Component, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import Form from '@rjsf/core';
+import { customizeValidator } from '@rjsf/validator-ajv8';
+import Ajv2020 from 'ajv/dist/2020';
+import localizeZh from 'ajv-i18n/localize/zh';
+
+const validator = customizeValidator({ AjvClass: Ajv2020 }, localizeZh);
+
+const MESSAGES = {
+  required: '此项为必填项',
+  minLength: (p) => `至少填写 ${p.limit} 个字`,
+  maxLength: (p) => `最多填写 ${p.limit} 个字`,
+  minimum: (p) => `不能小于 ${p.limit}`,
+  maximum: (p) => `不能大于 ${p.limit}`,
+  pattern: () => '格式不正确',
+  format: (p) => (p.format === 'date' ? '请填写日期（年-月-日）' : '格式不正确'),
+  type: () => '类型不正确',
+  const: (p) => (p.allowedValue === true ? '须勾选确认此项' : '取值不正确'),
+  enum: () => '请从选项中选择',
+  oneOf: () => '请从选项中选择一项',
+  minItems: (p) => `至少选择 ${p.limit} 项`,
+  not: () => '不应填写此项',
+};
+
+function pointer(root, path) {
+  let node = root;
+  for (const part of path.replace(/^#\/?/, '').split('/').filter(Boolean)) {
+    if (node === undefined || node === null) return undefined;
+    node = node[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node;
+}
+
+/** rjsf/ajv errors → Chinese messages; a schema's own "errorMessage" wins (as on the server). */
+export function transformErrors(schema) {
+  return (errors) => errors
+    // 'if' only says a 'then' failed (reported itself); a choice's branches fail as one 'oneOf'
+    .filter((e) => e.name !== 'if' && !(e.schemaPath || '').match(/\/(oneOf|anyOf)\/\d+\//))
+    .map((e) => {
+      const owner = e.schemaPath ? pointer(schema, e.schemaPath.split('/').slice(0, -1).join('/')) : undefined;
+      let message = owner && typeof owner.errorMessage === 'string' ? owner.errorMessage : undefined;
+      if (!message) {
+        const rule = MESSAGES[e.name];
+        message = typeof rule === 'function' ? rule(e.params || {}) : rule || e.message;
+      }
+      return { ...e, message, stack: message };
+    });
+}
+
+/** [{path: "a/0/b", message}] → rjsf ErrorSchema {a: {0: {b: {__errors: [message]}}}} */
+export function errorSchema(details, only = null) {
+  const root = {};
+  for (const detail of details || []) {
+    const parts = String(detail.path || '').split('/').filter(Boolean);
+    if (only && parts[0] !== only) continue;
+    let node = root;
+    for (const part of only ? parts.slice(1) : parts) {
+      node[part] = node[part] || {};
+      node = node[part];
+    }
+    node.__errors = [...(node.__errors || []), detail.message];
+  }
+  return root;
+}
+
+const CN_STRINGS = {
+  'Submit': '提交', 'Add': '添加', 'Remove': '删除', 'Move up': '上移', 'Move down': '下移',
+  'Copy': '复制', 'Add Item': '添加一项', 'New Value': '新值', 'Yes': '是', 'No': '否',
+  'Errors': '错误', 'Clear': '清除', 'Now': '现在',
+};
+function translateString(str, params) {
+  let out = CN_STRINGS[str] || str;
+  (params || []).forEach((p, i) => { out = out.replace(`%${i + 1}`, p); });
+  return out;
+}
+
+/**
+ * The form of a task or a start event.
+ * onSubmit(formData, comment) resolves to nothing (done) or to an ApiError with details.
+ */
+function SchemaForm({ schema, uiSchema, initial, onSubmit, submitLabel, withComment, readonly, onChange }) {
+  const [formData, setFormData] = useState(initial || {});
+  const [comment, setComment] = useState('');
+  const [serverDetails, setServerDetails] = useState([]);
+  const [busy, setBusy] = useState(false);
+  const commentErrors = serverDetails.filter((d) => d.path === 'comment');
+  const fieldErrors = serverDetails.filter((d) => d.path !== 'comment');
+  const dataErrors = fieldErrors.some((d) => String(d.path).startsWith('data/'))
+    ? errorSchema(fieldErrors, 'data') : errorSchema(fieldErrors);
+  return (
+    <Form
+      schema={schema || { type: 'object', properties: {} }}
+      uiSchema={{ ...(uiSchema || {}), 'ui:submitButtonOptions': { norender: true } }}
+      formData={formData}
+      validator={validator}
+      transformErrors={transformErrors(schema || {})}
+      extraErrors={serverDetails.length ? dataErrors : undefined}
+      showErrorList={false}
+      noHtml5Validate
+      experimental_defaultFormStateBehavior={{ constAsDefaults: 'never' }}
+      readonly={readonly}
+      translateString={translateString}
+      onChange={(e) => {
+        setFormData(e.formData);
+        if (onChange) onChange(e.formData);
+      }}
+      onSubmit={async (e) => {
+        setBusy(true);
+        setServerDetails([]);
+        try {
+          const problem = await onSubmit(e.formData, comment);
+          if (problem) setServerDetails(problem.details && problem.details.length ? problem.details : []);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      {withComment && (
+        <div className={`form-group opinion${commentErrors.length ? ' has-error' : ''}`}>
+          <label className="control-label" htmlFor="opinion">办理意见</label>
+          <textarea id="opinion" className="form-control" rows={3} maxLength={2000} value={comment}
+            placeholder="填写办理意见（选填），将记入办件的历史"
+            onChange={(e) => setComment(e.target.value)} />
+          {commentErrors.map((d) => <div key={d.message} className="error-detail">{d.message}</div>)}
+        </div>
+      )}
+      {!readonly && (
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={busy}>{busy ? '正在提交…' : submitLabel || '提交'}</button>
+        </div>
+      )}
+    </Form>
+  );
+}
+
+class Boundary extends Component {
+  constructor(props) {
+    super(props);
+    this.state = { error: null };
+  }
+
+  static getDerivedStateFromError(error) {
+    return { error };
+  }
+
+  render() {
+    if (this.state.error) {
+      return <div className="alert error">表单无法显示：{String(this.state.error.message || this.state.error)}</div>;
+    }
+    return this.props.children;
+  }
+}
+
+/** Render a form into container; returns {unmount, render(props)} to re-render with new props. */
+export function mountForm(container, props) {
+  const root = createRoot(container);
+  let key = 0;
+  const render = (next) => {
+    key += 1;
+    root.render(<Boundary key={key}><SchemaForm {...next} /></Boundary>);
+  };
+  render(props);
+  return { render, unmount: () => root.unmount() };
+}
+
+/** Add the organisations a clerk may name as choices of the start form's org fields. */
+export function withOrgChoices(schema, choices) {
+  if (!schema || !choices) return schema;
+  const copy = JSON.parse(JSON.stringify(schema));
+  for (const [field, options] of Object.entries(choices)) {
+    const prop = copy.properties && copy.properties[field];
+    if (!prop || !options.length) continue;
+    prop.oneOf = options.map((o) => ({ const: o.id, title: `${o.name}（${o.id}）` }));
+  }
+  return copy;
+}

@@ -1,0 +1,120 @@
+"""Browser tests: Debian's Chromium driven by Playwright against the app served by waitress.
+
+Each test gets a fresh SQLite database (a copy of the session template) behind a
+real HTTP server on 127.0.0.1, and a fresh browser context. Screenshots go to
+test-artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page, sync_playwright
+from waitress.server import create_server
+
+from api import create_app
+from api.web import DIST
+from engine.settings import Settings
+from tests.support import ApiClient
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _missing() -> str | None:
+    if not CHROMIUM.exists():
+        return "Chromium is not installed (make browser installs Debian's chromium)"
+    if not (DIST / "task.js").exists():
+        return "web bundle not built (make web runs npm ci and esbuild)"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reason = _missing()
+    if reason is None:
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"browser tests cannot run in CI: {reason}")
+    for item in items:
+        if "tests/web/" in item.nodeid:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@dataclass
+class LiveServer:
+    app: Flask
+    url: str
+    api: ApiClient
+
+    def has_route(self, rule: str, method: str = "GET") -> bool:
+        return any(r.rule == rule and method in (r.methods or ()) for r in self.app.url_map.iter_rules())
+
+    def require_routes(self, *rules: str) -> None:
+        """Skip until the endpoints this page needs are merged (they are built in parallel by other issues)."""
+        missing = [r for r in rules if not (self.has_route(r) or self.has_route(r, "POST"))]
+        if missing:
+            pytest.skip("endpoint not merged yet: " + ", ".join(missing))
+
+
+@pytest.fixture
+def live_server(settings: Settings) -> Iterator[LiveServer]:
+    app = create_app(settings)
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app, f"http://127.0.0.1:{server.effective_port}", ApiClient(app, app.test_client()))
+    finally:
+        server.close()
+        thread.join(timeout=10)
+        app.extensions["workflow_engine"].db.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield page
+        assert not errors, f"JavaScript errors on the page: {errors}"
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
+        context.close()
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def login(page: Page, server: LiveServer, username: str, then: str | None = None) -> None:
+    """Log in through the login page (as a clerk would) and wait for the landing page."""
+    target = f"{server.url}/login" + (f"?next={then}" if then else "")
+    page.goto(target)
+    page.fill("#username", username)
+    page.fill("#password", "demo")
+    with page.expect_navigation():
+        page.click("form.login button[type=submit]")
+    page.wait_for_selector("#who:not(:empty)")

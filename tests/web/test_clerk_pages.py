@@ -1,0 +1,67 @@
+"""A clerk starts a case in the browser, meets a validation error on a task's form, then completes it."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.web.conftest import LiveServer, login, shot
+
+APPLY = {"item_type": "certificate", "item_content": "协助核实辖区高龄老人生存状况并出具年度认证意见",
+         "target_group": "辖区80周岁以上户籍老年人", "authority_scope": "受区卫生健康局委托开展入户核实，出具认证意见",
+         "time_limit_months": 12, "time_limit_desc": "2027年1月1日至2027年12月31日", "funding_amount": 60000,
+         "funding_source": "district_special", "ledger_form": "electronic"}
+
+
+def test_clerk_meets_a_validation_error_then_completes_the_task(page: Page, live_server: LiveServer) -> None:
+    # the department starts a 社区事务准入 case from its inbox with the start event's form
+    login(page, live_server, "department")
+    expect(page).to_have_url(re.compile(r"/inbox$"))
+    page.click("button[data-start=community_access]")
+    page.fill("#root_item_title", "学生近视筛查台账")
+    page.fill("#root_applicant_department", "沣西新城教育局")
+    with page.expect_navigation(url=re.compile(r"/cases/\d+\?started=1$")):
+        page.get_by_role("button", name="发起办件").click()
+    expect(page.locator(".alert.success")).to_contain_text("已发起办件")
+    instance_id = int(re.search(r"/cases/(\d+)", page.url).group(1))  # type: ignore[union-attr]
+    case = live_server.api.get(f"/process-instances/{instance_id}", as_user="department").get_json()
+    assert case["data"]["item_title"] == "学生近视筛查台账"
+    apply = live_server.api.open_task(instance_id, "apply", "department")
+    assert live_server.api.complete(apply["id"], "department", APPLY).status_code == 200
+
+    # the district's civil-affairs clerk finds the case in the inbox and opens the task
+    login(page, live_server, "civil_affairs")
+    row = page.locator("#tasks tbody tr", has_text=case["business_key"])
+    expect(row.locator("td.step")).to_have_text("民政局扎口审核")
+    shot(page, "clerk-1-inbox")
+    row.get_by_role("link", name="办理").click()
+    expect(page.locator("h1")).to_have_text("办理：民政局扎口审核")
+
+    # accepting without confirming the five elements breaks the form's rule: the errors sit on their fields
+    page.get_by_label("受理，报领导小组审批").check()
+    page.get_by_role("button", name="提交").click()
+    opinion_field = page.locator(".form-group.has-error", has=page.locator("#root_gatekeep_opinion"))
+    expect(opinion_field).to_contain_text("此项为必填项")
+    expect(page.locator(".form-group.has-error", has=page.locator("#root_elements_complete"))).to_be_visible()
+    shot(page, "clerk-2-validation-error")
+    assert live_server.api.open_task(instance_id, "gatekeep_review", "civil_affairs")  # nothing was submitted
+
+    page.get_by_label("内容、对象、权限、时限、经费五要素齐全").check()
+    page.get_by_label("经费来源已核实（费随事转）").check()
+    page.fill("#root_gatekeep_opinion", "五要素齐全，提请领导小组审批")
+    page.fill("#opinion", "经费已落实，同意提请审批")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator("#next-step")).to_contain_text("下一步")
+    expect(page.locator("#next-step")).to_contain_text("领导小组季度会议审批")
+    shot(page, "clerk-3-next-step")
+
+    case = live_server.api.get(f"/process-instances/{instance_id}", as_user="admin").get_json()
+    assert [t["element_id"] for t in case["active_tasks"]] == ["group_approval"]
+    assert case["data"]["gatekeep_opinion"] == "五要素齐全，提请领导小组审批"
+
+    # the case page shows the case's diagram, its timeline with the opinion, and its data
+    page.get_by_role("link", name="查看办件").click()
+    expect(page.locator("#case-status")).to_contain_text("办理中")
+    expect(page.locator("#active-tasks")).to_contain_text("领导小组季度会议审批")
+    shot(page, "clerk-4-case")

@@ -1,0 +1,67 @@
+"""A process owner edits the latest version in the modeler, meets a server validation problem, and deploys."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.web.conftest import LiveServer, login, shot
+
+START = {"item_title": "学生近视筛查台账", "applicant_department": "沣西新城教育局"}
+NEW_NAME = "填报准入事项（新版）"
+
+
+def test_owner_renames_a_task_and_deploys_a_version_that_new_cases_use(page: Page, live_server: LiveServer) -> None:
+    live_server.require_routes("/api/v1/process-definitions/<string:key>/versions/<int:version>/xml",
+                               "/api/v1/process-definitions/<string:key>/versions/<int:version>/forms",
+                               "/api/v1/process-definitions/validate")
+    api = live_server.api
+    before = api.start("department", "community_access", START).get_json()
+
+    login(page, live_server, "owner")
+    page.goto(f"{live_server.url}/definitions")
+    page.locator("tr[data-key=community_access]").get_by_role("link", name="编辑并部署").click()
+    expect(page.locator("#canvas[data-ready]")).to_be_attached()
+
+    # the task's form, edited as JSON with a live preview; a broken schema is reported on the task
+    page.click(".djs-element[data-element-id=apply]")
+    schema_box = page.locator("textarea[data-file='apply.schema.json']")
+    original = schema_box.input_value()
+    schema_box.fill(original.replace('"type": "object"', '"type": "objekt"', 1))
+    page.click("#validate")
+    expect(page.locator("#modeler-status")).to_contain_text("校验未通过")
+    expect(page.locator(".djs-element[data-element-id=apply].has-problem")).to_be_attached()
+    expect(page.locator("#problems")).to_contain_text("apply.schema.json")
+    shot(page, "owner-1-problem")
+    schema_box.fill(original)
+    expect(page.locator("#form-preview")).to_contain_text("事项类别")
+    page.click("#validate")
+    expect(page.locator("#modeler-status")).to_contain_text("校验通过")
+    expect(page.locator(".has-problem")).to_have_count(0)
+
+    # rename the task in the properties panel and deploy a new version
+    name_box = page.locator("#bio-properties-panel-name")
+    name_box.fill(NEW_NAME)
+    expect(page.locator(".djs-element[data-element-id=apply] .djs-label")).to_contain_text("新版")
+    with page.expect_response(re.compile(r"/api/v1/process-definitions$")) as deployed:
+        page.click("#deploy")
+    assert deployed.value.status == 201
+    expect(page.locator("#modeler-status")).to_contain_text("已部署为第 2 版")
+    shot(page, "owner-2-deployed")
+
+    # new cases run on version 2 with the new name; the case started before keeps version 1
+    after = api.start("department", "community_access", START).get_json()
+    assert after["definition_version"] == 2
+    assert [t["name"] for t in after["active_tasks"]] == [NEW_NAME]
+    old = api.get(f"/process-instances/{before['id']}", as_user="department").get_json()
+    assert old["definition_version"] == 1
+    assert [t["name"] for t in old["active_tasks"]] == ["填报准入事项（内容、对象、权限、时限、经费）"]
+
+    # every version opens read-only
+    page.goto(f"{live_server.url}/definitions")
+    page.locator("tr[data-key=community_access]").get_by_role("button", name="查看全部版本").click()
+    page.locator("a[data-version='1']").click()
+    expect(page.locator("#diagram[data-ready]")).to_be_attached()
+    expect(page.locator(".djs-element[data-element-id=apply] .djs-label")).to_contain_text("填报准入事项")
+    expect(page.locator(".djs-palette")).to_have_count(0)
