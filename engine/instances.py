@@ -38,16 +38,6 @@ def _task_ordinal(workflow: BpmnWorkflow, task: Any) -> dict[str, Any] | None:
     return {"task_ordinal": same.index(task)} if len(same) > 1 else None
 
 
-def _engine_failure(exc: Exception) -> str:
-    text = (str(exc).strip() or exc.__class__.__name__).splitlines()[0]
-    cause = exc.__cause__ or exc.__context__  # SpiffWorkflow wraps a condition's error without its message
-    if cause is not None:
-        detail = (str(cause).strip() or cause.__class__.__name__).splitlines()[0]
-        if detail not in text:
-            text = f"{text}（{cause.__class__.__name__}: {detail}）"
-    return text[:500]
-
-
 class InstanceService:
     def __init__(self, db: Database, registry: DefinitionRegistry, clock: Clock,
                  directory_loader: Any) -> None:
@@ -84,7 +74,7 @@ class InstanceService:
         try:
             workflow, steps = runtime.start(definition, data)
         except (SpiffWorkflowException, SandboxError) as exc:
-            raise BadRequest(f"流程无法启动：{_engine_failure(exc)}") from exc
+            raise BadRequest(f"流程无法启动：{runtime.failure_message(exc)}") from exc
         state = runtime.case_state(definition, workflow)
         instance = ProcessInstance(
             business_key=next_business_key(session, key, at),
@@ -180,7 +170,7 @@ class InstanceService:
                         actor: Actor, at: datetime, task_row: HumanTask, data: dict[str, Any],
                         comment: str | None, exc: Exception, extra: dict[str, Any] | None = None) -> None:
         """A model's script failed: keep the submission in the journal and put the case in error."""
-        message = _engine_failure(exc)
+        message = runtime.failure_message(exc)
         state_hash = runtime.case_state(definition, definition.codec.loads(instance.snapshot)).digest()
         step = Step(task_row.element_id, task_row.name, "userTask", command="complete",
                     result={"error": message}, state_hash=state_hash)

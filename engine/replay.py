@@ -137,7 +137,7 @@ def _complete(ctx: ReplayContext, entry: EntryLike) -> None:
         try:
             runtime.complete(ctx.definition, workflow, task, data)
         except (SpiffWorkflowException, SandboxError) as exc:
-            failure = _failure_text(exc)
+            failure = runtime.failure_message(exc)
         else:
             failure = None
     ctx.workflow = ctx.definition.codec.loads(saved)
@@ -147,11 +147,6 @@ def _complete(ctx: ReplayContext, entry: EntryLike) -> None:
     info = ctx.definition.elements.get(entry.element_id or "")
     ctx.emit(Step(entry.element_id, info.name if info else None, "userTask", command="complete",
                   result={"error": failure}, state_hash=ctx.state_hash()), ctx.require_workflow(entry))
-
-
-def _failure_text(exc: Exception) -> str:
-    text = str(exc).strip() or exc.__class__.__name__
-    return text.splitlines()[0][:500]
 
 
 @replays("terminate")
@@ -249,7 +244,8 @@ def replay(definition: CompiledDefinition, entries: Sequence[EntryLike], stop_af
                 except (ReplayMismatch, _Stop):
                     raise
                 except Exception as exc:  # the engine refused what the journal says happened
-                    raise ReplayMismatch(entry.seq, f"重放 {entry.command} 失败：{_failure_text(exc)}") from exc
+                    failure = runtime.failure_message(exc)
+                    raise ReplayMismatch(entry.seq, f"重放 {entry.command} 失败：{failure}") from exc
                 if position == 0:
                     raise ReplayMismatch(entry.seq, f"重放 {entry.command} 没有产生任何记录")
                 index += position

@@ -298,3 +298,14 @@ def mark(definition: CompiledDefinition, workflow: BpmnWorkflow, command: str) -
     recorder = StepRecorder(definition, workflow)
     recorder.add(Step(None, None, None, command=command))
     return recorder.finish()
+
+
+def failure_message(exc: Exception) -> str:
+    """The one-line message a failed command records (replay must produce the same text)."""
+    text = (str(exc).strip() or exc.__class__.__name__).splitlines()[0]
+    cause = exc.__cause__ or exc.__context__  # SpiffWorkflow wraps a condition's error without its message
+    if cause is not None:
+        detail = (str(cause).strip() or cause.__class__.__name__).splitlines()[0]
+        if detail not in text:
+            text = f"{text}（{cause.__class__.__name__}: {detail}）"
+    return text[:500]
