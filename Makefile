@@ -50,7 +50,7 @@ test: $(STAMP) $(WEB_DIST) browser
 	scripts/pg-test-server $(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) -m bench
+	scripts/pg-test-server $(PY) -m bench
 
 clean-db:
 	rm -rf var/

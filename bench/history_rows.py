@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import runtime
-from engine.store.models import JournalEntry, ProcessInstance
+from engine.actors import Actor
+from engine.store.models import ProcessInstance
 
 from .harness import CaseDriver
 from .scenario import APPROVE, END_ADMITTED, LEDGER
@@ -82,30 +82,16 @@ def measure_returns(driver: CaseDriver, returns: int) -> dict[str, Any]:
     }
 
 
-def _state_without_replay(driver: CaseDriver, instance_id: int, seq: int) -> dict[str, Any]:
-    """What can be measured before engine/replay.py exists: read the journal up to ``seq``,
-    restore the stored snapshot and compute its case state (the work a replay does per step, once)."""
-    engine = driver.engine
-    with engine.db.reader() as session:
-        entries = list(session.execute(select(JournalEntry.seq, JournalEntry.command, JournalEntry.payload,
-                                              JournalEntry.state_hash)
-                                       .where(JournalEntry.instance_id == instance_id, JournalEntry.seq <= seq)
-                                       .order_by(JournalEntry.seq)))
-        instance = session.get(ProcessInstance, instance_id)
-        assert instance is not None
-        definition = engine.registry.compiled(session, instance.definition_id)
-        workflow = definition.codec.loads(instance.snapshot)
-    state = runtime.case_state(definition, workflow)
-    return {"entries": len(entries), "state": state.as_dict()}
+AUDITOR = Actor(user_id=0, username="bench", display_name="bench", org_id="xinqu", roles=frozenset({"auditor"}))
 
 
 def state_at(driver: CaseDriver, instance_id: int, seq: int) -> dict[str, Any]:
-    # HOOK(replay): when engine/replay.py is merged (issue 4), call its "state at step" function here,
-    # e.g. ``return _replay.state_at(driver.engine, instance_id, seq)``, and set REPLAY_CONNECTED = True.
-    return _state_without_replay(driver, instance_id, seq)
+    """The case as it stood after entry ``seq``, rebuilt by replay (what the auditor's page asks for)."""
+    engine = driver.engine
+    with engine.db.reader() as session:
+        return engine.history.state_at(session, AUDITOR, instance_id, seq)
 
 
-REPLAY_CONNECTED = False
 
 
 def measure_state_at(driver: CaseDriver, entries: int, samples: int, seed: int = 6) -> dict[str, Any]:
@@ -128,7 +114,6 @@ def measure_state_at(driver: CaseDriver, entries: int, samples: int, seed: int =
     result.update({
         "history_entries": history,
         "max_ms": ms(max(latencies)),
-        "method": "replay" if REPLAY_CONNECTED else "proxy: journal read + snapshot restore + case_state "
-                                                    "(engine/replay.py not merged yet)",
+        "method": "replay from the nearest verified checkpoint (engine/history.py)",
     })
     return result
