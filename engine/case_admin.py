@@ -73,7 +73,8 @@ class CaseAdmin:
 
     def _load(self, session: Session, actor: Actor, instance_id: int) -> ProcessInstance:
         access.require_case_admin(actor)
-        instance = session.get(ProcessInstance, instance_id)
+        # PostgreSQL: lock the case row like task completion does, so commands on one case queue
+        instance = session.get(ProcessInstance, instance_id, with_for_update=not self.db.is_sqlite)
         if instance is None:
             raise NotFound(f"办件 {instance_id} 不存在")
         return instance
