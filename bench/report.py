@@ -116,7 +116,7 @@ def table(results: dict[str, Any]) -> str:
     state = results.get("state_at")
     if state:
         rows.append((f"6 state at a step of {state['history_entries']} entries", _fmt(state["median_ms"], " ms"),
-                     f"max {state['max_ms']:.2f} ms", "replay" if state["method"] == "replay" else "proxy", ""))
+                     f"max {state['max_ms']:.2f} ms", "replay", ""))
     memory = results.get("memory")
     if memory:
         rows.append((f"7 RSS over {memory['completions']:,} completions",

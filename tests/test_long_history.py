@@ -63,10 +63,9 @@ def _tree_size(api: ApiClient, instance_id: int) -> int:
 
 
 def _verify_journal(api: ApiClient, instance_id: int) -> list[JournalEntry]:
-    """Hash chain and task rows, checked from the stored rows.
-
-    TODO(after merge with issue 4): also POST /process-instances/{id}/verify and replay the journal.
-    """
+    """Hash chain and task rows, checked from the stored rows; then the auditor's full replay verification."""
+    verdict = api.post(f"/process-instances/{instance_id}/verify", as_user="auditor").get_json()
+    assert verdict["ok"], verdict
     with api.engine.db.reader() as session:
         instance = session.get(ProcessInstance, instance_id)
         assert instance is not None

@@ -54,15 +54,6 @@ class LiveServer:
     url: str
     api: ApiClient
 
-    def has_route(self, rule: str, method: str = "GET") -> bool:
-        return any(r.rule == rule and method in (r.methods or ()) for r in self.app.url_map.iter_rules())
-
-    def require_routes(self, *rules: str) -> None:
-        """Skip until the endpoints this page needs are merged (they are built in parallel by other issues)."""
-        missing = [r for r in rules if not (self.has_route(r) or self.has_route(r, "POST"))]
-        if missing:
-            pytest.skip("endpoint not merged yet: " + ", ".join(missing))
-
 
 @pytest.fixture
 def live_server(settings: Settings) -> Iterator[LiveServer]:
