@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
+import types
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from types import CodeType, FrameType
@@ -24,10 +25,12 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from .sandbox_guards import (
     GuardingTransformer,
     SandboxError,
+    checked_text,
     guarded_binop,
     guarded_inplace,
     guarded_method,
     guarded_round,
+    guarded_str,
     guarded_sum,
 )
 
@@ -43,9 +46,14 @@ def _limited_range(*args: int) -> range:
     return r
 
 
+_UNREADABLE = (type, types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.LambdaType)
+
+
 def _guarded_getattr(obj: Any, name: str, default: Any = None) -> Any:
     if not isinstance(name, str) or name.startswith("_"):
         raise SandboxError(f"不允许访问属性 {name}")
+    if isinstance(obj, _UNREADABLE):  # str.format(...), list.extend(...) would bypass the bound-method guards
+        raise SandboxError(f"不允许访问类型或函数的属性 {name}")
     guarded = guarded_method(obj, name)
     if guarded is not None:
         return guarded
@@ -73,6 +81,7 @@ _BUILTINS: dict[str, Any] = {
     )
 }
 _BUILTINS["range"] = _limited_range
+_BUILTINS["str"] = guarded_str
 _BUILTINS["round"] = guarded_round
 _BUILTINS["sum"] = guarded_sum
 
@@ -85,6 +94,7 @@ _GUARDS: dict[str, Any] = {
     "_unpack_sequence_": guarded_unpack_sequence,
     "_inplacevar_": guarded_inplace,
     "_binop_": guarded_binop,
+    "_text_": checked_text,
 }
 
 

@@ -158,8 +158,52 @@ def _extend_guard(target: list[Any]) -> Callable[[Any], None]:
     return guarded
 
 
-_REFUSED_STR_METHODS = frozenset({"format", "format_map"})
-_WIDTH_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})
+_REFUSED_STR_METHODS = frozenset({"format", "format_map", "translate", "maketrans"})
+_WIDTH_METHODS = frozenset({"ljust", "rjust", "center", "zfill"})
+
+
+def _expandtabs_guard(text: str | bytes) -> Callable[..., Any]:
+    def guarded(tabsize: Any = 8) -> Any:
+        if isinstance(tabsize, int) and len(text) + text.count("\t" if isinstance(text, str) else b"\t") \
+                * max(tabsize, 0) > MAX_ITEMS:
+            raise SandboxError(f"字符串过长（上限 {MAX_ITEMS}）")
+        return text.expandtabs(tabsize)
+    return guarded
+
+
+def text_size(value: Any) -> int:
+    """How many characters and items printing ``value`` touches, counted up to just past MAX_ITEMS.
+
+    Shared references count every time (``[[0] * 10**6] * 30`` prints thirty million zeros).
+    """
+    total, pending = 0, [value]
+    while pending and total <= MAX_ITEMS:
+        item = pending.pop()
+        if isinstance(item, str | bytes):
+            total += len(item)
+        elif isinstance(item, list | tuple | set | frozenset):
+            total += len(item) + 1
+            pending.extend(item)
+        elif isinstance(item, dict):
+            total += len(item) + 1
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        else:
+            total += 1
+    return total
+
+
+def checked_text(value: Any) -> Any:
+    """``value`` unchanged if turning it into text stays within the limit (``str()``, f-strings)."""
+    if text_size(value) > MAX_ITEMS:
+        raise SandboxError(f"转换为文本的内容过大（上限 {MAX_ITEMS}）")
+    return value
+
+
+def guarded_str(*args: Any) -> str:
+    if args:
+        checked_text(args[0])
+    return str(*args)
 
 
 def guarded_method(obj: Any, name: str) -> Any | None:
@@ -169,6 +213,8 @@ def guarded_method(obj: Any, name: str) -> Any | None:
             raise SandboxError(f"不允许使用 {name}，请使用 f-string")
         if name in _WIDTH_METHODS:
             return _width_guard(getattr(obj, name))
+        if name == "expandtabs":
+            return _expandtabs_guard(obj)
         if name == "replace":
             return _replace_guard(obj)
         if name == "join":
@@ -247,4 +293,9 @@ class GuardingTransformer(RestrictingNodeTransformer):
                     or any(int(d) > MAX_FORMAT_WIDTH for d in re.findall(r"\d+", text)):
                 self.error(node, f"f-string 格式说明只允许常量且宽度不超过 {MAX_FORMAT_WIDTH}")
                 return node
-        return self.node_contents_visit(node)
+        node = self.node_contents_visit(node)
+        # the value is turned into text by a single C call: check its size first
+        wrapped = ast.Call(func=ast.Name("_text_", ast.Load()), args=[node.value], keywords=[])
+        copy_locations(wrapped, node.value)
+        node.value = wrapped
+        return node

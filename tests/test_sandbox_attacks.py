@@ -83,6 +83,13 @@ RUNTIME_ATTACKS = {
     "huge-range": ("total = sorted(range(amount * 1000))", "range"),
     "recursion": ("f = lambda f: f(f)\nf(f)", "recursion"),
     "not-json": ("total = lambda: 1\nx = {1, 2}", "JSON"),
+    "format-through-type": ("total = str.format('{0.__globals__}', lambda: 1)", "类型"),
+    "join-through-type": ("total = str.join('x' * amount, ['a', 'b', 'c'])", "类型"),
+    "extend-through-type": ("x = [1]\nfor i in range(40):\n    list.extend(x, x)", "类型"),
+    "expandtabs": ("total = ('\\t' * 1000).expandtabs(amount)", "过长"),
+    "translate": ("total = ('a' * 10000).translate({97: 'b' * 100000})", "translate"),
+    "str-of-shared-lists": ("x = [[0] * amount] * 30\ntotal = str(x)", "文本"),
+    "fstring-of-shared-lists": ("x = [[0] * amount] * 30\ntotal = f'{x}'", "文本"),
 }
 
 
