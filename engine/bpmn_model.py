@@ -213,6 +213,10 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         for timer in ("timeDuration", "timeDate", "timeCycle", "loopCardinality", "completionCondition"):
             for expr in node.iterfind(f".//bpmn:{timer}", NS):
                 sources.append((element_id, "expression", expr.text or ""))
+        if node.find("bpmn:timerEventDefinition", NS) is not None:
+            # SpiffWorkflow reads timers against the wall clock whenever any command runs, which
+            # replay cannot reproduce; timers wait for a journalled timer command (docs/extending.md).
+            problems.append(Problem(element_id, "暂不支持定时事件：定时器须由后台任务触发并记入办理日志"))
     if any(e.type == "userTask" for e in elements.values()) and not lanes:
         problems.append(Problem(key, "流程没有泳道：每个用户任务都必须位于以角色命名的泳道中"))
 

@@ -60,6 +60,17 @@ def test_hostile_timer_expression_is_refused_at_deployment() -> None:
     assert any(p.path == "wait" and "乘方" in p.message for p in caught.value.details), caught.value.details
 
 
+def test_timer_events_are_refused_until_timers_are_journalled() -> None:
+    """SpiffWorkflow fires timers against the wall clock inside any command: replay could not follow."""
+    timer = (b'<bpmn:intermediateCatchEvent id="wait" name="wait">'
+             b'<bpmn:timerEventDefinition id="wait_timer"><bpmn:timeDuration>"PT2S"</bpmn:timeDuration>'
+             b'</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>')
+    bpmn = LOOP_BPMN.replace(b'<bpmn:endEvent id="end_approved"', timer + b'<bpmn:endEvent id="end_approved"', 1)
+    with pytest.raises(InvalidModel) as caught:
+        compile_definition(bpmn, LOOP_FORMS, ROLES)
+    assert any(p.path == "wait" and "定时" in p.message for p in caught.value.details), caught.value.details
+
+
 # -- at run time: only the case fails ------------------------------------------------------------------------
 
 RUNTIME_ATTACKS = {
