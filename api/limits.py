@@ -48,6 +48,15 @@ def _refuse(path: str, message: str) -> ValidationFailed:
     return ValidationFailed(f"请求数据不合规：{path} {message}", [Problem(path, message)])
 
 
+def _is_unicode_text(text: str) -> bool:
+    """JSON's \\uD800 escapes can smuggle lone surrogates, which no UTF-8 store or hash accepts."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check_json_value(value: Any, max_depth: int, max_string: int, max_items: int) -> None:
     """Raise ValidationFailed naming the first value (by path) that breaks a limit; walks without recursion."""
     stack: list[tuple[Any, str, int]] = [(value, "", 1)]
@@ -62,11 +71,15 @@ def check_json_value(value: Any, max_depth: int, max_string: int, max_items: int
         if isinstance(node, str):
             if len(node) > max_string:
                 raise _refuse(path or "/", f"文本过长（{len(node)} 个字符，上限 {max_string}）")
+            if not _is_unicode_text(node):
+                raise _refuse(path or "/", "文本含有无效的 Unicode 字符（孤立的代理项）")
         elif isinstance(node, dict):
             for key, child in node.items():
                 child_path = f"{path}/{key}" if path else str(key)
                 if len(key) > max_string:
                     raise _refuse(child_path[:200], f"字段名过长（上限 {max_string}）")
+                if not _is_unicode_text(key):
+                    raise _refuse(repr(key)[:200], "字段名含有无效的 Unicode 字符（孤立的代理项）")
                 stack.append((child, child_path[:200], depth + 1))
         elif isinstance(node, list):
             stack.extend((child, f"{path}/{i}"[:200], depth + 1) for i, child in enumerate(node))

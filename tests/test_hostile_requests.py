@@ -79,6 +79,8 @@ def test_deeply_nested_body_gets_422_with_a_path(api: ApiClient, submit_task: tu
     ('{"data": {"title": "x", "amount": Infinity}}', "/"),
     ('{"data": {"title": "x", "amount": 1e999}}', "/"),
     ('{"data": {"title": "x", "amount": 1, "list": [' + ",".join(["0"] * 25_000) + "]}}", None),
+    ('{"data": {"title": "\\ud800", "amount": 1}}', "data/title"),
+    ('{"data": {"title": "x", "amount": 1}, "comment": "\\udfff"}', "comment"),
 ])
 def test_oversized_values_get_422_with_a_path(api: ApiClient, submit_task: tuple[int, int], body: str,
                                               path: str | None) -> None:
@@ -148,3 +150,8 @@ def test_list_limit_is_capped(api: ApiClient) -> None:
     else:
         assert response.status_code == 200
         assert len(response.get_json()) <= 200
+
+
+def test_a_lone_surrogate_in_a_login_is_a_422_not_a_500(api: ApiClient) -> None:
+    response = raw_post(api, "/auth/token", b'{"username": "\\ud800", "password": "demo"}')
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
