@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from .actors import Actor
@@ -53,24 +53,36 @@ class IdentityService:
         self.clock = clock
         self.ttl = timedelta(seconds=token_ttl_seconds)
 
-    def login(self, session: Session, username: str, password: str) -> str:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None or not user.active:
+    def check_password(self, session: Session, username: str, password: str) -> int | None:
+        """The user's id if ``password`` is theirs and the account is active, else None.
+
+        Spends the same time on an unknown user as on a wrong password. Needs only a
+        read: callers run it outside any write transaction (argon2 takes a while).
+        """
+        row = session.execute(select(User.id, User.password_hash, User.active)
+                              .where(User.username == username)).first()
+        if row is None or not row.active:
             _hasher_dummy_verify(password)
-            raise Unauthorized("用户名或密码错误")
+            return None
         try:
-            _hasher.verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError) as exc:
-            session.execute(update(User).where(User.id == user.id)
-                            .values(failed_logins=User.failed_logins + 1))
-            raise Unauthorized("用户名或密码错误") from exc
+            _hasher.verify(row.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return int(row.id)
+
+    def issue_token(self, session: Session, user_id: int) -> str:
         token = secrets.token_urlsafe(32)
         now = self.clock.now()
-        session.add(AuthToken(token_hash=_token_digest(token), user_id=user.id, created_at=now,
+        session.add(AuthToken(token_hash=_token_digest(token), user_id=user_id, created_at=now,
                               expires_at=now + self.ttl))
-        if user.failed_logins:
-            user.failed_logins = 0
         return token
+
+    def login(self, session: Session, username: str, password: str) -> str:
+        """Check and issue in one session (seeding, tests, the benchmark); the API goes through LoginService."""
+        user_id = self.check_password(session, username, password)
+        if user_id is None:
+            raise Unauthorized("用户名或密码错误")
+        return self.issue_token(session, user_id)
 
     def authenticate(self, session: Session, token: str) -> Actor:
         # Every request pays for this: two prebuilt statements (token joined with its user, then roles).

@@ -60,25 +60,28 @@ class LoginService:
         raise Unauthorized("用户名或密码错误")
 
     def _login(self, username: str, password: str) -> str:
+        # 1. a lock in force refuses before any hashing
+        with self.db.reader() as session:
+            row = session.get(LoginThrottle, username)
+            now = self.clock.now()
+            if row is not None and row.locked_until is not None and row.locked_until > now:
+                raise self._locked(row.locked_until - now)
+            # 2. the password check (argon2, slow) holds no write lock
+            user_id = self.identity.check_password(session, username, password)
+        # 3. a short write: re-check the lock as of now, then count the failure or issue the token
         refusal: Exception | None = None
         with self.db.writer() as session, session.begin():
             now = self.clock.now()
             row = session.get(LoginThrottle, username, with_for_update=True)
-            locked_until = row.locked_until if row is not None else None
-            if locked_until is not None and locked_until > now:
-                refusal = self._locked(locked_until - now)
+            if row is not None and row.locked_until is not None and row.locked_until > now:
+                refusal = self._locked(row.locked_until - now)
+            elif user_id is None:
+                refusal = self._record_failure(session, row, username, now) or Unauthorized("用户名或密码错误")
             else:
-                try:
-                    token = self.identity.login(session, username, password)
-                except Unauthorized as exc:
-                    refusal = self._record_failure(session, row, username, now) or exc
-                else:
-                    if row is not None:
-                        session.delete(row)
-                    return token
-        # the failure is committed; only now refuse the request
-        assert refusal is not None
-        raise refusal
+                if row is not None:
+                    session.delete(row)
+                return self.identity.issue_token(session, user_id)
+        raise refusal  # after the commit: the failure is counted even though the request fails
 
     def _record_failure(self, session: Session, row: LoginThrottle | None, username: str,
                         now: datetime) -> TooManyRequests | None:
