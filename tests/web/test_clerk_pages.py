@@ -65,3 +65,10 @@ def test_clerk_meets_a_validation_error_then_completes_the_task(page: Page, live
     expect(page.locator("#case-status")).to_contain_text("办理中")
     expect(page.locator("#active-tasks")).to_contain_text("领导小组季度会议审批")
     shot(page, "clerk-4-case")
+
+
+def test_login_never_redirects_off_site(page: Page, live_server: LiveServer) -> None:
+    # '/\evil.example' passes a naive "starts with one slash" check but resolves to another host
+    login(page, live_server, "street_a", then="/%5Cevil.example/")
+    assert page.url.startswith(live_server.url + "/"), page.url
+    expect(page).to_have_url(re.compile(r"/inbox$"))

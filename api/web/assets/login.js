@@ -9,9 +9,20 @@ const DEMO = [
   ['owner', '流程管理员'], ['auditor', '审计'], ['admin', '系统管理员'],
 ];
 
+// Only a page of this site: '/\evil.example' or '/\t/evil.example' would leave it.
+function sameOrigin(next) {
+  if (!next) return null;
+  try {
+    const url = new URL(next, location.origin);
+    return url.origin === location.origin ? url.pathname + url.search + url.hash : null;
+  } catch {
+    return null;
+  }
+}
+
 function landing(user) {
-  const next = new URLSearchParams(location.search).get('next');
-  if (next && next.startsWith('/') && !next.startsWith('//')) return next;
+  const next = sameOrigin(new URLSearchParams(location.search).get('next'));
+  if (next) return next;
   if (hasRole(user, 'process_owner')) return '/definitions';
   if (hasRole(user, 'auditor')) return '/audit';
   return '/inbox';
