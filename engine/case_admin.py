@@ -63,7 +63,7 @@ class CaseAdmin:
     def resume(self, actor: Actor, instance_id: int, reason: str | None) -> int:
         text = _clean_reason(reason)
         return run_command(self.db, lambda s: self._mark(s, actor, instance_id, text, "resume",
-                                                         ("suspended",), None))
+                                                         ("suspended", "error"), "running"))
 
     def terminate(self, actor: Actor, instance_id: int, reason: str | None) -> int:
         text = _clean_reason(reason)
@@ -80,7 +80,7 @@ class CaseAdmin:
         return instance
 
     def _mark(self, session: Session, actor: Actor, instance_id: int, reason: str, command: str,
-              allowed_from: tuple[str, ...], new_status: str | None) -> int:
+              allowed_from: tuple[str, ...], new_status: str) -> int:
         instance = self._load(session, actor, instance_id)
         if instance.status not in allowed_from:
             raise Conflict(f"办件当前状态为{status_label(instance.status)}，不能{_VERBS[command]}")
@@ -88,10 +88,11 @@ class CaseAdmin:
         definition = self.registry.compiled(session, instance.definition_id)
         workflow = definition.codec.loads(instance.snapshot)
         at = self.clock.now()
-        # resuming returns to what the workflow says: running, or error if it had failed before
-        status = new_status or ("error" if instance.error else "running")
         steps = runtime.mark(definition, workflow, command)
-        update_instance(session, instance, status=status, updated_at=at)
+        # resuming also clears a script failure: the failed submission was never applied, so the
+        # task is open again for a corrected submission
+        values = {"status": new_status} | ({"error": None} if command == "resume" else {})
+        update_instance(session, instance, **values, updated_at=at)
         append_journal(session, instance, steps, actor, at, None, reason, None,
                        extra={"from_status": previous})
         return instance.id

@@ -36,12 +36,13 @@ class DefinitionFilter:
 def inbox_page(session: Session, actor: Actor, filters: TaskFilter, page: PageRequest) -> Page[dict[str, Any]]:
     """Ready tasks the actor may act on: their roles at their organisation.
 
-    Tasks of a suspended case leave the inbox until it is resumed (the rows stay ready).
+    Tasks of a suspended case, or of one stopped by a script error, leave the inbox until an
+    admin resumes it (the rows stay ready).
     """
     stmt: Select[Any] = (select(HumanTask)
                          .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
                          .where(HumanTask.state == "ready", HumanTask.role.in_(sorted(actor.roles)),
-                                HumanTask.org_id == actor.org_id, ProcessInstance.status != "suspended"))
+                                HumanTask.org_id == actor.org_id, ProcessInstance.status == "running"))
     if filters.role:
         stmt = stmt.where(HumanTask.role == filters.role)
     if filters.instance_id is not None:

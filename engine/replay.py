@@ -163,7 +163,7 @@ def _suspend(ctx: ReplayContext, entry: EntryLike) -> None:
 
 @replays("resume")
 def _resume(ctx: ReplayContext, entry: EntryLike) -> None:
-    ctx.status = "running"
+    ctx.status, ctx.error = "running", None
     runtime.mark(ctx.definition, ctx.require_workflow(entry), "resume")
 
 

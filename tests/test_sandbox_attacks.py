@@ -203,3 +203,20 @@ def test_hostile_pre_script_fails_only_its_own_case(api: ApiClient) -> None:
     assert "过长" in response.get_json()["error"]
     with api.engine.db.reader() as session:
         check_case(session, api.engine.registry, case_id)
+
+
+def test_a_failed_case_leaves_the_inbox_until_an_admin_resumes_it(api: ApiClient) -> None:
+    deploy(api.engine, loop_variant(condition=b"decision == 'pass' and len('x' * amount * 3) > 0"))
+    case_id = api.start("street_a", "loop_approval", {}).get_json()["id"]
+    assert complete_step(api, case_id, "submit", "street_a", {"title": "条件", "amount": 1_000_000}).status_code == 200
+    assert complete_step(api, case_id, "review", "civil_affairs", {"decision": "pass"}).get_json()["status"] == "error"
+    assert [t for t in api.get("/tasks", as_user="civil_affairs").get_json() if t["instance_id"] == case_id] == []
+
+    resumed = api.post(f"/process-instances/{case_id}/resume", {"reason": "数据有误，请重新审核"}, as_user="admin")
+    assert resumed.status_code == 200, resumed.get_json()
+    assert resumed.get_json()["status"] == "running" and "error" not in resumed.get_json()
+    inbox = [t for t in api.get("/tasks", as_user="civil_affairs").get_json() if t["instance_id"] == case_id]
+    assert [t["element_id"] for t in inbox] == ["review"]
+    # a corrected decision goes through; the journal replays the failure, the resume and the retry
+    assert complete_step(api, case_id, "review", "civil_affairs", {"decision": "return"}).status_code == 200
+    assert api.post(f"/process-instances/{case_id}/verify", as_user="auditor").get_json()["ok"]
