@@ -2,7 +2,7 @@
 
 Replaying a 1,000-entry history from the start takes a few hundred milliseconds.
 So every command that carries the journal across a multiple of ``EVERY`` entries
-also stores a copy of the case's snapshot, in its own transaction
+also stores a copy of the case's snapshot in the same transaction
 (:func:`engine.case_store.append_journal`). To rebuild the state after entry *n*,
 replay starts from the nearest checkpoint at or before *n* and re-executes at most
 about ``EVERY`` entries. A checkpoint is a cache, not history: it is used only when
@@ -37,8 +37,9 @@ def maybe_checkpoint(session: Session, instance: ProcessInstance, seq_before: in
 
 def _usable(definition: CompiledDefinition, point: JournalCheckpoint,
             entries: Sequence[EntryLike]) -> ReplayContext | None:
-    entry = entries[point.seq - 1]
-    if entry.seq != point.seq or entry.hash != point.entry_hash:
+    # a journal with a gap (an entry deleted behind the triggers' back) must not break the lookup
+    entry = next((e for e in entries if e.seq == point.seq), None)
+    if entry is None or entry.hash != point.entry_hash:
         return None
     try:
         workflow = definition.codec.loads(point.snapshot)

@@ -59,6 +59,8 @@ def check_chain(instance_id: int, entries: list[JournalEntry], skip: int = 0) ->
 
     ``skip``: the first entries are trusted (already checked another way); the rest must link to them.
     """
+    if skip and (skip > len(entries) or entries[skip - 1].seq != skip):
+        skip = 0  # the trusted prefix is not the contiguous seq 1 … skip: check everything
     prev = entries[skip - 1].hash if skip else GENESIS_HASH
     for expected_seq, row in enumerate(entries[skip:], start=skip + 1):
         if row.seq != expected_seq:

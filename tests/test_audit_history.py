@@ -128,6 +128,18 @@ def test_long_history_uses_checkpoints_and_still_replays_exactly(api: ApiClient)
     assert verify(api, case_id)["ok"] is True
 
 
+def test_state_at_a_checkpoint_after_a_deleted_entry_is_a_409(api: ApiClient) -> None:
+    case_id = returned_case(api, rounds=12)
+    with api.engine.db.reader() as session:
+        point = session.scalars(select(JournalCheckpoint).where(JournalCheckpoint.instance_id == case_id)
+                                .order_by(JournalCheckpoint.seq)).first()
+    assert point is not None
+    raw(api, "DELETE FROM journal_entries WHERE instance_id = :id AND seq = 3", id=case_id)
+    response = api.get(f"/process-instances/{case_id}/history/{point.seq}/state", as_user="auditor")
+    assert response.status_code == 409, response.get_json()
+    assert verify(api, case_id)["first_bad_seq"] == 3
+
+
 def test_history_survives_termination_suspension_and_resumption(api: ApiClient) -> None:
     case_id = returned_case(api, rounds=1, accept=False)
     before = ok(api.get(f"/process-instances/{case_id}/history", as_user="auditor"))
