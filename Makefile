@@ -16,6 +16,7 @@ WEB_DIST  := api/web/static/dist/.built
 NODE_STAMP := node_modules/.installed
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 13) else "needs Python 3.11 or 3.12 (set PYTHON=...)")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
@@ -24,6 +25,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 $(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
