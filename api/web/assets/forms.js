@@ -22,6 +22,12 @@ const MESSAGES = {
   enum: () => '请从选项中选择',
   oneOf: () => '请从选项中选择一项',
   minItems: (p) => `至少选择 ${p.limit} 项`,
+  maxItems: (p) => `最多选择 ${p.limit} 项`,
+  uniqueItems: () => '不能有重复的项',
+  exclusiveMinimum: (p) => `必须大于 ${p.limit}`,
+  exclusiveMaximum: (p) => `必须小于 ${p.limit}`,
+  anyOf: () => '不符合任何一种允许的情形',
+  additionalProperties: () => '表单中没有这个字段',
   not: () => '不应填写此项',
 };
 
