@@ -151,7 +151,7 @@ def _parse_spec(root: etree._Element, key: str, problems: list[Problem]) -> tupl
         parser.add_bpmn_xml(etree.ElementTree(root), filename=f"{key}.bpmn")
         return parser.get_spec(key), parser.get_subprocess_specs(key)
     except ValidationException as exc:
-        problems.append(Problem(getattr(exc, "id", "") or key, str(exc).splitlines()[0]))
+        problems.append(Problem(getattr(exc, "id", "") or key, f"BPMN 解析未通过：{str(exc).splitlines()[0]}"))
     except Exception as exc:  # the parser raises many kinds on malformed models
         problems.append(Problem(key, f"BPMN 无法解析：{exc}"))
     return None, {}
