@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# First: Chinese validation messages must be set before any schema (and its fields) is built.
+from . import messages_zh  # noqa: F401
+
+# isort: split
+
 import logging
 from typing import Any
 

@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from .errors import InvalidModel, Problem
+from .form_messages import schema_error_message
 from .model_checks import model_problems
 from .sandbox import check_compiles, create_script_engine
 from .schema_guard import FormFileError, load_json_document, make_validator, schema_problems
@@ -138,7 +139,7 @@ def _check_form(name: str, forms: dict[str, Any], problems: list[Problem], eleme
         try:
             Draft202012Validator.check_schema(forms[name])
         except SchemaError as exc:
-            problems.append(Problem(name, f"不是合法的 JSON Schema：{exc.message}"))
+            problems.append(Problem(name, schema_error_message(exc)))
             return
         problems.extend(schema_problems(name, forms[name]))
 
@@ -150,7 +151,7 @@ def _parse_spec(root: etree._Element, key: str, problems: list[Problem]) -> tupl
         parser.add_bpmn_xml(etree.ElementTree(root), filename=f"{key}.bpmn")
         return parser.get_spec(key), parser.get_subprocess_specs(key)
     except ValidationException as exc:
-        problems.append(Problem(getattr(exc, "id", "") or key, str(exc).splitlines()[0]))
+        problems.append(Problem(getattr(exc, "id", "") or key, f"BPMN 解析未通过：{str(exc).splitlines()[0]}"))
     except Exception as exc:  # the parser raises many kinds on malformed models
         problems.append(Problem(key, f"BPMN 无法解析：{exc}"))
     return None, {}

@@ -64,7 +64,11 @@ def load_json_document(raw: bytes, max_depth: int = MAX_FORM_DEPTH) -> Any:
         doc = json.loads(raw)
     except RecursionError as exc:
         raise FormFileError(f"JSON 嵌套过深（上限 {max_depth} 层）") from exc
-    except (ValueError, UnicodeDecodeError) as exc:
+    except json.JSONDecodeError as exc:
+        raise FormFileError(f"不是合法的 JSON：第 {exc.lineno} 行第 {exc.colno} 列（{exc.msg}）") from exc
+    except UnicodeDecodeError as exc:
+        raise FormFileError(f"不是合法的 UTF-8 文本（第 {exc.start} 字节）") from exc
+    except ValueError as exc:
         raise FormFileError(f"不是合法的 JSON：{exc}") from exc
     if depth_of(doc, max_depth) > max_depth:
         raise FormFileError(f"JSON 嵌套过深（上限 {max_depth} 层）")

@@ -14,6 +14,12 @@ from ..schemas import ApiErrorSchema, CompleteTaskSchema, CompletionResultSchema
 blp = Blueprint("tasks", __name__, description="待办任务")
 
 
+class InboxTaskSchema(TaskSummarySchema):
+    """A ready task with its case's business key and procedure, so an inbox needs no request per case."""
+
+    definition_key = fields.String(required=True)
+
+
 TaskListQuery = list_query(
     "TaskListQuery", sorts=("created_at", "name", "instance_id", "id"), default_sort="created_at",
     definition_key=fields.String(validate=validate.Length(min=1, max=128), metadata={"description": "流程"}),
@@ -25,7 +31,7 @@ TaskListQuery = list_query(
 
 @blp.route("/tasks")
 @blp.arguments(TaskListQuery, location="query")
-@paginated_response(blp, TaskSummarySchema)
+@paginated_response(blp, InboxTaskSchema)
 def inbox(args: dict[str, Any]) -> Any:
     """Ready tasks the caller may act on (their role at their organisation), paginated, sortable, filterable."""
     actor = current_actor()

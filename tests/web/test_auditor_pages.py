@@ -34,6 +34,8 @@ def test_auditor_steps_through_a_replay_and_verifies(page: Page, live_server: Li
     expect(page.locator("#diagram[data-ready]")).to_be_attached()
     expect(page.locator("#entry")).to_have_attribute("data-seq", str(entries[-1]["seq"]))
     expect(page.locator(".djs-element[data-element-id=group_approval].state-active")).to_be_attached()
+    expect(page.locator(".djs-element[data-element-id=Lane_department] .djs-label")).to_have_text("区直职能部门")
+    expect(page.locator("#nav a[data-nav=inbox]")).to_be_hidden()  # an auditor works no lane
 
     # back to the step where the apply task became ready: nothing after it is done
     ready = next(e["seq"] for e in entries if e["command"] == "engine_step" and e["element_id"] == "set_rules")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.web.conftest import LiveServer, login, shot
 
@@ -30,10 +31,16 @@ def test_clerk_meets_a_validation_error_then_completes_the_task(page: Page, live
     apply = live_server.api.open_task(instance_id, "apply", "department")
     assert live_server.api.complete(apply["id"], "department", APPLY).status_code == 200
 
-    # the district's civil-affairs clerk finds the case in the inbox and opens the task
+    # the district's civil-affairs clerk finds the case in the inbox and opens the task; the inbox
+    # names case and procedure from GET /tasks alone (no request per case)
+    case_requests: list[str] = []
+    page.on("request", lambda r: case_requests.append(r.url) if re.search(r"/process-instances/\d+$", r.url) else None)
     login(page, live_server, "civil_affairs")
     row = page.locator("#tasks tbody tr", has_text=case["business_key"])
     expect(row.locator("td.step")).to_have_text("民政局扎口审核")
+    expect(row).to_contain_text("社区事务准入")
+    assert case_requests == []
+    expect(page.locator("#nav a[data-nav=definitions]")).to_be_hidden()  # a clerk has no procedures to manage
     shot(page, "clerk-1-inbox")
     row.get_by_role("link", name="办理").click()
     expect(page.locator("h1")).to_have_text("办理：民政局扎口审核")
@@ -47,9 +54,23 @@ def test_clerk_meets_a_validation_error_then_completes_the_task(page: Page, live
     shot(page, "clerk-2-validation-error")
     assert live_server.api.open_task(instance_id, "gatekeep_review", "civil_affairs")  # nothing was submitted
 
+    # what only the server catches comes back in Chinese, naming the field, without raw paths
+    def add_unknown_field(route: Route) -> None:
+        body = json.loads(route.request.post_data or "{}")
+        body["data"]["surplus"] = 1
+        route.continue_(post_data=json.dumps(body))
+
+    page.route(re.compile(r"/api/v1/tasks/\d+/complete$"), add_unknown_field)
     page.get_by_label("内容、对象、权限、时限、经费五要素齐全").check()
     page.get_by_label("经费来源已核实（费随事转）").check()
     page.fill("#root_gatekeep_opinion", "五要素齐全，提请领导小组审批")
+    page.get_by_role("button", name="提交").click()
+    alert = page.locator("#task-form .alert.error")
+    expect(alert).to_contain_text("表单数据不符合要求：表单中没有字段「surplus」")
+    expect(alert.locator("li")).to_have_text(["表单中没有字段「surplus」"])
+    shot(page, "clerk-2b-server-error")
+    page.unroute(re.compile(r"/api/v1/tasks/\d+/complete$"))
+
     page.fill("#opinion", "经费已落实，同意提请审批")
     page.get_by_role("button", name="提交").click()
     expect(page.locator("#next-step")).to_contain_text("下一步")
@@ -64,6 +85,15 @@ def test_clerk_meets_a_validation_error_then_completes_the_task(page: Page, live
     page.get_by_role("link", name="查看办件").click()
     expect(page.locator("#case-status")).to_contain_text("办理中")
     expect(page.locator("#active-tasks")).to_contain_text("领导小组季度会议审批")
+    # lanes are named by role ids in the BPMN; the diagram shows the roles' Chinese names
+    expect(page.locator("#diagram[data-ready]")).to_be_attached()
+    lane = page.locator(".djs-element[data-element-id=Lane_civil_affairs] .djs-label")
+    expect(lane).to_have_text("区人社民政局")
+    expect(page.locator("#timeline")).to_contain_text("civil_affairs（沣西新城 · 区人社民政局）")
+    # the procedure's working data (rules set by its script) is folded away, form fields carry titles
+    expect(page.locator(".data-table > table.kv")).not_to_contain_text("rules")
+    expect(page.locator(".data-table > table.kv")).to_contain_text("扎口意见")
+    expect(page.locator("details.internal-data summary")).to_have_text("流程内部数据（1 项）")
     shot(page, "clerk-4-case")
 
 

@@ -20,6 +20,10 @@ def test_owner_renames_a_task_and_deploys_a_version_that_new_cases_use(page: Pag
     page.goto(f"{live_server.url}/definitions")
     page.locator("tr[data-key=community_access]").get_by_role("link", name="编辑并部署").click()
     expect(page.locator("#canvas[data-ready]")).to_be_attached()
+    # lanes keep their role id (what is saved); a badge beside each shows the role's Chinese name
+    expect(page.locator(".djs-element[data-element-id=Lane_department] .djs-label")).to_have_text("department")
+    expect(page.locator(".lane-role[data-role=department]")).to_have_text("区直职能部门")
+    expect(page.locator(".lane-role[data-role=department]")).to_be_visible()  # not under the palette
 
     # the task's form, edited as JSON with a live preview; a broken schema is reported on the task
     page.click(".djs-element[data-element-id=apply]")
@@ -30,6 +34,8 @@ def test_owner_renames_a_task_and_deploys_a_version_that_new_cases_use(page: Pag
     expect(page.locator("#modeler-status")).to_contain_text("校验未通过")
     expect(page.locator(".djs-element[data-element-id=apply].has-problem")).to_be_attached()
     expect(page.locator("#problems")).to_contain_text("apply.schema.json")
+    expect(page.locator("#problems")).to_contain_text("不是 JSON Schema 的类型")
+    expect(page.locator("#form-preview")).to_contain_text("未知的字段类型 objekt")  # rjsf's message, translated
     shot(page, "owner-1-problem")
     schema_box.fill(original)
     expect(page.locator("#form-preview")).to_contain_text("事项类别")
@@ -47,6 +53,15 @@ def test_owner_renames_a_task_and_deploys_a_version_that_new_cases_use(page: Pag
     expect(page.locator("#modeler-status")).to_contain_text("已部署为第 2 版")
     shot(page, "owner-2-deployed")
 
+    # the palette, context pad, replace menu and properties panel asked for no string without Chinese
+    for element in ("precheck_gateway", "Flow_precheck_pass", "end_admitted", "set_rules", "apply"):
+        page.locator(f".djs-element[data-element-id={element}]").first.click(force=True)
+        expect(page.locator(".bio-properties-panel-header-type")).not_to_be_empty()
+    page.locator(".djs-context-pad .entry[data-action=replace]").click()
+    expect(page.locator(".djs-popup")).to_contain_text("服务任务")
+    page.keyboard.press("Escape")
+    assert page.evaluate("() => [...window.untranslatedStrings]") == []
+
     # new cases run on version 2 with the new name; the case started before keeps version 1
     after = api.start("department", "community_access", START).get_json()
     assert after["definition_version"] == 2
@@ -60,5 +75,8 @@ def test_owner_renames_a_task_and_deploys_a_version_that_new_cases_use(page: Pag
     page.locator("tr[data-key=community_access]").get_by_role("button", name="查看全部版本").click()
     page.locator("a[data-version='1']").click()
     expect(page.locator("#diagram[data-ready]")).to_be_attached()
+    expect(page.locator("h1")).to_have_text("社区事务准入 · 第 1 版（只读）")
     expect(page.locator(".djs-element[data-element-id=apply] .djs-label")).to_contain_text("填报准入事项")
+    lane = page.locator(".djs-element[data-element-id=Lane_leadership_group] .djs-label")
+    expect(lane).to_have_text("社区建设领导小组")
     expect(page.locator(".djs-palette")).to_have_count(0)

@@ -41,7 +41,7 @@ async function main() {
         instance.end_event ? `：${instance.end_event}` : ''),
       h('dt', {}, '所属单位'), h('dd', {}, orgName(dir, instance.org)),
       h('dt', {}, '发起'), h('dd', {}, `${instance.started_by}，${formatTime(instance.created_at)}`)),
-    instance.active_tasks.length ? h('div', {}, h('h2', {}, '当前环节'), h('ul.steps#active-tasks', {},
+    instance.active_tasks.length ? h('div.current', {}, h('h2', {}, '当前环节'), h('ul.steps#active-tasks', {},
       instance.active_tasks.map((t) => h('li', {}, h('a', { href: `/tasks/${t.id}` }, t.name),
         `　${orgName(dir, t.org)} · ${roleName(dir, t.role)}`)))) : null));
 
@@ -54,7 +54,7 @@ async function main() {
   app.append(columns);
 
   const forms = await fetchForms(instance.definition_key, instance.definition_version).catch(() => null);
-  const labels = formLabels(forms);
+  const labels = formLabels(forms, dir);
   side.append(h('section.card', {}, h('h2', {}, '当前数据'), dataTable(instance.data, labels)));
   side.append(await attachmentsCard(id));
 
@@ -65,7 +65,7 @@ async function main() {
     showError(historyCard, error);
   }
   if (entries) {
-    historyCard.append(timeline(entries, labels));
+    historyCard.append(timeline(entries, labels, dir));
   } else {
     const comments = await api(`/process-instances/${id}/comments`, { allow: [404, 405] });
     historyCard.append(comments.status === 200 && comments.body.length
@@ -78,7 +78,7 @@ async function main() {
 
   try {
     const xml = await fetchXml(instance.definition_key, instance.definition_version);
-    const viewer = await showDiagram(canvas, xml);
+    const viewer = await showDiagram(canvas, xml, dir);
     const state = await currentState(instance, entries);
     colour(viewer, state, state.flows_taken || (entries ? flowsUpTo(entries, Infinity) : []));
     canvas.dataset.ready = 'true';

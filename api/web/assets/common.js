@@ -90,17 +90,33 @@ export function hasRole(user, ...roles) {
   return roles.some((r) => mine.has(r));
 }
 
+// Roles that work no lane: they have no inbox of their own.
+const OFFICE_ROLES = new Set(['auditor', 'process_owner', 'admin']);
+
+/** Which navigation entries a user has a use for (the API decides what they may do). */
+export function navFor(user) {
+  const roles = user.roles || [];
+  return {
+    inbox: !roles.length || roles.some((r) => !OFFICE_ROLES.has(r)),
+    definitions: hasRole(user, 'process_owner', 'admin', 'auditor'),
+    audit: true,
+  };
+}
+
 /** Check the login, fill the header bar, and give the page its mount point. */
 export async function startPage(active) {
   if (!token()) {
     toLogin();
     return new Promise(() => {});
   }
+  const user = await me();
   const nav = document.getElementById('nav');
-  nav.hidden = false;
+  const shown = navFor(user);
   for (const link of nav.querySelectorAll('a')) {
+    link.hidden = !shown[link.dataset.nav];
     if (link.dataset.nav === active) link.classList.add('active');
   }
+  nav.hidden = false;
   const logout = document.getElementById('logout');
   logout.hidden = false;
   logout.addEventListener('click', async () => {
@@ -111,7 +127,6 @@ export async function startPage(active) {
       location.assign('/login');
     }
   });
-  const user = await me();
   document.getElementById('who').textContent = user.display_name
     ? `${user.display_name}（${user.username}）` : user.username || '';
   const app = document.getElementById('app');
@@ -142,14 +157,26 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-export function showError(container, error) {
+/**
+ * An error box with the API's details. pathLabel(path) names a detail's field; null shows the message
+ * alone (form messages from the server already name their field by its title).
+ */
+export function showError(container, error, { pathLabel = (path) => path } = {}) {
   const text = error instanceof ApiError || error instanceof Error ? error.message : String(error);
   const box = h('div.alert.error', { role: 'alert' }, text);
   if (error.details && error.details.length) {
-    box.append(h('ul', {}, error.details.map((d) => h('li', {}, `${d.path}：${d.message}`))));
+    box.append(h('ul', {}, error.details.map((d) => {
+      const label = pathLabel(d.path);
+      return h('li', {}, label ? `${label}：${d.message}` : d.message);
+    })));
   }
   container.prepend(box);
   return box;
+}
+
+/** For the error box of a form: the opinion box by its name; a form field's message names the field itself. */
+export function formPathLabel(path) {
+  return path === 'comment' ? '办理意见' : null;
 }
 
 // -- formatting ----------------------------------------------------------------------------
@@ -208,8 +235,18 @@ export function displayValue(value) {
   return String(value);
 }
 
-/** Field titles and choice titles from a version's form documents ({file: JSON Schema}). */
-export function formLabels(forms) {
+/** The form documents of a definition version ({file name: JSON}), or null when not available. */
+export async function fetchForms(key, version) {
+  const result = await api(`/process-definitions/${encodeURIComponent(key)}/versions/${version}/forms`,
+    { allow: [404, 405] });
+  return result.status === 200 ? result.body : null;
+}
+
+/**
+ * Field titles and choice titles from a version's form documents ({file: JSON Schema}); with the
+ * directory, organisation fields (…_org) show the organisation's name.
+ */
+export function formLabels(forms, dir = null) {
   const titles = {};
   const choices = {};
   const collect = (name, prop) => {
@@ -226,18 +263,30 @@ export function formLabels(forms) {
     for (const [name, prop] of Object.entries((doc && doc.properties) || {})) collect(name, prop);
   }
   const value = (name, v) => {
+    if (dir && name.endsWith('_org') && typeof v === 'string' && dir.orgs.get(v)) return `${dir.orgs.get(v)}（${v}）`;
     const map = choices[name];
     if (map && Array.isArray(v)) return v.map((x) => map[String(x)] || displayValue(x)).join('、');
     if (map && v !== null && v !== undefined && map[String(v)]) return map[String(v)];
     return displayValue(v);
   };
-  return { field: (name) => titles[name] || name, value };
+  return { field: (name) => titles[name] || name, titled: (name) => name in titles, value };
 }
 
-/** A two-column table of a case's data, labelled with the forms' titles where known. */
+/**
+ * A two-column table of a case's data, labelled with the forms' titles. Values no form asks for
+ * (the procedure's own working data, e.g. rules set by a script) are folded away below.
+ */
 export function dataTable(data, labels = formLabels(null)) {
   const keys = Object.keys(data || {});
   if (!keys.length) return h('p.muted', {}, '（无数据）');
-  return h('table.kv', {}, h('tbody', {}, keys.map((k) => h('tr', {},
+  const known = labels.titled ? keys.filter((k) => labels.titled(k)) : keys;
+  const other = keys.filter((k) => !known.includes(k));
+  const rows = (list) => h('table.kv', {}, h('tbody', {}, list.map((k) => h('tr', {},
     h('th', {}, labels.field(k)), h('td', {}, labels.value(k, data[k]))))));
+  const box = h('div.data-table');
+  if (known.length) box.append(rows(known));
+  if (other.length) {
+    box.append(h('details.internal-data', {}, h('summary', {}, `流程内部数据（${other.length} 项）`), rows(other)));
+  }
+  return box;
 }

@@ -10,18 +10,41 @@ export async function fetchXml(key, version) {
   return response.text();
 }
 
-export async function fetchForms(key, version) {
-  const result = await api(`/process-definitions/${encodeURIComponent(key)}/versions/${version}/forms`,
-    { allow: [404, 405] });
-  return result.status === 200 ? result.body : null;
-}
+export { fetchForms } from './common.js';
 
 /** A read-only diagram in container; resolves to the viewer once the XML is shown. */
-export async function showDiagram(container, xml) {
+export async function showDiagram(container, xml, dir = null) {
   const viewer = new NavigatedViewer({ container });
   await viewer.importXML(xml);
+  if (dir) showRoleNames(viewer, dir);
   viewer.get('canvas').zoom('fit-viewport', 'auto');
   return viewer;
+}
+
+/**
+ * Lanes are named by role ids (the BPMN convention the engine relies on); a read-only diagram shows
+ * the role's Chinese name instead. Only the rendered label changes, never the BPMN that was loaded.
+ * dir.roles: Map role id → name (common.directory()).
+ */
+export function showRoleNames(viewer, dir) {
+  const registry = viewer.get('elementRegistry');
+  const graphics = viewer.get('graphicsFactory');
+  for (const lane of registry.filter((el) => el.type === 'bpmn:Lane')) {
+    const bo = lane.businessObject;
+    const name = bo.name && dir.roles.get(bo.name);
+    if (!name) continue;
+    const gfx = registry.getGraphics(lane);
+    gfx.dataset.role = bo.name;
+    bo.name = name;
+    graphics.update('shape', lane, gfx);
+  }
+}
+
+/** The name of the process in a diagram (a pool's process or the root process). */
+export function processName(viewer) {
+  const definitions = viewer.getDefinitions();
+  const process = ((definitions && definitions.rootElements) || []).find((e) => e.$type === 'bpmn:Process');
+  return (process && process.name) || '';
 }
 
 /** Explain an unavailable diagram (e.g. the versions endpoint not deployed). */

@@ -22,6 +22,12 @@ const MESSAGES = {
   enum: () => '请从选项中选择',
   oneOf: () => '请从选项中选择一项',
   minItems: (p) => `至少选择 ${p.limit} 项`,
+  maxItems: (p) => `最多选择 ${p.limit} 项`,
+  uniqueItems: () => '不能有重复的项',
+  exclusiveMinimum: (p) => `必须大于 ${p.limit}`,
+  exclusiveMaximum: (p) => `必须小于 ${p.limit}`,
+  anyOf: () => '不符合任何一种允许的情形',
+  additionalProperties: () => '表单中没有这个字段',
   not: () => '不应填写此项',
 };
 
@@ -66,10 +72,27 @@ export function errorSchema(details, only = null) {
   return root;
 }
 
+// every string of @rjsf/utils' TranslatableString (rjsf 6), so no English reaches a clerk
 const CN_STRINGS = {
-  'Submit': '提交', 'Add': '添加', 'Remove': '删除', 'Move up': '上移', 'Move down': '下移',
-  'Copy': '复制', 'Add Item': '添加一项', 'New Value': '新值', 'Yes': '是', 'No': '否',
-  'Errors': '错误', 'Clear': '清除', 'Now': '现在',
+  'Item': '项', 'Missing items definition': '缺少列表项（items）定义',
+  'No items yet. Use the button below to add some.': '还没有任何项，请用下方按钮添加。',
+  'Yes': '是', 'No': '否', 'Close': '关闭', 'Errors': '错误', 'New Value': '新值',
+  'Add': '添加', 'Add Item': '添加一项', 'Copy': '复制', 'Expand Cycle': '展开循环引用',
+  'Move down': '下移', 'Move up': '上移', 'Remove': '删除', 'Now': '现在', 'Clear': '清除',
+  'Select a date': '选择日期', 'Preview': '预览', 'Decrease value by 1': '减 1', 'Increase value by 1': '加 1',
+  'Add data for optional field': '填写此选填项', 'Remove data for optional field': '不填此选填项',
+  'No data for optional field': '此选填项未填写', 'Type': '类型', 'Value': '值', 'clear input': '清空',
+  'Unknown field type %1': '未知的字段类型 %1', 'Option %1': '选项 %1', '%1 option %2': '%1 选项 %2',
+  '%1 Key': '%1 键', '%1 (deprecated)': '%1（已弃用）',
+  'Circular reference ($ref cycle) detected for field "%1". You may choose to expand to the next cycle break':
+    '字段“%1”存在循环引用（$ref），可展开到下一层',
+  'Invalid "%1" object field configuration: _%2_.': '字段“%1”的对象配置无效：_%2_。',
+  'Unsupported field schema.': '不支持的字段定义。',
+  'Unsupported field schema for field `%1`.': '字段 `%1` 的定义不受支持。',
+  'Unsupported field schema: _%1_.': '不支持的字段定义：_%1_。',
+  'Unsupported field schema for field `%1`: _%2_.': '字段 `%1` 的定义不受支持：_%2_。',
+  '**%1** (%2, %3 bytes)': '**%1**（%2，%3 字节）',
+  'Submit': '提交',
 };
 function translateString(str, params) {
   let out = CN_STRINGS[str] || str;
@@ -174,6 +197,16 @@ export function withOrgChoices(schema, choices) {
     const prop = copy.properties && copy.properties[field];
     if (!prop || !options.length) continue;
     prop.oneOf = options.map((o) => ({ const: o.id, title: `${o.name}（${o.id}）` }));
+  }
+  return copy;
+}
+
+/** The UI schema for a form whose org fields became choices: a select's empty option says 请选择. */
+export function withOrgChoiceUi(uiSchema, choices) {
+  const copy = { ...(uiSchema || {}) };
+  for (const [field, options] of Object.entries(choices || {})) {
+    if (!options.length) continue;
+    copy[field] = { ...(copy[field] || {}), 'ui:placeholder': '请选择…' };
   }
   return copy;
 }

@@ -1,5 +1,5 @@
 // The journal of a case (GET /process-instances/{id}/history), every page of it.
-import { api, COMMAND_NAMES, formLabels, formatTime, h } from './common.js';
+import { api, COMMAND_NAMES, formLabels, formatTime, h, orgName, roleName } from './common.js';
 
 const PAGE = 500;
 
@@ -34,14 +34,22 @@ export function entryTitle(entry) {
 }
 
 /** The timeline of a case: people's actions with their opinions, engine steps folded in. */
-export function timeline(entries, labels = formLabels(null)) {
+/** Who did it: the user with the role and unit they acted as. */
+export function actorText(entry, dir = null) {
+  if (!entry.actor) return '';
+  const as = dir ? [entry.actor_org && orgName(dir, entry.actor_org), entry.actor_role && roleName(dir, entry.actor_role)]
+    .filter(Boolean).join(' · ') : '';
+  return as ? `${entry.actor}（${as}）` : entry.actor;
+}
+
+export function timeline(entries, labels = formLabels(null), dir = null) {
   const list = h('ol.timeline#timeline');
   for (const entry of entries) {
     const human = isHuman(entry);
     const data = (entry.payload && entry.payload.data) || null;
     list.append(h(`li.${human ? 'human' : 'engine'}`, { dataset: { seq: entry.seq } },
       h('div.when', {}, formatTime(entry.at)),
-      h('div.what', {}, h('strong', {}, entryTitle(entry)), human ? `　${entry.actor}` : ''),
+      h('div.what', {}, h('strong', {}, entryTitle(entry)), human ? `　${actorText(entry, dir)}` : ''),
       entry.comment ? h('blockquote.opinion', {}, `意见：${entry.comment}`) : null,
       human && data && Object.keys(data).length ? h('details', {}, h('summary', {}, '提交的数据'),
         h('ul.changes', {}, Object.entries(data).map(([k, v]) => h('li', {}, `${labels.field(k)}：${labels.value(k, v)}`)))) : null,

@@ -1,41 +1,25 @@
 // 我的待办: the clerk's ready tasks, starting a new case, and the cases they took part in.
 import {
-  api, apiOptional, directory, formatTime, h, orgName, roleName, showError, startPage, STATUS_NAMES, waitingSince,
+  api, apiOptional, directory, formatTime, formPathLabel, h, orgName, roleName, showError, startPage, STATUS_NAMES, waitingSince,
 } from './common.js';
-import { mountForm, withOrgChoices } from './forms.js';
+import { mountForm, withOrgChoices, withOrgChoiceUi } from './forms.js';
 
-async function loadInstances(ids) {
-  const found = new Map();
-  await Promise.all([...new Set(ids)].map(async (id) => {
-    try {
-      found.set(id, (await api(`/process-instances/${id}`)).body);
-    } catch {
-      found.set(id, null);
-    }
-  }));
-  return found;
-}
-
-async function taskTable(dir) {
+async function taskTable(dir, names) {
   const { body: tasks } = await api('/tasks?limit=200');
   if (!tasks.length) return h('p.muted#no-tasks', {}, '暂无待办任务。');
-  const cases = await loadInstances(tasks.map((t) => t.instance_id));
+  // GET /tasks names each task's case (business_key) and procedure (definition_key): no request per case
   return h('table.list#tasks', {},
     h('thead', {}, h('tr', {}, ['办件编号', '流程', '当前环节', '办理单位', '等待时间', ''].map((t) => h('th', {}, t)))),
-    h('tbody', {}, tasks.map((t) => {
-      const c = cases.get(t.instance_id) || {};
-      return h('tr', { dataset: { taskId: t.id } },
-        h('td', {}, h('a', { href: `/cases/${t.instance_id}` }, c.business_key || `#${t.instance_id}`)),
-        h('td', {}, c.definition_name || c.definition_key || ''),
-        h('td.step', {}, t.name),
-        h('td', {}, `${orgName(dir, t.org)}${t.role ? ` · ${roleName(dir, t.role)}` : ''}`),
-        h('td', { title: formatTime(t.created_at) }, waitingSince(t.created_at)),
-        h('td', {}, h('a.button.primary', { href: `/tasks/${t.id}` }, '办理')));
-    })));
+    h('tbody', {}, tasks.map((t) => h('tr', { dataset: { taskId: t.id } },
+      h('td', {}, h('a', { href: `/cases/${t.instance_id}` }, t.business_key || `#${t.instance_id}`)),
+      h('td', {}, names.get(t.definition_key) || t.definition_key || ''),
+      h('td.step', {}, t.name),
+      h('td', {}, `${orgName(dir, t.org)}${t.role ? ` · ${roleName(dir, t.role)}` : ''}`),
+      h('td', { title: formatTime(t.created_at) }, waitingSince(t.created_at)),
+      h('td', {}, h('a.button.primary', { href: `/tasks/${t.id}` }, '办理'))))));
 }
 
-async function startSection(app) {
-  const { body: definitions } = await api('/process-definitions');
+async function startSection(definitions) {
   const forms = (await Promise.all(definitions.map((d) => apiOptional(`/process-definitions/${d.key}/start-form`))))
     .filter((f) => f && f.can_start);
   if (!forms.length) return null;
@@ -54,7 +38,7 @@ function openStart(panel, startForm) {
   panel.append(h('h3', {}, `发起「${startForm.name}」（第 ${startForm.version} 版）`), host);
   mountForm(host, {
     schema: withOrgChoices(startForm.schema, startForm.org_choices),
-    uiSchema: startForm.ui_schema,
+    uiSchema: withOrgChoiceUi(startForm.ui_schema, startForm.org_choices),
     submitLabel: '发起办件',
     onSubmit: async (data) => {
       try {
@@ -63,7 +47,7 @@ function openStart(panel, startForm) {
         return null;
       } catch (error) {
         panel.querySelectorAll('.alert').forEach((el) => el.remove());
-        showError(panel, error);
+        showError(panel, error, { pathLabel: formPathLabel });
         return error;
       }
     },
@@ -90,8 +74,9 @@ async function main() {
   const tasks = h('section.card', {}, h('h1', {}, '我的待办'));
   app.append(tasks);
   try {
-    tasks.append(await taskTable(dir));
-    const start = await startSection(app);
+    const { body: definitions } = await api('/process-definitions');
+    tasks.append(await taskTable(dir, new Map(definitions.map((d) => [d.key, d.name]))));
+    const start = await startSection(definitions);
     if (start) app.append(start);
     const mine = await myCases(dir);
     if (mine) app.append(mine);

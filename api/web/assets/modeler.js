@@ -6,7 +6,7 @@ import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
-import { api, ApiError, h, showError, startPage } from './common.js';
+import { api, ApiError, directory, h, showError, startPage } from './common.js';
 import { fetchForms, fetchXml } from './diagram.js';
 import { formEditor } from './form-editor.js';
 import { formFiles, moddleExtensions } from './spiff.js';
@@ -68,6 +68,45 @@ class Problems {
   }
 }
 
+/**
+ * Lanes keep their role id as name (that is what is saved and what the engine reads); a badge beside
+ * each lane's label shows the role's Chinese name, or warns when the name is not a known role.
+ */
+function roleBadges(modeler, dir) {
+  const overlays = modeler.get('overlays');
+  const registry = modeler.get('elementRegistry');
+  const escape = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+  const draw = () => {
+    overlays.remove({ type: 'role-name' });
+    for (const lane of registry.filter((el) => el.type === 'bpmn:Lane')) {
+      const id = lane.businessObject.name || '';
+      const name = dir.roles.get(id);
+      overlays.add(lane, 'role-name', {
+        position: { top: 4, left: 34 },
+        scale: { min: 1 },
+        html: name
+          ? `<div class="lane-role" data-role="${escape(id)}" title="泳道名称（角色标识）：${escape(id)}">${escape(name)}</div>`
+          : `<div class="lane-role unknown" title="泳道名称须为角色标识">⚠ ${id ? `“${escape(id)}”不是已知角色` : '泳道未命名角色'}</div>`,
+      });
+    }
+  };
+  draw();
+  modeler.on('elements.changed', ({ elements }) => {
+    if (elements.some((el) => el.type === 'bpmn:Lane' || el.type === 'bpmn:Participant')) draw();
+  });
+}
+
+/** Fit the whole diagram into the canvas to the right of the palette (which would hide the lane labels). */
+function fitBesidePalette(canvas, left = 120, pad = 16) {
+  const { inner, outer } = canvas.viewbox();
+  if (!inner.width || !inner.height) return;
+  const scale = Math.min((outer.width - left - pad) / inner.width, (outer.height - 2 * pad) / inner.height, 1);
+  const height = outer.height / scale;
+  canvas.viewbox({
+    x: inner.x - left / scale, y: inner.y - (height - inner.height) / 2, width: outer.width / scale, height,
+  });
+}
+
 async function main() {
   const { app } = await startPage('definitions');
   const { key } = app.dataset;
@@ -112,7 +151,8 @@ async function main() {
     showError(app, error);
     return;
   }
-  modeler.get('canvas').zoom('fit-viewport', 'auto');
+  fitBesidePalette(modeler.get('canvas'));
+  roleBadges(modeler, await directory());
   canvas.dataset.ready = 'true';
   const problems = new Problems(modeler, problemsList);
   let dirty = false;
@@ -135,7 +175,7 @@ async function main() {
       const result = await api(path, { method: 'POST', form: multipart(key, current, forms), allow: [422] });
       if (result.status === 422) {
         problems.show(result.body.error.details || [{ path: '', message: result.body.error.message }]);
-        status.textContent = `校验未通过：${result.body.error.message}（${(result.body.error.details || []).length} 个问题）`;
+        status.textContent = `校验未通过（${(result.body.error.details || []).length} 个问题）：${result.body.error.message}`;
         status.className = 'status error';
         return null;
       }

@@ -76,10 +76,10 @@ async function main() {
     entryPane));
 
   const forms = await fetchForms(instance.definition_key, instance.definition_version).catch(() => null);
-  const labels = formLabels(forms);
+  const labels = formLabels(forms, dir);
   let viewer = null;
   try {
-    viewer = await showDiagram(canvas, await fetchXml(instance.definition_key, instance.definition_version));
+    viewer = await showDiagram(canvas, await fetchXml(instance.definition_key, instance.definition_version), dir);
     canvas.dataset.ready = 'true';
   } catch (error) {
     diagramUnavailable(canvas, error);

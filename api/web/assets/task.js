@@ -1,6 +1,7 @@
 // 办理任务: the task's form from its JSON Schema and UI schema, an opinion box, submit; then the next step.
 import {
-  api, dataTable, directory, formLabels, h, orgName, roleName, showError, startPage, STATUS_NAMES,
+  api, dataTable, directory, fetchForms, formLabels, formPathLabel, h, orgName, roleName, showError, startPage,
+  STATUS_NAMES,
 } from './common.js';
 import { mountForm } from './forms.js';
 
@@ -45,7 +46,9 @@ async function main() {
       h('dt', {}, '流程'), h('dd', {}, `${instance.definition_name || instance.definition_key}（第 ${instance.definition_version} 版）`),
       h('dt', {}, '办理单位'), h('dd', {}, `${orgName(dir, task.org)} · ${roleName(dir, task.role)}`)));
   const formCard = h('section.card#task-form');
-  const details = h('details.card', {}, h('summary', {}, '办件当前数据'), dataTable(task.data, formLabels({ form: task.form && task.form.schema })));
+  const forms = await fetchForms(instance.definition_key, instance.definition_version).catch(() => null);
+  const labels = formLabels(forms || { form: task.form && task.form.schema }, dir);
+  const details = h('details.card', {}, h('summary', {}, '办件当前数据'), dataTable(task.data, labels));
   app.append(header, formCard, details);
 
   if (!task.form || !task.form.schema) {
@@ -74,7 +77,7 @@ async function main() {
         window.scrollTo(0, 0);
         return null;
       } catch (error) {
-        showError(formCard, error);
+        showError(formCard, error, { pathLabel: formPathLabel });
         return error;
       }
     },

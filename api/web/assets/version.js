@@ -1,6 +1,6 @@
 // One version of a procedure, read-only: its diagram; clicking a task shows its form as a clerk sees it.
-import { h, showError, startPage } from './common.js';
-import { diagramUnavailable, fetchForms, fetchXml } from './diagram.js';
+import { directory, h, showError, startPage } from './common.js';
+import { diagramUnavailable, fetchForms, fetchXml, processName, showRoleNames } from './diagram.js';
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import { formFiles, moddleExtensions } from './spiff.js';
 import { mountForm } from './forms.js';
@@ -30,8 +30,9 @@ async function main() {
     showError(app, error);
     return;
   }
+  showRoleNames(viewer, await directory());
   viewer.get('canvas').zoom('fit-viewport', 'auto');
-  const name = (viewer.get('canvas').getRootElement().businessObject.name) || '';
+  const name = processName(viewer);
   header.querySelector('h1').textContent = `${name || key} · 第 ${version} 版（只读）`;
   canvas.dataset.ready = 'true';
   let mounted = null;
