@@ -44,8 +44,9 @@ def value_strategy(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
                          exclude_min="exclusiveMinimum" in schema, exclude_max="exclusiveMaximum" in schema)
     if kind == "array":
         items = value_strategy(schema.get("items", {"type": "string"}))
-        return st.lists(items, min_size=schema.get("minItems", 0), max_size=min(schema.get("maxItems", 4), 6),
-                        unique=bool(schema.get("uniqueItems")))
+        low = schema.get("minItems", 0)
+        high = max(low, min(schema.get("maxItems", low + 3), low + 6))
+        return st.lists(items, min_size=low, max_size=high, unique=bool(schema.get("uniqueItems")))
     return string_strategy(schema)
 
 
