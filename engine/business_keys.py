@@ -36,10 +36,17 @@ def prefix_for(key: str) -> str:
 
 def next_business_key(session: Session, key: str, at: datetime) -> str:
     stem = f"{prefix_for(key)}-{at.year}-"
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": _lock_id(stem)})
-    last = session.scalar(select(func.max(ProcessInstance.business_key))
-                          .where(ProcessInstance.business_key.like(stem + "%")))
+    column = ProcessInstance.business_key
+    if dialect == "sqlite":
+        # SQLite's LIKE ignores case and so cannot use the unique index: it read every case (issue 6).
+        # Keys are upper case, so the keys starting with the stem are exactly this range of the index.
+        matching = (column >= stem) & (column < stem[:-1] + chr(ord(stem[-1]) + 1))
+    else:
+        matching = column.like(stem + "%")
+    last = session.scalar(select(func.max(column)).where(matching))
     number = int(last.rsplit("-", 1)[-1]) + 1 if last else 1
     return f"{stem}{number:06d}"
 
