@@ -24,6 +24,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from . import snapshot_tasks
+from .task_walk import CaseWorkflow
 
 
 class SnapshotCodec:
@@ -66,12 +67,13 @@ class SnapshotCodec:
                 return workflow
 
         config = dict(SPIFF_CONFIG)
-        config[BpmnWorkflow] = _Converter
-        self._serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
-        self._converter = _Converter
+        del config[BpmnWorkflow]
+        registry = BpmnWorkflowSerializer.configure(config)
+        _Converter(CaseWorkflow, registry, typename="BpmnWorkflow")  # restores as CaseWorkflow, same JSON
+        self._serializer = BpmnWorkflowSerializer(registry)
 
     def new_workflow(self) -> BpmnWorkflow:
-        return BpmnWorkflow(self.spec, self.subprocess_specs, script_engine=self.script_engine)
+        return CaseWorkflow(self.spec, self.subprocess_specs, script_engine=self.script_engine)
 
     def dumps(self, workflow: BpmnWorkflow) -> str:
         return self._serializer.serialize_json(workflow)
@@ -86,7 +88,7 @@ class SnapshotCodec:
 
     def _restore_plain(self, dct: dict[str, Any]) -> BpmnWorkflow:
         """What ``_Converter.from_dict`` does, for a snapshot :func:`snapshot_tasks.plain` accepted."""
-        workflow = BpmnWorkflow(self.spec, self.subprocess_specs, script_engine=self.script_engine,
+        workflow = CaseWorkflow(self.spec, self.subprocess_specs, script_engine=self.script_engine,
                                 deserializing=True)
         ids = snapshot_tasks.IdCache()
         workflow.tasks = snapshot_tasks.tasks_from_dict(dct["tasks"], workflow, ids)

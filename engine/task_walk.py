@@ -8,13 +8,20 @@ into a task's children under the same rule (the task has children, its state
 is at least the mask's minimum, it is less than 1,000 levels deep) — with a
 plain stack. A workflow with subprocesses goes through SpiffWorkflow's own
 iterator, which also descends into them.
+
+:class:`CaseWorkflow` is the ``BpmnWorkflow`` the engine runs cases in: the
+same workflow, whose state-only task queries (SpiffWorkflow asks one after
+every engine step) and completion check use these walks.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
+from SpiffWorkflow.workflow import Workflow
 
 _MAX_DEPTH = 1000  # TaskIterator's default max_depth
 
@@ -31,7 +38,7 @@ def _min_state(mask: int) -> int:
 def tasks_in_state(workflow: BpmnWorkflow, mask: int) -> list[Task]:
     """``workflow.get_tasks(state=mask)``: the same list, faster."""
     if workflow.subprocesses:
-        return workflow.get_tasks(state=mask)
+        return Workflow.get_tasks(workflow, state=mask)
     min_state = _min_state(mask)
     lookup = workflow.tasks.get
     found: list[Task] = []
@@ -67,3 +74,19 @@ def is_completed(workflow: BpmnWorkflow) -> bool:
             push([(lookup(child), depth) for child in reversed(children)])  # type: ignore[misc]
     workflow.completed = True
     return True
+
+
+class CaseWorkflow(BpmnWorkflow):
+    """A ``BpmnWorkflow`` whose ``get_tasks(state=…)`` and ``is_completed()`` use the walks above.
+
+    Same answers (tests/test_task_walk.py compares them with SpiffWorkflow's at every step of real cases);
+    any other query goes to SpiffWorkflow. Snapshots name it ``BpmnWorkflow``, as before (engine/snapshot.py).
+    """
+
+    def get_tasks(self, first_task: Task | None = None, **kwargs: Any) -> list[Task]:
+        if first_task is None and len(kwargs) == 1 and "state" in kwargs:
+            return tasks_in_state(self, kwargs["state"])
+        return super().get_tasks(first_task, **kwargs)
+
+    def is_completed(self) -> bool:
+        return is_completed(self)

@@ -1,7 +1,8 @@
 """The snapshot codec's own task converter writes and reads exactly what SpiffWorkflow's registry does.
 
 The reference is the codec as it was before issue 6's fast path: SpiffWorkflow's
-``WorkflowConverter``/``TaskConverter`` through the registry. At every step of
+``WorkflowConverter``/``TaskConverter`` through the registry (for the engine's
+workflow class, written as ``BpmnWorkflow`` as before). At every step of
 real cases (loops, parallel branches, scripts, the end) the fast ``dumps`` must
 give the same text, and the fast ``loads`` the same workflow.
 """
@@ -27,6 +28,7 @@ from engine.identity import load_actor
 from engine.service import WorkflowEngine
 from engine.snapshot import SnapshotCodec
 from engine.store.models import HumanTask, ProcessInstance, User
+from engine.task_walk import CaseWorkflow
 from tests.audit_support import APPLY, RETURN
 from tests.hostile_support import LOOP_BPMN, LOOP_FORMS
 from tests.support import fresh_settings
@@ -54,8 +56,10 @@ def _reference(codec: SnapshotCodec) -> BpmnWorkflowSerializer:
             return workflow
 
     config = dict(SPIFF_CONFIG)
-    config[BpmnWorkflow] = _Converter
-    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
+    del config[BpmnWorkflow]
+    registry = BpmnWorkflowSerializer.configure(config)
+    _Converter(CaseWorkflow, registry, typename="BpmnWorkflow")  # the engine's workflow class, as BpmnWorkflow
+    return BpmnWorkflowSerializer(registry)
 
 
 def _reference_loads(reference: BpmnWorkflowSerializer, text: str) -> BpmnWorkflow:
