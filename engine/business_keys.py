@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from .store.models import ProcessInstance
@@ -34,12 +34,24 @@ def prefix_for(key: str) -> str:
     return (initials or "BJ")[:6]
 
 
+_business_key = ProcessInstance.__table__.c.business_key
+_LAST_IN_RANGE = select(func.max(_business_key)).where(_business_key >= bindparam("low"),
+                                                       _business_key < bindparam("high"))
+_LAST_LIKE = select(func.max(_business_key)).where(_business_key.like(bindparam("pattern")))
+
+
 def next_business_key(session: Session, key: str, at: datetime) -> str:
     stem = f"{prefix_for(key)}-{at.year}-"
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": _lock_id(stem)})
-    last = session.scalar(select(func.max(ProcessInstance.business_key))
-                          .where(ProcessInstance.business_key.like(stem + "%")))
+    if dialect == "sqlite":
+        # SQLite's LIKE ignores case and so cannot use the unique index: it read every case (issue 6).
+        # Keys are upper case, so the keys starting with the stem are exactly this range of the index.
+        high = stem[:-1] + chr(ord(stem[-1]) + 1)
+        last = session.connection().execute(_LAST_IN_RANGE, {"low": stem, "high": high}).scalar()
+    else:
+        last = session.connection().execute(_LAST_LIKE, {"pattern": stem + "%"}).scalar()
     number = int(last.rsplit("-", 1)[-1]) + 1 if last else 1
     return f"{stem}{number:06d}"
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.task import Task
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -21,7 +22,7 @@ from . import checkpoints, runtime
 from .actors import Actor
 from .bpmn_model import CompiledDefinition
 from .errors import Conflict
-from .journal import Entry, entry_hash
+from .journal import CaseState, Entry, entry_hash
 from .orgs import OrgDirectory
 from .runtime import Step
 from .store import statements
@@ -79,8 +80,10 @@ def _written(instance: ProcessInstance, values: dict[str, Any]) -> None:
 
 
 def _workflow_values(definition: CompiledDefinition, workflow: BpmnWorkflow, at: datetime,
-                     status: str | None) -> dict[str, Any]:
-    state = runtime.case_state(definition, workflow)
+                     status: str | None, state: CaseState | None = None) -> dict[str, Any]:
+    """``state``: the workflow's case state if the caller already has it (a command's outcome)."""
+    if state is None:
+        state = runtime.case_state(definition, workflow)
     return {
         "snapshot": definition.codec.dumps(workflow),
         "data": state.data,
@@ -98,7 +101,8 @@ def save_workflow(session: Session, instance: ProcessInstance, definition: Compi
 def record_command(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
                    workflow: BpmnWorkflow, steps: list[Step], actor: Actor, at: datetime,
                    data: dict[str, Any] | None, comment: str | None, task: HumanTask | None,
-                   extra: dict[str, Any] | None = None, status: str | None = None) -> None:
+                   extra: dict[str, Any] | None = None, status: str | None = None,
+                   state: CaseState | None = None) -> None:
     """``save_workflow`` and ``append_journal`` together, writing the instance row once.
 
     The snapshot, the journal head and the version go in one UPDATE (SQLite rewrites the whole
@@ -106,7 +110,7 @@ def record_command(session: Session, instance: ProcessInstance, definition: Comp
     """
     rows, seq, head = journal_rows(instance, steps, actor, at, data, comment, task, extra)
     seq_before = instance.journal_seq
-    values = _workflow_values(definition, workflow, at, status)
+    values = _workflow_values(definition, workflow, at, status, state)
     update_instance(session, instance, **values, journal_seq=seq, journal_hash=head)
     if rows:
         session.connection().execute(statements.journal_insert, rows)
@@ -170,9 +174,12 @@ def append_journal(session: Session, instance: ProcessInstance, steps: list[Step
 
 def sync_tasks(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
                workflow: BpmnWorkflow, directory: OrgDirectory, at: datetime,
-               completed: HumanTask | None = None, actor: Actor | None = None) -> None:
-    """Make the human-task rows match the workflow's ready user tasks."""
-    ready = {str(t.id): t for t in runtime.ready_user_tasks(workflow)}
+               completed: HumanTask | None = None, actor: Actor | None = None,
+               ready_tasks: list[Task] | None = None) -> None:
+    """Make the human-task rows match the workflow's ready user tasks (``ready_tasks`` if the caller has them)."""
+    if ready_tasks is None:
+        ready_tasks = runtime.ready_user_tasks(workflow)
+    ready = {str(t.id): t for t in ready_tasks}
     closed: list[dict[str, Any]] = []
     still_open: set[str] = set()
     conn = session.connection()

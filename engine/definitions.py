@@ -67,7 +67,7 @@ class DefinitionRegistry:
 
     def latest_id(self, session: Session, key: str) -> tuple[int, int]:
         """The id and version number of the newest version of ``key`` (without loading its XML and forms)."""
-        found = session.execute(_LATEST_ID, {"key": key}).first()
+        found = session.connection().execute(_LATEST_ID, {"key": key}).first()  # Core: no ORM layer
         if found is None:
             raise NotFound(f"流程 {key} 不存在")
         return int(found[0]), int(found[1])

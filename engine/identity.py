@@ -22,11 +22,13 @@ _hasher = PasswordHasher()
 
 # Core (table) statements: no ORM entity, so SQLAlchemy skips its ORM compilation layer.
 _tokens, _users, _user_roles = AuthToken.__table__, User.__table__, UserRole.__table__
-_TOKEN_USER = (select(_tokens.c.revoked_at, _tokens.c.expires_at, _users.c.id.label("user_id"), _users.c.username,
-                      _users.c.display_name, _users.c.org_id, _users.c.active)
-               .select_from(_tokens.outerjoin(_users, _users.c.id == _tokens.c.user_id))
-               .where(_tokens.c.token_hash == bindparam("digest")))
-_USER_ROLES = select(_user_roles.c.role_id).where(_user_roles.c.user_id == bindparam("user_id"))
+# The token, its user and the user's roles in one statement: a row per role (one row with no role if none).
+_TOKEN_USER_ROLES = (select(_tokens.c.revoked_at, _tokens.c.expires_at, _users.c.id.label("user_id"),
+                            _users.c.username, _users.c.display_name, _users.c.org_id, _users.c.active,
+                            _user_roles.c.role_id)
+                     .select_from(_tokens.outerjoin(_users, _users.c.id == _tokens.c.user_id)
+                                  .outerjoin(_user_roles, _user_roles.c.user_id == _users.c.id))
+                     .where(_tokens.c.token_hash == bindparam("digest")))
 
 
 def hash_password(password: str) -> str:
@@ -85,9 +87,9 @@ class IdentityService:
         return self.issue_token(session, user_id)
 
     def authenticate(self, session: Session, token: str) -> Actor:
-        # Every request pays for this: two prebuilt statements (token joined with its user, then roles).
-        conn = session.connection()
-        row = conn.execute(_TOKEN_USER, {"digest": _token_digest(token)}).first()
+        # Every request pays for this: one prebuilt statement (the token joined with its user and roles).
+        rows = session.connection().execute(_TOKEN_USER_ROLES, {"digest": _token_digest(token)}).all()
+        row = rows[0] if rows else None
         if row is None or row.revoked_at is not None:
             raise Unauthorized()
         expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=self.clock.now().tzinfo)
@@ -95,7 +97,7 @@ class IdentityService:
             raise Unauthorized("登录已过期，请重新登录")
         if row.user_id is None or not row.active:
             raise Unauthorized("账号已停用")
-        roles = frozenset(conn.execute(_USER_ROLES, {"user_id": row.user_id}).scalars())
+        roles = frozenset(r.role_id for r in rows if r.role_id is not None)
         return Actor(row.user_id, row.username, row.display_name, row.org_id, roles)
 
     def logout(self, session: Session, token: str) -> None:

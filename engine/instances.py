@@ -72,10 +72,10 @@ class InstanceService:
 
         at = self.clock.now()
         try:
-            workflow, steps = runtime.start(definition, data)
+            workflow, outcome = runtime.start_case(definition, data)
         except (SpiffWorkflowException, SandboxError) as exc:
             raise BadRequest(f"流程无法启动：{runtime.failure_message(exc)}") from exc
-        state = runtime.case_state(definition, workflow)
+        state = outcome.state
         instance = ProcessInstance(
             business_key=next_business_key(session, key, at),
             definition_id=definition_id, definition_key=key, status="completed" if state.finished else "running",
@@ -86,9 +86,9 @@ class InstanceService:
         )
         session.add(instance)
         session.flush()
-        append_journal(session, instance, steps, actor, at, data, None, None,
+        append_journal(session, instance, outcome.steps, actor, at, data, None, None,
                        extra={"definition_key": key, "definition_version": definition_version})
-        sync_tasks(session, instance, definition, workflow, directory, at)
+        sync_tasks(session, instance, definition, workflow, directory, at, ready_tasks=outcome.ready)
         return instance.id
 
     def _complete(self, session: Session, actor: Actor, task_id: int, data: dict[str, Any],
@@ -121,12 +121,13 @@ class InstanceService:
         at = self.clock.now()
         extra = _task_ordinal(workflow, spiff_task)
         try:
-            steps = runtime.complete(definition, workflow, spiff_task, data)
+            outcome = runtime.complete_task(definition, workflow, spiff_task, data)
         except (SpiffWorkflowException, SandboxError) as exc:
             self._record_failure(session, instance, definition, actor, at, task_row, data, comment, exc, extra)
             return instance.id
-        record_command(session, instance, definition, workflow, steps, actor, at, data, comment, task_row, extra)
-        sync_tasks(session, instance, definition, workflow, directory, at, task_row, actor)
+        record_command(session, instance, definition, workflow, outcome.steps, actor, at, data, comment, task_row,
+                       extra, state=outcome.state)
+        sync_tasks(session, instance, definition, workflow, directory, at, task_row, actor, ready_tasks=outcome.ready)
         return instance.id
 
     # -- helpers ----------------------------------------------------------------------------

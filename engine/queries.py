@@ -15,12 +15,26 @@ from .errors import Forbidden, NotFound
 from .orgs import OrgDirectory
 from .store.models import HumanTask, ProcessDefinition, ProcessInstance
 
-# name and version only: loading the row would also load (and parse) its XML and forms
 _definitions = ProcessDefinition.__table__
-_DEFINITION_NAME = select(_definitions.c.name, _definitions.c.version).where(_definitions.c.id == bindparam("id"))
+
+# The case view in two prebuilt Core statements (issue 6): the case's columns without its snapshot, with
+# its definition's name and version, then its open tasks. Loading ORM objects cost more than the queries.
+_instances, _tasks = ProcessInstance.__table__, HumanTask.__table__
+_VIEW_INSTANCE = (select(_instances.c.id, _instances.c.business_key, _instances.c.status, _instances.c.definition_key,
+                         _instances.c.org_id, _instances.c.subject_org, _instances.c.developer_org,
+                         _instances.c.data, _instances.c.end_event, _instances.c.error, _instances.c.started_by,
+                         _instances.c.created_at, _instances.c.updated_at,
+                         _definitions.c.name.label("definition_name"),
+                         _definitions.c.version.label("definition_version"))
+                  .select_from(_instances.outerjoin(_definitions, _definitions.c.id == _instances.c.definition_id))
+                  .where(_instances.c.id == bindparam("id")))
+_VIEW_TASKS = (select(_tasks.c.id, _tasks.c.instance_id, _tasks.c.name, _tasks.c.element_id, _tasks.c.role,
+                      _tasks.c.org_id, _tasks.c.state, _tasks.c.created_at)
+               .where(_tasks.c.instance_id == bindparam("id"), _tasks.c.state == "ready").order_by(_tasks.c.id))
 
 
-def task_summary(row: HumanTask) -> dict[str, Any]:
+def task_summary(row: Any) -> dict[str, Any]:
+    """``row``: a HumanTask or a row with its columns."""
     return {
         "id": row.id,
         "instance_id": row.instance_id,
@@ -48,27 +62,33 @@ class Queries:
         instance = session.get(ProcessInstance, instance_id)
         if instance is None:
             raise NotFound(f"办件 {instance_id} 不存在")
-        directory = self._directory(session)
-        if not access.can_view_instance(actor, instance, directory):
-            has_task = session.scalar(select(HumanTask.id).where(
-                HumanTask.instance_id == instance_id, HumanTask.org_id == actor.org_id,
-                HumanTask.role.in_(actor.roles)).limit(1)) is not None
-            if not has_task and not self._acted(session, actor, instance_id):
-                raise Forbidden("您无权查看该办件")
+        self._require_visible(session, actor, instance)
         return instance
 
+    def _require_visible(self, session: Session, actor: Actor, instance: Any) -> None:
+        """``instance``: anything with the case's id and organisation columns (an ORM object or a row)."""
+        if not access.can_view_instance(actor, instance, self._directory(session)):
+            has_task = session.scalar(select(HumanTask.id).where(
+                HumanTask.instance_id == instance.id, HumanTask.org_id == actor.org_id,
+                HumanTask.role.in_(actor.roles)).limit(1)) is not None
+            if not has_task and not self._acted(session, actor, instance.id):
+                raise Forbidden("您无权查看该办件")
+
     def instance_view(self, session: Session, actor: Actor, instance_id: int) -> dict[str, Any]:
-        instance = self.visible_instance(session, actor, instance_id)
-        definition = session.connection().execute(_DEFINITION_NAME, {"id": instance.definition_id}).first()
-        tasks = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
-                                                        HumanTask.state == "ready").order_by(HumanTask.id))
+        conn = session.connection()
+        instance = conn.execute(_VIEW_INSTANCE, {"id": instance_id}).first()
+        if instance is None:
+            raise NotFound(f"办件 {instance_id} 不存在")
+        self._require_visible(session, actor, instance)
+        tasks = conn.execute(_VIEW_TASKS, {"id": instance_id})
+        has_definition = instance.definition_version is not None
         view: dict[str, Any] = {
             "id": instance.id,
             "business_key": instance.business_key,
             "status": instance.status,
             "definition_key": instance.definition_key,
-            "definition_name": definition.name if definition else instance.definition_key,
-            "definition_version": definition.version if definition else None,
+            "definition_name": instance.definition_name if has_definition else instance.definition_key,
+            "definition_version": instance.definition_version if has_definition else None,
             "org": instance.org_id,
             "subject_org": instance.subject_org,
             "developer_org": instance.developer_org,

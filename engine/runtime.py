@@ -26,6 +26,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from .bpmn_model import CompiledDefinition
 from .journal import CaseState
+from .task_walk import is_completed, tasks_in_state
 
 # SpiffWorkflow logs every state change at INFO; keep that off the hot path.
 for _name in ("spiff", "spiff.task", "spiff.workflow", "spiff.metrics"):
@@ -71,7 +72,7 @@ def bpmn_id(task: Task) -> str | None:
 
 
 def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
-    return [t for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual and bpmn_id(t)]
+    return [t for t in tasks_in_state(workflow, TaskState.READY) if t.task_spec.manual and bpmn_id(t)]
 
 
 def ready_user_task(workflow: BpmnWorkflow, spiff_task_id: str) -> Task | None:
@@ -103,17 +104,17 @@ def _flows_taken(definition: CompiledDefinition, task: Task) -> list[str]:
 
 
 def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
-    if workflow.is_completed():
+    if is_completed(workflow):
         last = workflow.last_task
         return dict(last.data) if last is not None else {}
     merged: dict[str, Any] = {}
-    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR):
+    for task in tasks_in_state(workflow, _DATA_STATES):
         merged.update(task.data)
     return merged
 
 
 def _end_event(definition: CompiledDefinition, workflow: BpmnWorkflow) -> str | None:
-    ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED)
+    ends = [t for t in tasks_in_state(workflow, TaskState.COMPLETED)
             if (eid := bpmn_id(t)) and definition.elements.get(eid, None) is not None
             and definition.elements[eid].type == "endEvent"]
     if not ends:
@@ -123,33 +124,56 @@ def _end_event(definition: CompiledDefinition, workflow: BpmnWorkflow) -> str | 
 
 
 def case_state(definition: CompiledDefinition, workflow: BpmnWorkflow) -> CaseState:
+    return observe(definition, workflow)[0]
+
+
+def observe(definition: CompiledDefinition, workflow: BpmnWorkflow) -> tuple[CaseState, list[Task]]:
+    """The case's state and its ready user tasks (as :func:`ready_user_tasks`), in one walk of the tree."""
     completed: list[str] = []
     active: list[dict[str, Any]] = []
-    # One walk serves the element lists and the data: case_data's tasks (ready, waiting, error) are a
-    # subset of these, visited in the same order, so merging here gives the same data without a second walk.
-    finished = workflow.is_completed()
+    ready: list[Task] = []
+    # One walk serves the element lists, the data and the ready tasks: case_data's tasks (ready, waiting,
+    # error) and ready_user_tasks' are subsets of these, visited in the same order (the walk's mask
+    # descends under the same rule as theirs), so collecting them here gives the same lists.
+    finished = is_completed(workflow)
     merged: dict[str, Any] = {}
-    for task in workflow.get_tasks(state=TaskState.COMPLETED | TaskState.READY | TaskState.WAITING
-                                   | TaskState.ERROR | TaskState.STARTED):
-        if not finished and task.state & _DATA_STATES:
-            merged.update(task.data)
-        element = bpmn_id(task)
-        if element is None or element not in definition.elements:
+    elements = definition.elements
+    for task in tasks_in_state(workflow, _OBSERVED_STATES):
+        state = task._state
+        if state & _DATA_STATES:
+            if not finished:
+                merged.update(task.data)
+            if state == TaskState.READY and task.task_spec.manual and bpmn_id(task):
+                ready.append(task)
+        element = getattr(task.task_spec, "bpmn_id", None)
+        if element is None or element not in elements:
             continue
-        if task.state & TaskState.COMPLETED:
+        if state & TaskState.COMPLETED:
             completed.append(element)
         else:
-            active.append({"element_id": element, "state": TaskState.get_name(task.state)})
+            active.append({"element_id": element, "state": _STATE_NAMES.get(state) or TaskState.get_name(state)})
     return CaseState(
         completed=completed,
         active=active,
         data=case_data(workflow) if finished else merged,
         finished=finished,
         end_event=_end_event(definition, workflow) if finished else None,
-    )
+    ), ready
 
 
 _DATA_STATES = TaskState.READY | TaskState.WAITING | TaskState.ERROR
+_OBSERVED_STATES = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.ERROR | TaskState.STARTED
+_STATE_NAMES = {value: TaskState.get_name(value) for value in (TaskState.READY, TaskState.WAITING,
+                                                                TaskState.ERROR, TaskState.STARTED)}
+
+
+@dataclass
+class Outcome:
+    """What a command did and where it left the case, seen once when its last step settled."""
+
+    steps: list[Step]
+    state: CaseState
+    ready: list[Task]  # ready user tasks, as ready_user_tasks() gives them
 
 
 class StepRecorder:
@@ -166,6 +190,7 @@ class StepRecorder:
         self.steps: list[Step] = []
         self._before: dict[str, Any] | None = None
         self._pending: Step | None = None
+        self._seen: tuple[CaseState, list[Task]] | None = None  # the case as the last settled step left it
 
     def step_for(self, task: Task, command: str = "engine_step") -> Step | None:
         element = bpmn_id(task)
@@ -197,15 +222,22 @@ class StepRecorder:
         step, self._pending = self._pending, None
         if step is None:
             return
-        step.state_hash = case_state(self.definition, self.workflow).digest()
+        self._seen = observe(self.definition, self.workflow)
+        step.state_hash = self._seen[0].digest()
         self.steps.append(step)
         observer = _OBSERVER.get()
         if observer is not None:
             observer(step, self.workflow)
 
     def finish(self) -> list[Step]:
+        self._seen = None
         self.settle()
         return self.steps
+
+    def outcome(self) -> Outcome:
+        """After :meth:`finish`: the steps and the case as the last one left it (nothing ran since)."""
+        state, ready = self._seen or observe(self.definition, self.workflow)
+        return Outcome(self.steps, state, ready)
 
     def _is_script(self, task: Task) -> bool:
         element = bpmn_id(task)
@@ -262,18 +294,29 @@ def _only_live_branch(workflow: BpmnWorkflow, first: Task, task: Task) -> bool:
 
 
 def start(definition: CompiledDefinition, data: dict[str, Any]) -> tuple[BpmnWorkflow, list[Step]]:
+    workflow, outcome = start_case(definition, data)
+    return workflow, outcome.steps
+
+
+def start_case(definition: CompiledDefinition, data: dict[str, Any]) -> tuple[BpmnWorkflow, Outcome]:
     workflow = definition.codec.new_workflow()
     workflow.task_tree.data.update(deepcopy(data))
-    for task in workflow.get_tasks(state=TaskState.READY):
+    for task in tasks_in_state(workflow, TaskState.READY):
         task.data.update(deepcopy(data))
     recorder = StepRecorder(definition, workflow)
     recorder.add(Step(None, None, None, command="start"))
     _run_engine(recorder)
-    return workflow, recorder.finish()
+    recorder.finish()
+    return workflow, recorder.outcome()
 
 
 def complete(definition: CompiledDefinition, workflow: BpmnWorkflow, task: Task,
              data: dict[str, Any]) -> list[Step]:
+    return complete_task(definition, workflow, task, data).steps
+
+
+def complete_task(definition: CompiledDefinition, workflow: BpmnWorkflow, task: Task,
+                  data: dict[str, Any]) -> Outcome:
     recorder = StepRecorder(definition, workflow)
     task.data.update(deepcopy(data))
     task.run()
@@ -282,7 +325,8 @@ def complete(definition: CompiledDefinition, workflow: BpmnWorkflow, task: Task,
         step.flows = _flows_taken(definition, task)
         recorder.add(step)
     _run_engine(recorder)
-    return recorder.finish()
+    recorder.finish()
+    return recorder.outcome()
 
 
 def terminate(definition: CompiledDefinition, workflow: BpmnWorkflow) -> list[Step]:
