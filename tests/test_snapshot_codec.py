@@ -24,13 +24,12 @@ from sqlalchemy import select
 
 from engine import runtime, snapshot_tasks
 from engine.bpmn_model import CompiledDefinition
-from engine.identity import load_actor
 from engine.service import WorkflowEngine
 from engine.snapshot import SnapshotCodec
-from engine.store.models import HumanTask, ProcessInstance, User
+from engine.store.models import ProcessInstance
 from engine.task_walk import CaseWorkflow
-from tests.audit_support import APPLY, RETURN
 from tests.hostile_support import LOOP_BPMN, LOOP_FORMS
+from tests.sample_cases import deploy_loop, drive_sample_cases
 from tests.support import fresh_settings
 
 
@@ -101,32 +100,11 @@ def test_fast_snapshots_equal_spiffworkflows_at_every_step(template_db: Path, tm
         checked.append(step.command)
 
     try:
-        with engine.db.writer() as session, session.begin():
-            engine.registry.deploy(session, LOOP_BPMN, LOOP_FORMS)
+        deploy_loop(engine)
         with engine.db.reader() as session:
-            actors = {u.username: load_actor(session, u) for u in session.scalars(select(User))}
             definitions = {key: engine.registry.compiled(session, engine.registry.latest_id(session, key)[0])
                            for key in ("loop_approval", "community_access")}
-
-        def finish(case: int, steps: list[tuple[str, str, dict[str, Any]]]) -> None:
-            for element, user, data in steps:
-                with engine.db.reader() as session:
-                    task_id = session.scalar(select(HumanTask.id).where(
-                        HumanTask.instance_id == case, HumanTask.element_id == element, HumanTask.state == "ready"))
-                assert task_id is not None, element
-                engine.instances.complete(actors[user], task_id, data, None)
-
-        with runtime.observe_steps(observer):
-            loop = engine.instances.start(actors["street_a"], "loop_approval", None, {})
-            finish(loop, [("submit", "street_a", {"title": "走查", "amount": 1}),
-                          ("review", "civil_affairs", {"decision": "return"}),
-                          ("submit", "street_a", {"title": "走查", "amount": 2}),
-                          ("review", "civil_affairs", {"decision": "pass"}),
-                          ("sign_a", "street_a", {}), ("sign_b", "civil_affairs", {"agree": False})])
-            access = engine.instances.start(actors["department"], "community_access", None,
-                                            {"item_title": "走查", "applicant_department": "区应急管理局"})
-            finish(access, [("apply", "department", APPLY), ("gatekeep_review", "civil_affairs", RETURN),
-                            ("apply", "department", APPLY)])
+        actors, _loop, access = drive_sample_cases(engine, observer, accept_access=False)
         engine.case_admin.terminate(actors["admin"], access, "走查结束")
         with engine.db.reader() as session:  # the stored snapshots, finished and terminated
             for instance in session.scalars(select(ProcessInstance)):

@@ -8,15 +8,11 @@ from typing import Any
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from SpiffWorkflow.workflow import Workflow
-from sqlalchemy import select
 
 from engine import runtime
-from engine.identity import load_actor
 from engine.service import WorkflowEngine
-from engine.store.models import HumanTask, User
 from engine.task_walk import CaseWorkflow, is_completed, tasks_in_state
-from tests.audit_support import ACCEPT, APPLY, RETURN
-from tests.hostile_support import LOOP_BPMN, LOOP_FORMS
+from tests.sample_cases import deploy_loop, drive_sample_cases
 from tests.support import fresh_settings
 
 MASKS = [TaskState.READY, TaskState.COMPLETED, TaskState.WAITING | TaskState.READY | TaskState.ERROR,
@@ -48,30 +44,8 @@ def test_walks_match_spiffworkflow_at_every_step(template_db: Path, tmp_path: Pa
         seen.append(1)
 
     try:
-        with engine.db.writer() as session, session.begin():
-            engine.registry.deploy(session, LOOP_BPMN, LOOP_FORMS)
-        with engine.db.reader() as session:
-            actors = {u.username: load_actor(session, u) for u in session.scalars(select(User))}
-
-        def finish(case: int, steps: list[tuple[str, str, dict[str, Any]]]) -> None:
-            for element, user, data in steps:
-                with engine.db.reader() as session:
-                    task_id = session.scalar(select(HumanTask.id).where(
-                        HumanTask.instance_id == case, HumanTask.element_id == element, HumanTask.state == "ready"))
-                assert task_id is not None, element
-                engine.instances.complete(actors[user], task_id, data, None)
-
-        with runtime.observe_steps(observer):
-            loop = engine.instances.start(actors["street_a"], "loop_approval", None, {})
-            finish(loop, [("submit", "street_a", {"title": "走查", "amount": 1}),
-                          ("review", "civil_affairs", {"decision": "return"}),
-                          ("submit", "street_a", {"title": "走查", "amount": 2}),
-                          ("review", "civil_affairs", {"decision": "pass"}),
-                          ("sign_a", "street_a", {}), ("sign_b", "civil_affairs", {"agree": False})])
-            access = engine.instances.start(actors["department"], "community_access", None,
-                                            {"item_title": "走查", "applicant_department": "区应急管理局"})
-            finish(access, [("apply", "department", APPLY), ("gatekeep_review", "civil_affairs", RETURN),
-                            ("apply", "department", APPLY), ("gatekeep_review", "civil_affairs", ACCEPT)])
+        deploy_loop(engine)
+        drive_sample_cases(engine, observer)
     finally:
         engine.db.dispose()
     assert len(seen) > 20
