@@ -119,7 +119,10 @@ def _end_event(definition: CompiledDefinition, workflow: BpmnWorkflow) -> str | 
             and definition.elements[eid].type == "endEvent"]
     if not ends:
         return None
-    last = max(ends, key=lambda t: t.last_state_change)
+    # The end event that finished the process is the one whose join into the process end completed
+    # (SpiffWorkflow cancels the others' joins): read from the tree, never from the wall clock.
+    finishing = [t for t in ends if any(c.has_state(TaskState.COMPLETED) for c in t.children)]
+    last = (finishing or ends)[-1]
     return definition.elements[bpmn_id(last) or ""].name
 
 
