@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, select, true
 from sqlalchemy.orm import Session
 
 from . import access
@@ -14,6 +14,7 @@ from .actors import Actor
 from .clock import as_utc
 from .errors import BadRequest, Problem
 from .orgs import OrgDirectory
+from .paging import PageRequest, fetch_page
 from .store.models import HumanTask, ProcessDefinition, ProcessInstance
 
 # Days in filters are calendar days in Beijing time (no daylight saving).
@@ -110,13 +111,10 @@ def _summary(row: Any) -> dict[str, Any]:
     return item
 
 
-def list_cases(session: Session, actor: Actor, flt: CaseFilter) -> tuple[list[dict[str, Any]], int]:
+def list_cases(session: Session, actor: Actor, flt: CaseFilter,
+               directory: OrgDirectory) -> tuple[list[dict[str, Any]], int]:
     """One page of the cases ``actor`` may see that match ``flt``, and how many match in all."""
-    directory = OrgDirectory.load(session)
     where = and_(true(), *_conditions(actor, directory, flt, session.get_bind().dialect.name))
-    total = session.scalar(select(func.count()).select_from(ProcessInstance).where(where)) or 0
-    column = SORT_COLUMNS[flt.sort]
-    order = (column.desc(), ProcessInstance.id.desc()) if flt.descending else (column.asc(), ProcessInstance.id.asc())
     stmt: Select[Any] = (
         select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.status,
                ProcessInstance.definition_key, ProcessInstance.org_id, ProcessInstance.subject_org,
@@ -124,6 +122,8 @@ def list_cases(session: Session, actor: Actor, flt: CaseFilter) -> tuple[list[di
                ProcessInstance.updated_at, ProcessInstance.end_event,
                ProcessDefinition.name.label("definition_name"), ProcessDefinition.version.label("definition_version"))
         .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
-        .where(where).order_by(*order).limit(flt.limit).offset(flt.offset)
+        .where(where)
     )
-    return [_summary(row) for row in session.execute(stmt)], total
+    page = PageRequest(flt.limit, flt.offset, ("-" if flt.descending else "") + flt.sort)
+    found = fetch_page(session, stmt, page, SORT_COLUMNS, "created_at", ProcessInstance.id, entities=False)
+    return [_summary(row) for row in found.items], found.total

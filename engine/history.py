@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -61,9 +62,11 @@ def history_csv(rows: list[JournalEntry]) -> str:
 
 
 class HistoryService:
-    def __init__(self, registry: DefinitionRegistry, queries: Queries) -> None:
+    def __init__(self, registry: DefinitionRegistry, queries: Queries,
+                 directory_loader: Callable[[Session], OrgDirectory] = OrgDirectory.load) -> None:
         self.registry = registry
         self.queries = queries
+        self._directory = directory_loader
 
     def entries(self, session: Session, actor: Actor, instance_id: int, limit: int | None = None,
                 offset: int = 0) -> tuple[list[JournalEntry], int]:
@@ -98,7 +101,7 @@ class HistoryService:
         workflow = ctx.workflow
         assert workflow is not None
         state = runtime.case_state(definition, workflow)
-        directory = OrgDirectory.load(session)
+        directory = self._directory(session)
         open_tasks = []
         for task in runtime.ready_user_tasks(workflow):
             element = definition.elements[runtime.bpmn_id(task) or ""]

@@ -34,8 +34,11 @@ class Page(Generic[T]):
 
 
 def fetch_page(session: Session, stmt: Select[Any], page: PageRequest, columns: Mapping[str, Any],
-               default_sort: str, tiebreak: Any) -> Page[Any]:
-    """Run ``stmt`` (an entity select) for one page, ordered by ``page.sort`` then ``tiebreak``."""
+               default_sort: str, tiebreak: Any, entities: bool = True) -> Page[Any]:
+    """Run ``stmt`` for one page, ordered by ``page.sort`` then ``tiebreak``.
+
+    ``entities``: the items are the selected ORM objects; otherwise the result rows.
+    """
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     name, descending = PageRequest(sort=page.sort or default_sort).sort_key
     if name not in columns:
@@ -43,7 +46,8 @@ def fetch_page(session: Session, stmt: Select[Any], page: PageRequest, columns: 
     column = columns[name]
     ordered = stmt.order_by(None).order_by(column.desc() if descending else column.asc(),
                                            tiebreak.desc() if descending else tiebreak.asc())
-    items = list(session.scalars(ordered.limit(page.limit).offset(page.offset)))
+    result = session.execute(ordered.limit(page.limit).offset(page.offset))
+    items = list(result.scalars() if entities else result)
     return Page(items, total)
 
 

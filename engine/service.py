@@ -38,7 +38,7 @@ class WorkflowEngine:
         self.case_admin = CaseAdmin(self.db, self.registry, self.clock, self.directories.get)
         self.attachments = AttachmentService(self.db, self.registry, self.clock, self.queries,
                                              BlobStore(settings.attachments_dir), settings.max_attachment_bytes)
-        self.history = HistoryService(self.registry, self.queries)
+        self.history = HistoryService(self.registry, self.queries, self.directories.get)
         self.logins = LoginService(self.db, self.clock, self.identity, LockoutPolicy(
             settings.login_max_failures, settings.login_lockout_seconds, settings.login_lockout_max_seconds))
         self.users = UserAdmin(self.db, self.clock)

@@ -32,5 +32,5 @@ def list_instances(args: dict[str, Any]) -> Any:
     )
     eng = engine()
     with eng.db.reader() as session:
-        items, total = list_cases(session, actor, flt)
+        items, total = list_cases(session, actor, flt, eng.directories.get(session))
     return with_total_count(items, total)
