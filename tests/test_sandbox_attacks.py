@@ -50,24 +50,24 @@ def test_hostile_condition_is_refused_at_deployment(condition: str) -> None:
     assert "Flow_pass" in [p.path for p in caught.value.details], caught.value.details
 
 
-def test_hostile_timer_expression_is_refused_at_deployment() -> None:
+def _with_timer(duration: bytes) -> bytes:
+    """loop_approval with an (unconnected) intermediate timer event ``wait``."""
     timer = (b'<bpmn:intermediateCatchEvent id="wait" name="wait">'
-             b'<bpmn:timerEventDefinition id="wait_timer"><bpmn:timeDuration>10**10**10</bpmn:timeDuration>'
+             b'<bpmn:timerEventDefinition id="wait_timer"><bpmn:timeDuration>' + duration + b'</bpmn:timeDuration>'
              b'</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>')
-    bpmn = LOOP_BPMN.replace(b'<bpmn:endEvent id="end_approved"', timer + b'<bpmn:endEvent id="end_approved"', 1)
+    return LOOP_BPMN.replace(b'<bpmn:endEvent id="end_approved"', timer + b'<bpmn:endEvent id="end_approved"', 1)
+
+
+def test_hostile_timer_expression_is_refused_at_deployment() -> None:
     with pytest.raises(InvalidModel) as caught:
-        compile_definition(bpmn, LOOP_FORMS, ROLES)
+        compile_definition(_with_timer(b"10**10**10"), LOOP_FORMS, ROLES)
     assert any(p.path == "wait" and "乘方" in p.message for p in caught.value.details), caught.value.details
 
 
 def test_timer_events_are_refused_until_timers_are_journalled() -> None:
     """SpiffWorkflow fires timers against the wall clock inside any command: replay could not follow."""
-    timer = (b'<bpmn:intermediateCatchEvent id="wait" name="wait">'
-             b'<bpmn:timerEventDefinition id="wait_timer"><bpmn:timeDuration>"PT2S"</bpmn:timeDuration>'
-             b'</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>')
-    bpmn = LOOP_BPMN.replace(b'<bpmn:endEvent id="end_approved"', timer + b'<bpmn:endEvent id="end_approved"', 1)
     with pytest.raises(InvalidModel) as caught:
-        compile_definition(bpmn, LOOP_FORMS, ROLES)
+        compile_definition(_with_timer(b'"PT2S"'), LOOP_FORMS, ROLES)
     assert any(p.path == "wait" and "定时" in p.message for p in caught.value.details), caught.value.details
 
 
