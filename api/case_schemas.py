@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from engine.case_list import SORT_COLUMNS, STATUSES
+from engine.read.case_list import SORT_COLUMNS, STATUSES
 
 from .pagination import PaginationQuerySchema
 from .schemas import DefinitionSchema, UtcDateTime
