@@ -123,6 +123,6 @@ def _attachment_names(session: Session, definition: CompiledDefinition, instance
                 wanted.update(attachment_ids(props[name], value))
     if not wanted:
         return {}
-    return dict(session.execute(select(Attachment.id, Attachment.filename)
-                                .where(Attachment.instance_id == instance_id, Attachment.id.in_(sorted(wanted))))
-                .tuples())
+    rows = session.execute(select(Attachment.id, Attachment.filename)
+                           .where(Attachment.instance_id == instance_id, Attachment.id.in_(sorted(wanted))))
+    return {row.id: row.filename for row in rows}
