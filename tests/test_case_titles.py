@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
+from engine.case_title_backfill import backfill_case_titles
 from engine.case_titles import render_case_title
 from engine.orgs import OrgDirectory, OrgNode
-from tests.case_helpers import multipart, procedure_files
+from engine.store.models import ProcessInstance
+from tests.case_helpers import multipart, procedure_files, start_access, start_village
 from tests.support import ApiClient
 
 KEY = "community_access"
@@ -63,3 +66,15 @@ def test_the_title_is_rendered_from_the_data(template: str, data: dict[str, Any]
 
 def test_no_template_no_title() -> None:
     assert render_case_title(None, {"item_title": "x"}, DIRECTORY) is None
+
+
+def test_cases_stored_without_a_title_get_one_from_the_backfill(api: ApiClient) -> None:
+    village, access = start_village(api), start_access(api)
+    with api.engine.db.writer() as session, session.begin():
+        session.execute(update(ProcessInstance).values(case_title=None))
+    with api.engine.db.writer() as session, session.begin():
+        assert backfill_case_titles(session, api.engine.registry, batch=1) == 2
+    titles = {c["id"]: c["case_title"] for c in api.get("/process-instances", as_user="auditor").get_json()}
+    assert titles == {village["id"]: "甲街道东村撤村建居", access["id"]: "高龄老人津贴资格年度认证"}
+    with api.engine.db.writer() as session, session.begin():
+        assert backfill_case_titles(session, api.engine.registry) == 0
