@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from engine.audit.history import HistoryService
+from engine.case_record import CaseRecords
 from engine.cases.admin import CaseAdmin
 from engine.cases.attachments import AttachmentService
 from engine.cases.commands import InstanceService
@@ -39,6 +40,7 @@ class WorkflowEngine:
         self.attachments = AttachmentService(self.db, self.registry, self.clock, self.queries,
                                              BlobStore(settings.attachments_dir), settings.max_attachment_bytes)
         self.history = HistoryService(self.registry, self.queries, self.directories.get)
+        self.records = CaseRecords(self.registry, self.queries, self.clock, self.directories.get, settings.cjk_font)
         self.logins = LoginService(self.db, self.clock, self.identity, LockoutPolicy(
             settings.login_max_failures, settings.login_lockout_seconds, settings.login_lockout_max_seconds))
         self.users = UserAdmin(self.db, self.clock)

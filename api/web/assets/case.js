@@ -40,7 +40,7 @@ async function main() {
       h('dt', {}, '状态'), h('dd#case-status', {}, STATUS_NAMES[instance.status] || instance.status,
         instance.end_event ? `：${instance.end_event}` : ''),
       h('dt', {}, '所属单位'), h('dd', {}, orgName(dir, instance.org)),
-      h('dt', {}, '发起'), h('dd', {}, `${instance.started_by}，${formatTime(instance.created_at)}`)),
+      h('dt', {}, '发起'), h('dd', {}, `${instance.started_by ? instance.started_by.display_name : ''}，${formatTime(instance.created_at)}`)),
     instance.active_tasks.length ? h('div.current', {}, h('h2', {}, '当前环节'), h('ul.steps#active-tasks', {},
       instance.active_tasks.map((t) => h('li', {}, h('a', { href: `/tasks/${t.id}` }, t.name),
         `　${orgName(dir, t.org)} · ${roleName(dir, t.role)}`)))) : null));
