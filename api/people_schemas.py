@@ -1,4 +1,4 @@
-"""People and units by name in API answers (engine/people.py builds them)."""
+"""People and units by name in API answers (engine/read/people.py builds them)."""
 
 from __future__ import annotations
 

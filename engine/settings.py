@@ -25,7 +25,7 @@ class Settings:
     login_max_failures: int = 5
     login_lockout_seconds: int = 30
     login_lockout_max_seconds: int = 3600
-    # a font file with Chinese glyphs for the 审批表 PDF; None: look for one (engine/cjk_font.py)
+    # a font file with Chinese glyphs for the 审批表 PDF; None: look for one (engine/record/cjk_font.py)
     cjk_font: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
 

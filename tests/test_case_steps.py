@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from engine.field_display import display_value, field_order
+from engine.read.field_display import display_value, field_order
 from tests.case_helpers import VILLAGE_START, multipart, start_ok
 from tests.hostile_support import LOOP_BPMN, LOOP_FORMS
 from tests.support import ApiClient

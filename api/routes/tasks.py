@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from api.workbench_schemas import DoneTaskSchema, InboxTaskSchema, WorkbenchTaskDetailSchema
-from engine.workbench import DONE_SORTS, INBOX_SORTS, DoneFilter, InboxFilter, done_page, inbox_page
+from engine.read.workbench import DONE_SORTS, INBOX_SORTS, DoneFilter, InboxFilter, done_page, inbox_page
 
 from ..context import current_actor, engine
 from ..pagination import list_query, page_request, paginated_response, with_total_count

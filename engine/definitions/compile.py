@@ -17,7 +17,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
-from engine.case_titles import CASE_TITLE_PROP, template_problems
+from engine.cases.titles import CASE_TITLE_PROP, template_problems
 from engine.definitions.checks import model_problems
 from engine.definitions.xmlsafe import parse_untrusted_xml
 from engine.errors import InvalidModel, Problem
@@ -78,7 +78,7 @@ class CompiledDefinition:
     start_form: TaskForm | None
     codec: SnapshotCodec
     flow_by_pair: dict[tuple[str, str], str] = field(default_factory=dict)
-    case_title: str | None = None  # the caseTitle template (engine/case_titles.py)
+    case_title: str | None = None  # the caseTitle template (engine/cases/titles.py)
     _validators: dict[str, Any] = field(default_factory=dict)
 
     def validator(self, schema_file: str) -> Any:

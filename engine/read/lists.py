@@ -1,4 +1,4 @@
-"""Paginated, sortable, filterable lists: the deployed procedures (the inbox is engine/workbench.py)."""
+"""Paginated, sortable, filterable lists: the deployed procedures (the inbox is engine/read/workbench.py)."""
 
 from __future__ import annotations
 

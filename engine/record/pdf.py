@@ -4,8 +4,8 @@ Procedure, 办件编号, title, applicant, start date and outcome at the top; th
 every step in the order it happened with its decision, opinion, what was
 entered, person, unit, role and date; other actions (suspend, terminate, …)
 after. Built with fpdf2 (pure Python, well kept) in a Chinese font found by
-:mod:`engine.cjk_font`, cut down to the document's characters with TrueType
-outlines by :mod:`engine.pdf_fonts` (ReportLab cannot embed Noto CJK's CFF
+:mod:`engine.record.cjk_font`, cut down to the document's characters with TrueType
+outlines by :mod:`engine.record.fonts` (ReportLab cannot embed Noto CJK's CFF
 outlines at all).
 """
 
@@ -22,8 +22,8 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace as PdfStyle
 
 from engine.cases.admin import STATUS_NAMES
-from engine.cjk_font import CjkFont
-from engine.pdf_fonts import truetype_subset
+from engine.record.cjk_font import CjkFont
+from engine.record.fonts import truetype_subset
 
 BEIJING = timezone(timedelta(hours=8), "CST")
 FAMILY = "cjk"
@@ -72,7 +72,7 @@ class _RecordPdf(FPDF):
 
 
 def render_record_pdf(record: dict[str, Any], font: CjkFont, printed_at: datetime) -> bytes:
-    """The 审批表 of ``record`` (:meth:`engine.case_record.CaseRecords.record`) as PDF bytes."""
+    """The 审批表 of ``record`` (:meth:`engine.read.case_record.CaseRecords.record`) as PDF bytes."""
     pdf = _RecordPdf(orientation="P", unit="mm", format="A4")
     pdf.set_title(f"{record['definition_name']}审批表 {record['business_key'] or ''}".strip())
     pdf.set_creator("社区治理审批流程引擎")

@@ -20,7 +20,7 @@ from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
 
-from engine.cjk_font import FontFace
+from engine.record.cjk_font import FontFace
 
 # fpdf2 subsets the embedded fonts with fontTools, which logs every step at INFO
 logging.getLogger("fontTools").setLevel(logging.WARNING)
