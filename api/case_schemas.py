@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from api.people_schemas import PersonSchema
+from api.workbench_schemas import CurrentStepSchema
 from engine.case_list import SORT_COLUMNS, STATUSES
 
 from .pagination import PaginationQuerySchema
@@ -23,6 +25,9 @@ class CaseListQuerySchema(PaginationQuerySchema):
     started_from = fields.Date(metadata={"description": "发起日期起（含，北京时间）"})
     started_to = fields.Date(metadata={"description": "发起日期止（含，北京时间）"})
     acted_by_me = fields.Boolean(load_default=False, metadata={"description": "只看我办理过任务的办件"})
+    started_by_me = fields.Boolean(load_default=False, metadata={"description": "只看我发起的办件（我发起的）"})
+    q = fields.String(validate=validate.Length(min=1, max=100),
+                      metadata={"description": "办件编号或事项名称中包含的文字"})
     sort = fields.String(load_default="created_at", validate=validate.OneOf(list(SORT_COLUMNS)))
     order = fields.String(load_default="desc", validate=validate.OneOf(["asc", "desc"]))
 
@@ -37,7 +42,10 @@ class CaseSummarySchema(Schema):
     org = fields.String(required=True)
     subject_org = fields.String(allow_none=True)
     developer_org = fields.String(allow_none=True)
-    started_by = fields.String()
+    case_title = fields.String(allow_none=True, metadata={"description": "事项名称"})
+    started_by = fields.Nested(PersonSchema, allow_none=True, metadata={"description": "发起人及其单位"})
+    current_steps = fields.List(fields.Nested(CurrentStepSchema), required=True,
+                                metadata={"description": "当前所处环节（已办结为空）"})
     end_event = fields.String()
     created_at = UtcDateTime()
     updated_at = UtcDateTime()

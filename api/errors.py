@@ -19,6 +19,7 @@ STATUS = {
     e.ValidationFailed: 422,
     e.InvalidModel: 422,
     e.TooManyRequests: 429,
+    e.ServiceUnavailable: 503,
 }
 
 HTTP_MESSAGES = {
@@ -32,6 +33,7 @@ HTTP_MESSAGES = {
     415: "不支持的内容类型",
     422: "请求数据校验未通过",
     429: "请求过于频繁",
+    503: "服务暂不可用",
 }
 
 

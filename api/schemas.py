@@ -7,6 +7,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from api.people_schemas import PersonSchema
+
 
 class UtcDateTime(fields.DateTime):
     """ISO 8601 in UTC with its offset; SQLite hands back naive datetimes, which are UTC."""
@@ -79,6 +81,8 @@ class TaskSummarySchema(Schema):
     state = fields.String()
     created_at = UtcDateTime(required=True)
     business_key = fields.String(allow_none=True)
+    role_name = fields.String(allow_none=True, metadata={"description": "角色名称"})
+    org_name = fields.String(allow_none=True, metadata={"description": "办理单位名称"})
 
 
 class InstanceSchema(Schema):
@@ -93,10 +97,11 @@ class InstanceSchema(Schema):
     subject_org = fields.String(allow_none=True)
     developer_org = fields.String(allow_none=True)
     data = fields.Dict(required=True)
+    case_title = fields.String(allow_none=True, metadata={"description": "事项名称（流程的 caseTitle）"})
     active_tasks = fields.List(fields.Nested(TaskSummarySchema), required=True)
     end_event = fields.String()
     error = fields.String()
-    started_by = fields.String()
+    started_by = fields.Nested(PersonSchema, allow_none=True, metadata={"description": "发起人及其单位"})
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
 

@@ -17,6 +17,8 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
+from engine.case_titles import CASE_TITLE_PROP, template_problems
+
 from .errors import InvalidModel, Problem
 from .form_messages import schema_error_message
 from .model_checks import model_problems
@@ -77,6 +79,7 @@ class CompiledDefinition:
     start_form: TaskForm | None
     codec: SnapshotCodec
     flow_by_pair: dict[tuple[str, str], str] = field(default_factory=dict)
+    case_title: str | None = None  # the caseTitle template (engine/case_titles.py)
     _validators: dict[str, Any] = field(default_factory=dict)
 
     def validator(self, schema_file: str) -> Any:
@@ -218,6 +221,12 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
             # SpiffWorkflow reads timers against the wall clock whenever any command runs, which
             # replay cannot reproduce; timers wait for a journalled timer command (docs/extending.md).
             problems.append(Problem(element_id, "暂不支持定时事件：定时器须由后台任务触发并记入办理日志"))
+    case_title = _properties(process).get(CASE_TITLE_PROP, "").strip() or None
+    if case_title is not None:
+        schemas = [loaded_forms.get(form.schema_file) for form in (start_form, *task_forms.values()) if form]
+        fields = {name for doc in schemas if isinstance(doc, dict) and isinstance(doc.get("properties"), dict)
+                  for name in doc["properties"]}
+        problems.extend(template_problems(case_title, key, fields))
     if any(e.type == "userTask" for e in elements.values()) and not lanes:
         problems.append(Problem(key, "流程没有泳道：每个用户任务都必须位于以角色命名的泳道中"))
 
@@ -251,6 +260,7 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         task_forms=task_forms,
         start_form=start_form,
         codec=SnapshotCodec(spec, subprocess_specs, script_engine),
+        case_title=case_title,
     )
     compiled.flow_by_pair = {(f.source, f.target): f.id for f in flows}
     return compiled

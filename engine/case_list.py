@@ -7,7 +7,10 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
+
+from engine.people import person
+from engine.workbench import case_search, current_steps
 
 from . import access
 from .actors import Actor
@@ -15,7 +18,7 @@ from .clock import as_utc
 from .errors import BadRequest, Problem
 from .orgs import OrgDirectory
 from .paging import PageRequest, fetch_page
-from .store.models import HumanTask, ProcessDefinition, ProcessInstance
+from .store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, User
 
 # Days in filters are calendar days in Beijing time (no daylight saving).
 CASE_DAY_TZ = timezone(timedelta(hours=8), "CST")
@@ -24,6 +27,7 @@ SORT_COLUMNS = {
     "created_at": ProcessInstance.created_at,
     "updated_at": ProcessInstance.updated_at,
     "business_key": ProcessInstance.business_key,
+    "case_title": ProcessInstance.case_title,
 }
 
 
@@ -37,6 +41,8 @@ class CaseFilter:
     started_from: date | None = None
     started_to: date | None = None  # inclusive
     acted_by_me: bool = False
+    started_by_me: bool = False
+    q: str | None = None  # part of the 办件编号 or of the case title
     sort: str = "created_at"
     descending: bool = True
     limit: int = 50
@@ -79,6 +85,11 @@ def _conditions(actor: Actor, directory: OrgDirectory, flt: CaseFilter, dialect:
     if flt.acted_by_me:
         conditions.append(exists().where(HumanTask.instance_id == ProcessInstance.id,
                                          HumanTask.completed_by == actor.username))
+    if flt.started_by_me:
+        conditions.append(ProcessInstance.started_by == actor.username)
+    search = case_search(flt.q)
+    if search is not None:
+        conditions.append(search)
     if flt.sort not in SORT_COLUMNS:
         problems.append(Problem("sort", "可选：" + "、".join(SORT_COLUMNS)))
     if problems:
@@ -91,7 +102,7 @@ def _bound(naive_utc: datetime, dialect: str) -> datetime:
     return naive_utc if dialect == "sqlite" else naive_utc.replace(tzinfo=UTC)
 
 
-def _summary(row: Any) -> dict[str, Any]:
+def _summary(row: Any, directory: OrgDirectory, steps: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
     item = {
         "id": row.id,
         "business_key": row.business_key,
@@ -102,7 +113,9 @@ def _summary(row: Any) -> dict[str, Any]:
         "org": row.org_id,
         "subject_org": row.subject_org,
         "developer_org": row.developer_org,
-        "started_by": row.started_by,
+        "case_title": row.case_title,
+        "started_by": person(row.started_by, row.starter_name, row.starter_org, directory),
+        "current_steps": steps.get(row.id, []),
         "created_at": as_utc(row.created_at),
         "updated_at": as_utc(row.updated_at),
     }
@@ -115,15 +128,20 @@ def list_cases(session: Session, actor: Actor, flt: CaseFilter,
                directory: OrgDirectory) -> tuple[list[dict[str, Any]], int]:
     """One page of the cases ``actor`` may see that match ``flt``, and how many match in all."""
     where = and_(true(), *_conditions(actor, directory, flt, session.get_bind().dialect.name))
+    starter, start_entry = aliased(User, name="starter"), aliased(JournalEntry, name="start_entry")
     stmt: Select[Any] = (
         select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.status,
                ProcessInstance.definition_key, ProcessInstance.org_id, ProcessInstance.subject_org,
                ProcessInstance.developer_org, ProcessInstance.started_by, ProcessInstance.created_at,
-               ProcessInstance.updated_at, ProcessInstance.end_event,
-               ProcessDefinition.name.label("definition_name"), ProcessDefinition.version.label("definition_version"))
+               ProcessInstance.updated_at, ProcessInstance.end_event, ProcessInstance.case_title,
+               ProcessDefinition.name.label("definition_name"), ProcessDefinition.version.label("definition_version"),
+               starter.display_name.label("starter_name"), start_entry.actor_org.label("starter_org"))
         .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+        .outerjoin(starter, starter.username == ProcessInstance.started_by)
+        .outerjoin(start_entry, and_(start_entry.instance_id == ProcessInstance.id, start_entry.seq == 1))
         .where(where)
     )
     page = PageRequest(flt.limit, flt.offset, ("-" if flt.descending else "") + flt.sort)
     found = fetch_page(session, stmt, page, SORT_COLUMNS, "created_at", ProcessInstance.id, entities=False)
-    return [_summary(row) for row in found.items], found.total
+    steps = current_steps(session, directory, [row.id for row in found.items])
+    return [_summary(row, directory, steps) for row in found.items], found.total

@@ -18,6 +18,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from engine.case_titles import render_case_title
+
 from . import checkpoints, runtime
 from .actors import Actor
 from .bpmn_model import CompiledDefinition
@@ -80,11 +82,17 @@ def _written(instance: ProcessInstance, values: dict[str, Any]) -> None:
 
 
 def _workflow_values(definition: CompiledDefinition, workflow: BpmnWorkflow, at: datetime,
-                     status: str | None, state: CaseState | None = None) -> dict[str, Any]:
-    """``state``: the workflow's case state if the caller already has it (a command's outcome)."""
+                     status: str | None, state: CaseState | None = None,
+                     directory: OrgDirectory | None = None) -> dict[str, Any]:
+    """``state``: the workflow's case state if the caller already has it (a command's outcome).
+
+    ``directory``: given by commands that may change the data, to refresh the case title.
+    """
     if state is None:
         state = runtime.case_state(definition, workflow)
-    return {
+    title = ({"case_title": render_case_title(definition.case_title, state.data, directory)}
+             if directory is not None else {})
+    return title | {
         "snapshot": definition.codec.dumps(workflow),
         "data": state.data,
         "status": status or ("completed" if state.finished else "running"),
@@ -102,7 +110,7 @@ def record_command(session: Session, instance: ProcessInstance, definition: Comp
                    workflow: BpmnWorkflow, steps: list[Step], actor: Actor, at: datetime,
                    data: dict[str, Any] | None, comment: str | None, task: HumanTask | None,
                    extra: dict[str, Any] | None = None, status: str | None = None,
-                   state: CaseState | None = None) -> None:
+                   state: CaseState | None = None, directory: OrgDirectory | None = None) -> None:
     """``save_workflow`` and ``append_journal`` together, writing the instance row once.
 
     The snapshot, the journal head and the version go in one UPDATE (SQLite rewrites the whole
@@ -110,7 +118,7 @@ def record_command(session: Session, instance: ProcessInstance, definition: Comp
     """
     rows, seq, head = journal_rows(instance, steps, actor, at, data, comment, task, extra)
     seq_before = instance.journal_seq
-    values = _workflow_values(definition, workflow, at, status, state)
+    values = _workflow_values(definition, workflow, at, status, state, directory)
     update_instance(session, instance, **values, journal_seq=seq, journal_hash=head)
     if rows:
         session.connection().execute(statements.journal_insert, rows)
@@ -204,6 +212,7 @@ def sync_tasks(session: Session, instance: ProcessInstance, definition: Compiled
             "role": element.lane,
             "org_id": directory.task_org(element.lane, instance.org_id, instance.subject_org, instance.developer_org),
             "state": "ready", "created_at": at, "completed_at": None, "completed_by": None,
+            "previous_task_id": completed.id if completed is not None else None,
         })
     if new_rows:
         conn.execute(statements.task_insert, new_rows)

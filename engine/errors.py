@@ -74,6 +74,13 @@ class TooLarge(EngineError):
         super().__init__(message, [], "too_large")
 
 
+class ServiceUnavailable(EngineError):
+    """Something the server needs is missing (HTTP 503), e.g. a font for PDFs."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, [], "service_unavailable")
+
+
 class TooManyRequests(EngineError):
     """Too many failed attempts (HTTP 429); ``retry_after`` is in whole seconds."""
 

@@ -10,6 +10,8 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.orm import Session
 
+from engine.case_titles import render_case_title
+
 from . import access, runtime
 from .actors import Actor
 from .bpmn_model import CompiledDefinition
@@ -81,6 +83,7 @@ class InstanceService:
             definition_id=definition_id, definition_key=key, status="completed" if state.finished else "running",
             org_id=case_org, subject_org=subject_org, developer_org=developer_org,
             snapshot=definition.codec.dumps(workflow), data=state.data, end_event=state.end_event, error=None,
+            case_title=render_case_title(definition.case_title, state.data, directory),
             version=1, journal_seq=0, journal_hash=GENESIS_HASH,
             started_by=actor.username, created_at=at, updated_at=at,
         )
@@ -126,7 +129,7 @@ class InstanceService:
             self._record_failure(session, instance, definition, actor, at, task_row, data, comment, exc, extra)
             return instance.id
         record_command(session, instance, definition, workflow, outcome.steps, actor, at, data, comment, task_row,
-                       extra, state=outcome.state)
+                       extra, state=outcome.state, directory=directory)
         sync_tasks(session, instance, definition, workflow, directory, at, task_row, actor, ready_tasks=outcome.ready)
         return instance.id
 

@@ -5,28 +5,38 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
+
+from engine.case_steps import case_steps
+from engine.people import org_name, person, role_name
+from engine.workbench import task_origin
 
 from . import access
 from .actors import Actor
 from .definitions import DefinitionRegistry
 from .errors import Forbidden, NotFound
 from .orgs import OrgDirectory
-from .store.models import HumanTask, ProcessDefinition, ProcessInstance
+from .store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, User
 
 _definitions = ProcessDefinition.__table__
 
 # The case view in two prebuilt Core statements (issue 6): the case's columns without its snapshot, with
 # its definition's name and version, then its open tasks. Loading ORM objects cost more than the queries.
 _instances, _tasks = ProcessInstance.__table__, HumanTask.__table__
+_users, _journal = User.__table__, JournalEntry.__table__
+# the starter by name, and the unit they started the case for (the start entry, seq 1)
 _VIEW_INSTANCE = (select(_instances.c.id, _instances.c.business_key, _instances.c.status, _instances.c.definition_key,
                          _instances.c.org_id, _instances.c.subject_org, _instances.c.developer_org,
                          _instances.c.data, _instances.c.end_event, _instances.c.error, _instances.c.started_by,
-                         _instances.c.created_at, _instances.c.updated_at,
+                         _instances.c.created_at, _instances.c.updated_at, _instances.c.case_title,
                          _definitions.c.name.label("definition_name"),
-                         _definitions.c.version.label("definition_version"))
-                  .select_from(_instances.outerjoin(_definitions, _definitions.c.id == _instances.c.definition_id))
+                         _definitions.c.version.label("definition_version"),
+                         _users.c.display_name.label("starter_name"), _journal.c.actor_org.label("starter_org"))
+                  .select_from(_instances.outerjoin(_definitions, _definitions.c.id == _instances.c.definition_id)
+                               .outerjoin(_users, _users.c.username == _instances.c.started_by)
+                               .outerjoin(_journal, and_(_journal.c.instance_id == _instances.c.id,
+                                                         _journal.c.seq == 1)))
                   .where(_instances.c.id == bindparam("id")))
 _VIEW_TASKS = (select(_tasks.c.id, _tasks.c.instance_id, _tasks.c.name, _tasks.c.element_id, _tasks.c.role,
                       _tasks.c.org_id, _tasks.c.state, _tasks.c.created_at)
@@ -45,6 +55,13 @@ def task_summary(row: Any) -> dict[str, Any]:
         "state": row.state,
         "created_at": row.created_at,
     }
+
+
+def named_task(summary: dict[str, Any], directory: OrgDirectory) -> dict[str, Any]:
+    """A task summary with its role's and unit's names beside their ids."""
+    summary["role_name"] = role_name(directory, summary.get("role"))
+    summary["org_name"] = org_name(directory, summary.get("org"))
+    return summary
 
 
 class Queries:
@@ -81,6 +98,7 @@ class Queries:
             raise NotFound(f"办件 {instance_id} 不存在")
         self._require_visible(session, actor, instance)
         tasks = conn.execute(_VIEW_TASKS, {"id": instance_id})
+        directory = self._directory(session)
         has_definition = instance.definition_version is not None
         view: dict[str, Any] = {
             "id": instance.id,
@@ -93,8 +111,9 @@ class Queries:
             "subject_org": instance.subject_org,
             "developer_org": instance.developer_org,
             "data": instance.data,
-            "active_tasks": [task_summary(t) for t in tasks],
-            "started_by": instance.started_by,
+            "case_title": instance.case_title,
+            "active_tasks": [named_task(task_summary(t), directory) for t in tasks],
+            "started_by": person(instance.started_by, instance.starter_name, instance.starter_org, directory),
             "created_at": instance.created_at,
             "updated_at": instance.updated_at,
         }
@@ -124,4 +143,14 @@ class Queries:
         detail["definition_key"] = instance.definition_key
         detail["case_status"] = instance.status
         detail["can_complete"] = row.state == "ready" and instance.status == "running" and access.can_act(actor, row)
+        directory = self._directory(session)
+        named_task(detail, directory)
+        origin = task_origin(session, directory, row)
+        detail |= origin
+        detail["definition_name"] = definition.name
+        detail["case_title"] = instance.case_title
+        detail["case"] = case_steps(session, directory, definition, instance.id) | {
+            "business_key": instance.business_key, "case_title": instance.case_title,
+            "definition_name": definition.name, "status": instance.status,
+            "applicant": origin["applicant"], "created_at": instance.created_at}
         return detail

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from engine.case_record import CaseRecords
+
 from .attachments import AttachmentService
 from .blob_store import BlobStore
 from .case_admin import CaseAdmin
@@ -39,6 +41,7 @@ class WorkflowEngine:
         self.attachments = AttachmentService(self.db, self.registry, self.clock, self.queries,
                                              BlobStore(settings.attachments_dir), settings.max_attachment_bytes)
         self.history = HistoryService(self.registry, self.queries, self.directories.get)
+        self.records = CaseRecords(self.registry, self.queries, self.clock, self.directories.get, settings.cjk_font)
         self.logins = LoginService(self.db, self.clock, self.identity, LockoutPolicy(
             settings.login_max_failures, settings.login_lockout_seconds, settings.login_lockout_max_seconds))
         self.users = UserAdmin(self.db, self.clock)

@@ -25,6 +25,8 @@ class Settings:
     login_max_failures: int = 5
     login_lockout_seconds: int = 30
     login_lockout_max_seconds: int = 3600
+    # a font file with Chinese glyphs for the 审批表 PDF; None: look for one (engine/cjk_font.py)
+    cjk_font: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -36,4 +38,5 @@ class Settings:
             seed_demo=os.environ.get("SEED_DEMO", "1") != "0",
             attachments_dir=Path(os.environ.get("ATTACHMENTS_DIR", str(defaults.attachments_dir))),
             max_attachment_bytes=int(os.environ.get("MAX_ATTACHMENT_BYTES", defaults.max_attachment_bytes)),
+            cjk_font=Path(os.environ["CJK_FONT"]) if os.environ.get("CJK_FONT") else None,
         )

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import attachments, case_admin, case_list, comments, deployment
+from . import attachments, case_admin, case_list, case_record, comments, deployment
 
-CASE_BLUEPRINTS = (case_list.blp, case_admin.blp, comments.blp, attachments.blp, deployment.blp)
+CASE_BLUEPRINTS = (case_list.blp, case_admin.blp, comments.blp, attachments.blp, deployment.blp, case_record.blp)

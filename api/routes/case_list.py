@@ -27,7 +27,8 @@ def list_instances(args: dict[str, Any]) -> Any:
         definition_key=args.get("definition_key"), status=args.get("status"), org=args.get("org"),
         business_key=args.get("business_key"), business_key_prefix=args.get("business_key_prefix"),
         started_from=args.get("started_from"), started_to=args.get("started_to"),
-        acted_by_me=bool(args.get("acted_by_me")), sort=args["sort"], descending=args["order"] == "desc",
+        acted_by_me=bool(args.get("acted_by_me")), started_by_me=bool(args.get("started_by_me")), q=args.get("q"),
+        sort=args["sort"], descending=args["order"] == "desc",
         limit=limit, offset=offset,
     )
     eng = engine()

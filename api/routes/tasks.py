@@ -5,24 +5,23 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from engine.lists import TaskFilter, inbox_page
+from api.workbench_schemas import DoneTaskSchema, InboxTaskSchema, WorkbenchTaskDetailSchema
+from engine.workbench import DONE_SORTS, INBOX_SORTS, DoneFilter, InboxFilter, done_page, inbox_page
 
 from ..context import current_actor, engine
 from ..pagination import list_query, page_request, paginated_response, with_total_count
-from ..schemas import ApiErrorSchema, CompleteTaskSchema, CompletionResultSchema, TaskDetailSchema, TaskSummarySchema
+from ..schemas import ApiErrorSchema, CompleteTaskSchema, CompletionResultSchema
 
 blp = Blueprint("tasks", __name__, description="待办任务")
 
-
-class InboxTaskSchema(TaskSummarySchema):
-    """A ready task with its case's business key and procedure, so an inbox needs no request per case."""
-
-    definition_key = fields.String(required=True)
-
+_SEARCH = fields.String(validate=validate.Length(min=1, max=100),
+                        metadata={"description": "办件编号或事项名称中包含的文字"})
+_PROCEDURE = fields.String(validate=validate.Length(min=1, max=128), metadata={"description": "流程"})
 
 TaskListQuery = list_query(
-    "TaskListQuery", sorts=("created_at", "name", "instance_id", "id"), default_sort="created_at",
-    definition_key=fields.String(validate=validate.Length(min=1, max=128), metadata={"description": "流程"}),
+    "TaskListQuery", sorts=tuple(INBOX_SORTS), default_sort="created_at",
+    q=_SEARCH,
+    definition_key=_PROCEDURE,
     instance_id=fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "办件"}),
     element_id=fields.String(validate=validate.Length(min=1, max=128), metadata={"description": "BPMN 元素 id"}),
     role=fields.String(validate=validate.Length(min=1, max=64), metadata={"description": "泳道角色"}),
@@ -36,19 +35,37 @@ def inbox(args: dict[str, Any]) -> Any:
     """Ready tasks the caller may act on (their role at their organisation), paginated, sortable, filterable."""
     actor = current_actor()
     eng = engine()
-    filters = TaskFilter(definition_key=args.get("definition_key"), instance_id=args.get("instance_id"),
-                         element_id=args.get("element_id"), role=args.get("role"))
+    filters = InboxFilter(definition_key=args.get("definition_key"), instance_id=args.get("instance_id"),
+                          element_id=args.get("element_id"), role=args.get("role"), q=args.get("q"))
     with eng.db.reader() as session:
-        page = inbox_page(session, actor, filters, page_request(args))
+        page = inbox_page(session, actor, eng.directories.get(session), filters, page_request(args))
+    return with_total_count(page.items, page.total)
+
+
+DoneListQuery = list_query("DoneListQuery", sorts=tuple(DONE_SORTS), default_sort="-completed_at",
+                           q=_SEARCH, definition_key=_PROCEDURE)
+
+
+@blp.route("/tasks/done")
+@blp.arguments(DoneListQuery, location="query")
+@paginated_response(blp, DoneTaskSchema)
+def done(args: dict[str, Any]) -> Any:
+    """已办: the tasks the caller completed, newest first, with their opinion and where each case stands now."""
+    actor = current_actor()
+    eng = engine()
+    filters = DoneFilter(definition_key=args.get("definition_key"), q=args.get("q"))
+    with eng.db.reader() as session:
+        page = done_page(session, actor, eng.directories.get(session), filters, page_request(args))
     return with_total_count(page.items, page.total)
 
 
 @blp.route("/tasks/<int:task_id>")
-@blp.response(200, TaskDetailSchema)
+@blp.response(200, WorkbenchTaskDetailSchema)
 @blp.alt_response(403, schema=ApiErrorSchema)
 @blp.alt_response(404, schema=ApiErrorSchema)
 def get_task(task_id: int) -> dict[str, Any]:
-    """A task with its form (JSON Schema and UI schema) and the case's current data."""
+    """A task with its form (JSON Schema and UI schema), the case's current data, who sent it and when,
+    and the case's earlier submissions step by step (`case.steps`, as `/process-instances/{id}/steps`)."""
     actor = current_actor()
     eng = engine()
     with eng.db.reader() as session:

@@ -106,6 +106,8 @@ class ProcessInstance(Base):
     developer_org: Mapped[str | None] = mapped_column(String(64), nullable=True)
     snapshot: Mapped[str] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # the procedure's caseTitle rendered over the data, kept with it so lists search and sort in SQL
+    case_title: Mapped[str | None] = mapped_column(String(200), nullable=True)
     end_event: Mapped[str | None] = mapped_column(String(200), nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     version: Mapped[int] = mapped_column(Integer)  # optimistic lock
@@ -118,7 +120,8 @@ class ProcessInstance(Base):
 
 class HumanTask(Base):
     __tablename__ = "human_tasks"
-    __table_args__ = (Index("ix_human_tasks_inbox", "state", "role", "org_id"),)
+    __table_args__ = (Index("ix_human_tasks_inbox", "state", "role", "org_id"),
+                      Index("ix_human_tasks_done", "completed_by", "completed_at"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
     spiff_task_id: Mapped[str] = mapped_column(String(36))
@@ -130,6 +133,8 @@ class HumanTask(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # the task whose completion opened this one (who sent it), None when the start or an admin did
+    previous_task_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class JournalEntry(Base):

@@ -1,0 +1,128 @@
+"""A case's submissions step by step (what each person entered, decided and said), read from the journal.
+
+The journal is the history: every start and completion entry holds the data
+submitted, the opinion, who, in which role and unit, and when. Each becomes a
+step labelled with the form of that step in the case's procedure version;
+entries the engine made on its own (gateways, scripts, loop resets) are only
+counted (``auto_steps``); other actions by people (suspend, terminate, an
+attachment) are listed apart.
+
+Access: the caller has checked that the reader may see the case.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.bpmn_model import CompiledDefinition, TaskForm
+from engine.clock import as_utc
+from engine.field_display import attachment_ids, decision_field, display_value, field_order, form_properties
+from engine.orgs import OrgDirectory
+from engine.people import person
+from engine.store.models import Attachment, JournalEntry, User
+
+SUBMISSIONS = ("start", "complete")
+ACTION_LABELS = {"suspend": "挂起", "resume": "恢复", "terminate": "终止", "attach": "上传附件"}
+
+
+def _form_docs(definition: CompiledDefinition, form: TaskForm | None) -> tuple[dict[str, Any] | None,
+                                                                             dict[str, Any] | None]:
+    if form is None:
+        return None, None
+    schema = definition.forms.get(form.schema_file)
+    ui = definition.forms.get(form.ui_file) if form.ui_file else None
+    return (schema if isinstance(schema, dict) else None), (ui if isinstance(ui, dict) else None)
+
+
+def _refused(payload: dict[str, Any]) -> bool:
+    """A submission a script refused: journalled, never applied."""
+    result = payload.get("result")
+    return isinstance(result, dict) and "error" in result
+
+
+def case_steps(session: Session, directory: OrgDirectory, definition: CompiledDefinition,
+               instance_id: int) -> dict[str, Any]:
+    """``{instance_id, steps, auto_steps, actions}`` of one case, in the order things happened."""
+    rows = list(session.execute(
+        select(JournalEntry.seq, JournalEntry.at, JournalEntry.command, JournalEntry.actor, JournalEntry.actor_role,
+               JournalEntry.actor_org, JournalEntry.element_id, JournalEntry.element_name, JournalEntry.task_id,
+               JournalEntry.payload, JournalEntry.comment, User.display_name)
+        .outerjoin(User, User.username == JournalEntry.actor)
+        .where(JournalEntry.instance_id == instance_id)
+        .order_by(JournalEntry.seq)))
+    start = next((e for e in definition.elements.values() if e.type == "startEvent"), None)
+    submissions = [r for r in rows if r.command in SUBMISSIONS and r.actor and not _refused(r.payload or {})]
+    names = _attachment_names(session, definition, instance_id, submissions)
+    rounds: Counter[str] = Counter()
+    steps = []
+    for row in submissions:
+        is_start = row.command == "start"
+        element_id = (start.id if start else None) if is_start else row.element_id
+        element = definition.elements.get(element_id or "")
+        form = definition.start_form if is_start else definition.form_for(row.element_id or "")
+        schema, ui = _form_docs(definition, form)
+        rounds[element_id or ""] += 1
+        role = (definition.start_role or row.actor_role) if is_start else row.actor_role
+        data = (row.payload or {}).get("data") or {}
+        steps.append({
+            "seq": row.seq,
+            "element_id": element_id,
+            "name": element.name if element else (row.element_name or ("发起" if is_start else "")),
+            "kind": "start" if is_start else "user_task",
+            "round": rounds[element_id or ""],
+            "task_id": row.task_id,
+            "actor": person(row.actor, row.display_name, row.actor_org, directory, role=role),
+            "at": as_utc(row.at),
+            "comment": row.comment,
+            "decision": _decision(schema, data, directory, names),
+            "form_title": schema.get("title") if schema else None,
+            "fields": step_fields(schema, ui, data, directory, names),
+        })
+    actions = [{
+        "seq": r.seq, "command": r.command, "label": ACTION_LABELS.get(r.command, r.command),
+        "actor": person(r.actor, r.display_name, r.actor_org, directory, role=r.actor_role),
+        "at": as_utc(r.at), "comment": r.comment,
+    } for r in rows if r.actor and r.command not in SUBMISSIONS]
+    return {"instance_id": instance_id, "steps": steps, "actions": actions,
+            "auto_steps": sum(1 for r in rows if not r.actor)}
+
+
+def step_fields(schema: dict[str, Any] | None, ui: dict[str, Any] | None, data: dict[str, Any],
+                directory: OrgDirectory, attachment_names: dict[int, str]) -> list[dict[str, Any]]:
+    """The submitted fields of the step's form, in the form's order, each with its title and display value."""
+    props = form_properties(schema)
+    return [{
+        "name": name,
+        "title": str(props[name].get("title") or name),
+        "value": data[name],
+        "display_value": display_value(name, props[name], data[name], directory, attachment_names),
+    } for name in field_order(schema, ui) if name in data]
+
+
+def _decision(schema: dict[str, Any] | None, data: dict[str, Any], directory: OrgDirectory,
+              names: dict[int, str]) -> str | None:
+    field = decision_field(schema)
+    if field is None or field not in data:
+        return None
+    return display_value(field, form_properties(schema)[field], data[field], directory, names) or None
+
+
+def _attachment_names(session: Session, definition: CompiledDefinition, instance_id: int,
+                      submissions: list[Any]) -> dict[int, str]:
+    """File names of the attachments that file fields name (one query, none without file fields)."""
+    wanted: set[int] = set()
+    for row in submissions:
+        form = definition.start_form if row.command == "start" else definition.form_for(row.element_id or "")
+        props = form_properties(_form_docs(definition, form)[0])
+        for name, value in ((row.payload or {}).get("data") or {}).items():
+            if name in props:
+                wanted.update(attachment_ids(props[name], value))
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Attachment.id, Attachment.filename)
+                                .where(Attachment.instance_id == instance_id, Attachment.id.in_(sorted(wanted))))
+                .tuples())

@@ -1,0 +1,221 @@
+"""The clerk's workbench lists: 我的待办 (ready tasks) and 已办 (tasks I completed).
+
+Each list is two SQL statements, a count and one page, whatever the page size:
+the case's title, procedure name, applicant and sender come from joins, never
+from a request per task. The current steps of the cases on a page of 已办 are a
+third statement (:func:`current_steps`), shared with the case list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from engine.actors import Actor
+from engine.clock import as_utc
+from engine.errors import Problem, ValidationFailed
+from engine.orgs import OrgDirectory
+from engine.paging import Page, PageRequest, like_pattern
+from engine.people import org_name, person, role_name
+from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, User
+
+INBOX_SORTS: dict[str, Any] = {
+    "created_at": HumanTask.created_at, "name": HumanTask.name, "instance_id": HumanTask.instance_id,
+    "id": HumanTask.id, "business_key": ProcessInstance.business_key, "case_title": ProcessInstance.case_title,
+}
+DONE_SORTS: dict[str, Any] = {
+    "completed_at": HumanTask.completed_at, "business_key": ProcessInstance.business_key,
+    "case_title": ProcessInstance.case_title,
+}
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    definition_key: str | None = None
+    instance_id: int | None = None
+    element_id: str | None = None
+    role: str | None = None
+    q: str | None = None  # part of the 办件编号 or of the case title
+
+
+@dataclass(frozen=True)
+class DoneFilter:
+    definition_key: str | None = None
+    q: str | None = None
+
+
+def case_search(q: str | None) -> ColumnElement[bool] | None:
+    """Cases whose 办件编号 or title contains ``q`` (case-insensitive)."""
+    text = (q or "").strip()
+    if not text:
+        return None
+    pattern = like_pattern(text)
+    return or_(ProcessInstance.business_key.ilike(pattern, escape="\\"),
+               ProcessInstance.case_title.ilike(pattern, escape="\\"))
+
+
+def _one_page(session: Session, where: list[ColumnElement[bool]], rows: Select[Any], page: PageRequest,
+              sorts: Mapping[str, Any], default_sort: str, tiebreak: Any) -> tuple[list[Any], int]:
+    """Count the tasks matching ``where`` (tasks joined to their case), then fetch one page of ``rows``."""
+    name, descending = PageRequest(sort=page.sort or default_sort).sort_key
+    if name not in sorts:
+        raise ValidationFailed("无法按该字段排序", [Problem("sort", f"可选：{', '.join(sorted(sorts))}")])
+    total = session.scalar(select(func.count()).select_from(HumanTask)
+                           .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(*where)) or 0
+    column = sorts[name]
+    ordered = rows.where(*where).order_by(column.desc() if descending else column.asc(),
+                                          tiebreak.desc() if descending else tiebreak.asc())
+    return list(session.execute(ordered.limit(page.limit).offset(page.offset))), total
+
+
+def _came_back(instance_id: Any, element_id: Any, task_id: Any, created_at: Any) -> Any:
+    """The task's element was completed in its case before the task was opened (a return, a loop)."""
+    earlier = aliased(HumanTask, name="earlier")
+    return exists().where(earlier.instance_id == instance_id, earlier.element_id == element_id,
+                          earlier.state == "completed", earlier.id < task_id, earlier.completed_at <= created_at)
+
+
+def _applicant_joins() -> tuple[Any, Any]:
+    """The starter (a user) and the start entry of the journal (the unit they started it for)."""
+    return aliased(User, name="starter"), aliased(JournalEntry, name="start_entry")
+
+
+def inbox_page(session: Session, actor: Actor, directory: OrgDirectory, filters: InboxFilter,
+               page: PageRequest) -> Page[dict[str, Any]]:
+    """Ready tasks the actor may act on: their roles at their organisation.
+
+    Tasks of a suspended case, or of one stopped by a script error, leave the inbox until an
+    admin resumes it (the rows stay ready).
+    """
+    where: list[ColumnElement[bool]] = [
+        HumanTask.state == "ready", HumanTask.role.in_(sorted(actor.roles)), HumanTask.org_id == actor.org_id,
+        ProcessInstance.status == "running"]
+    if filters.role:
+        where.append(HumanTask.role == filters.role)
+    if filters.instance_id is not None:
+        where.append(HumanTask.instance_id == filters.instance_id)
+    if filters.element_id:
+        where.append(HumanTask.element_id == filters.element_id)
+    if filters.definition_key:
+        where.append(ProcessInstance.definition_key == filters.definition_key)
+    search = case_search(filters.q)
+    if search is not None:
+        where.append(search)
+
+    starter, start_entry = _applicant_joins()
+    previous, sender = aliased(HumanTask, name="previous"), aliased(User, name="sender")
+    returned = _came_back(HumanTask.instance_id, HumanTask.element_id, HumanTask.id, HumanTask.created_at)
+    rows = (select(HumanTask.id, HumanTask.instance_id, HumanTask.name, HumanTask.element_id, HumanTask.role,
+                   HumanTask.org_id, HumanTask.state, HumanTask.created_at,
+                   ProcessInstance.business_key, ProcessInstance.definition_key, ProcessInstance.case_title,
+                   ProcessDefinition.name.label("definition_name"),
+                   ProcessInstance.started_by, starter.display_name.label("starter_name"),
+                   start_entry.actor_org.label("starter_org"),
+                   previous.completed_by.label("sender"), sender.display_name.label("sender_name"),
+                   previous.org_id.label("sender_org"), returned.label("returned"))
+            .select_from(HumanTask)
+            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+            .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+            .outerjoin(starter, starter.username == ProcessInstance.started_by)
+            .outerjoin(start_entry, and_(start_entry.instance_id == ProcessInstance.id, start_entry.seq == 1))
+            .outerjoin(previous, previous.id == HumanTask.previous_task_id)
+            .outerjoin(sender, sender.username == previous.completed_by))
+    found, total = _one_page(session, where, rows, page, INBOX_SORTS, "created_at", HumanTask.id)
+    return Page([_inbox_item(row, directory) for row in found], total)
+
+
+def _inbox_item(row: Any, directory: OrgDirectory) -> dict[str, Any]:
+    return {
+        "id": row.id, "instance_id": row.instance_id, "name": row.name, "element_id": row.element_id,
+        "role": row.role, "role_name": role_name(directory, row.role),
+        "org": row.org_id, "org_name": org_name(directory, row.org_id), "state": row.state,
+        "created_at": as_utc(row.created_at), "sent_at": as_utc(row.created_at),
+        "business_key": row.business_key, "definition_key": row.definition_key,
+        "definition_name": row.definition_name, "case_title": row.case_title,
+        "applicant": person(row.started_by, row.starter_name, row.starter_org, directory),
+        "sent_by": person(row.sender, row.sender_name, row.sender_org, directory),
+        "returned": bool(row.returned),
+    }
+
+
+def done_page(session: Session, actor: Actor, directory: OrgDirectory, filters: DoneFilter,
+              page: PageRequest) -> Page[dict[str, Any]]:
+    """The tasks the actor completed, newest first by default, with their opinion and where each case is now."""
+    where: list[ColumnElement[bool]] = [HumanTask.completed_by == actor.username, HumanTask.state == "completed"]
+    if filters.definition_key:
+        where.append(ProcessInstance.definition_key == filters.definition_key)
+    search = case_search(filters.q)
+    if search is not None:
+        where.append(search)
+    # the opinion of the completion (a submission a script refused earlier has an entry of its own)
+    comment = (select(JournalEntry.comment)
+               .where(JournalEntry.instance_id == HumanTask.instance_id, JournalEntry.task_id == HumanTask.id,
+                      JournalEntry.command == "complete", JournalEntry.actor == actor.username)
+               .order_by(JournalEntry.seq.desc()).limit(1).scalar_subquery())
+    rows = (select(HumanTask.id, HumanTask.instance_id, HumanTask.name, HumanTask.element_id, HumanTask.role,
+                   HumanTask.org_id, HumanTask.completed_at, comment.label("comment"),
+                   ProcessInstance.business_key, ProcessInstance.definition_key, ProcessInstance.case_title,
+                   ProcessInstance.status.label("case_status"), ProcessInstance.end_event,
+                   ProcessDefinition.name.label("definition_name"))
+            .select_from(HumanTask)
+            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+            .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id))
+    found, total = _one_page(session, where, rows, page, DONE_SORTS, "-completed_at", HumanTask.id)
+    steps = current_steps(session, directory, {row.instance_id for row in found})
+    return Page([{
+        "id": row.id, "instance_id": row.instance_id, "name": row.name, "element_id": row.element_id,
+        "role": row.role, "role_name": role_name(directory, row.role),
+        "org": row.org_id, "org_name": org_name(directory, row.org_id),
+        "completed_at": as_utc(row.completed_at), "comment": row.comment,
+        "business_key": row.business_key, "definition_key": row.definition_key,
+        "definition_name": row.definition_name, "case_title": row.case_title,
+        "case_status": row.case_status, "end_event": row.end_event,
+        "current_steps": steps.get(row.instance_id, []),
+    } for row in found], total)
+
+
+def current_steps(session: Session, directory: OrgDirectory,
+                  instance_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """The open tasks of each case (where it stands and who holds it), in one query."""
+    wanted = sorted(set(instance_ids))
+    steps: dict[int, list[dict[str, Any]]] = {}
+    if not wanted:
+        return steps
+    for row in session.execute(select(HumanTask.id, HumanTask.instance_id, HumanTask.name, HumanTask.element_id,
+                                      HumanTask.role, HumanTask.org_id, HumanTask.created_at)
+                               .where(HumanTask.instance_id.in_(wanted), HumanTask.state == "ready")
+                               .order_by(HumanTask.id)):
+        steps.setdefault(row.instance_id, []).append({
+            "task_id": row.id, "name": row.name, "element_id": row.element_id,
+            "role": row.role, "role_name": role_name(directory, row.role),
+            "org": row.org_id, "org_name": org_name(directory, row.org_id), "since": as_utc(row.created_at),
+        })
+    return steps
+
+
+def task_origin(session: Session, directory: OrgDirectory, task: HumanTask) -> dict[str, Any]:
+    """Who started the task's case, who sent the task and when, whether it came back (one query)."""
+    starter, start_entry = _applicant_joins()
+    previous, sender = aliased(HumanTask, name="previous"), aliased(User, name="sender")
+    returned = _came_back(task.instance_id, task.element_id, task.id, task.created_at)
+    row = session.execute(
+        select(ProcessInstance.started_by, starter.display_name.label("starter_name"),
+               start_entry.actor_org.label("starter_org"), previous.completed_by.label("sender"),
+               sender.display_name.label("sender_name"), previous.org_id.label("sender_org"),
+               returned.label("returned"))
+        .select_from(ProcessInstance)
+        .outerjoin(starter, starter.username == ProcessInstance.started_by)
+        .outerjoin(start_entry, and_(start_entry.instance_id == ProcessInstance.id, start_entry.seq == 1))
+        .outerjoin(previous, previous.id == task.previous_task_id)
+        .outerjoin(sender, sender.username == previous.completed_by)
+        .where(ProcessInstance.id == task.instance_id)).one()
+    return {
+        "applicant": person(row.started_by, row.starter_name, row.starter_org, directory),
+        "sent_by": person(row.sender, row.sender_name, row.sender_org, directory),
+        "sent_at": as_utc(task.created_at),
+        "returned": bool(row.returned),
+    }
