@@ -68,13 +68,13 @@ class CheckedWalk(Walk):
 
     def complete(self, step: Step) -> None:
         if step.element in self.done_elements and not self.shot_round_two:
-            # a task back after 退回: the earlier round is there to read, folded
+            # a task back after 退回: marked so, with the round that went back there to read
             self.become(step)
             self.open_task(step.element)
             if self.phone:
                 fits_the_screen(self.page)
-            group = self.page.locator(f"#steps li.step-group[data-element='{step.element}']")
-            expect(group.locator("details.earlier-rounds")).to_be_attached()
+            expect(self.page.locator("#case-header .tag.returned")).to_have_text("被退回")
+            expect(self.page.locator(f"#steps li.step-group[data-element='{step.element}'] article.step")).to_be_visible()
             self.page.goto(f"{self.server.url}/inbox?q={self.business_key}")
             expect(self.page.locator(f"#tasks tr[data-element='{step.element}'] .tag.returned")).to_have_text("被退回")
             shot(self.page, f"{self.tag}-inbox")
@@ -117,7 +117,7 @@ def test_a_case_goes_from_start_to_end_through_the_pages(walk_page: Page, live_s
     for step in steps:
         if step.kind == "complete" and step.comment:
             expect(sheet).to_contain_text(step.comment)
-    expect(sheet.locator("tbody tr")).to_have_count(sum(1 for s in steps if s.kind in ("start", "complete")))
+    expect(sheet.locator("table.record-steps tbody tr")).to_have_count(sum(1 for s in steps if s.kind in ("start", "complete")))
     shot(page, f"{walk.tag}-print")
     page.emulate_media(media="screen")
     with page.expect_download() as download:

@@ -126,6 +126,8 @@ function SchemaForm({ schema, uiSchema, initial, onSubmit, submitLabel, withComm
       experimental_defaultFormStateBehavior={{ constAsDefaults: 'never' }}
       readonly={readonly}
       translateString={translateString}
+      // the errors are shown on their fields; without a handler rjsf also logs them as a console error
+      onError={() => {}}
       onChange={(e) => {
         setFormData(e.formData);
         if (onChange) onChange(e.formData);
@@ -196,7 +198,7 @@ export function withOrgChoices(schema, choices) {
   for (const [field, options] of Object.entries(choices)) {
     const prop = copy.properties && copy.properties[field];
     if (!prop || !options.length) continue;
-    prop.oneOf = options.map((o) => ({ const: o.id, title: `${o.name}（${o.id}）` }));
+    prop.oneOf = options.map((o) => ({ const: o.id, title: o.name }));
   }
   return copy;
 }
