@@ -79,18 +79,22 @@ class _Analyser:
         self.root = root
         self.ui = ui if isinstance(ui, dict) else {}
         self.report = FormReport()
+        self.expanding: list[str] = []  # the $refs being expanded around the current field
 
     # -- references -------------------------------------------------------------------------
 
-    def resolve(self, node: Any, path: str, title: str | None) -> Any:
-        """Follow local $refs (siblings such as title override the target); None after a reported problem."""
-        seen: list[str] = []
+    def resolve(self, node: Any, path: str, title: str | None, seen: list[str] | None = None) -> Any:
+        """Follow local $refs (siblings such as title override the target); None after a reported problem.
+
+        The refs followed are added to ``seen``; one met again there or around the field is a cycle.
+        """
+        seen = [] if seen is None else seen
         while isinstance(node, dict) and "$ref" in node:
             ref = node["$ref"]
             if not isinstance(ref, str) or not ref.startswith("#"):
                 self.report.add(path, title, message("refExternal"))
                 return None
-            if ref in seen or ref == "#":
+            if ref in seen or ref in self.expanding or ref == "#":
                 self.report.add(path, title, message("refCycle", ref=ref))
                 return None
             seen.append(ref)
@@ -151,12 +155,21 @@ class _Analyser:
         if depth > _MAX_DEPTH:
             self.report.add(path, title, message("nested"))
             return None
-        schema = self.resolve(raw, path, title)
+        refs: list[str] = []
+        schema = self.resolve(raw, path, title, refs)
         if schema is None:
             return None
         if not isinstance(schema, dict):
             self.report.add(path, None, message("noType"))
             return None
+        self.expanding.extend(refs)
+        try:
+            return self._field(schema, ui, path, depth, in_item, required, conditional)
+        finally:
+            del self.expanding[len(self.expanding) - len(refs):]
+
+    def _field(self, schema: dict[str, Any], ui: Any, path: str, depth: int, in_item: bool, required: bool,
+               conditional: bool) -> str | None:
         title = schema.get("title")
         ui = ui if isinstance(ui, dict) else {}
         item = path.endswith("[]")
@@ -242,7 +255,7 @@ class _Analyser:
         if not isinstance(items, dict):
             self.report.add(path, title, message("noItems"))
             return None
-        resolved = self.resolve(items, path, title)
+        resolved = self.resolve(items, path, title, list(self.expanding))
         if resolved is None:
             return None
         item_ui = ui.get("items") if isinstance(ui.get("items"), dict) else {}
