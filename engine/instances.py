@@ -11,6 +11,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.orm import Session
 
 from engine.case_titles import render_case_title
+from engine.form_attachments import check_attachments
 
 from . import access, runtime
 from .actors import Actor
@@ -114,7 +115,9 @@ class InstanceService:
         if instance.status != "running":
             raise Conflict(f"办件当前状态为{status_label(instance.status)}，不能办理")
         definition = self.registry.compiled(session, instance.definition_id)
-        validate_submission(definition, definition.form_for(task_row.element_id), data)
+        form = definition.form_for(task_row.element_id)
+        validate_submission(definition, form, data)
+        check_attachments(session, definition.forms[form.schema_file] if form else None, instance.id, data)
         directory: OrgDirectory = self._directory(session)
 
         workflow = definition.codec.loads(instance.snapshot)
