@@ -118,7 +118,9 @@ def new_page(browser: Browser, console: ConsoleWatch, *, width: int = 1400,
 
 
 @pytest.fixture
-def page(browser: Browser, console: ConsoleWatch, request: pytest.FixtureRequest) -> Iterator[Page]:
+def page(live_server: LiveServer, browser: Browser, console: ConsoleWatch,
+         request: pytest.FixtureRequest) -> Iterator[Page]:
+    # on live_server so the browser's keep-alive connections close before the server stops
     context, page = new_page(browser, console)
     try:
         yield page

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,10 +145,15 @@ class FormFiller:
 
 
 class Walk:
-    """One case through the pages; who is logged in, and what the demo users are (unit, role → user)."""
+    """One case through the pages; who is logged in, and what the demo users are (unit, role → user).
 
-    def __init__(self, page: Page, server: LiveServer, key: str) -> None:
-        self.page, self.server, self.key = page, server, key
+    Each clerk works in their own browser (a context from desk()), logged in once: a clerk's second
+    turn reloads 我的待办 in their browser, as a clerk at their desk would.
+    """
+
+    def __init__(self, desk: Callable[[], Page], server: LiveServer, key: str) -> None:
+        self.desk, self.server, self.key = desk, server, key
+        self.pages: dict[str, Page] = {}
         api = server.api
         orgs = api.get("/organisations", as_user="admin").get_json()
         roles = api.get("/roles", as_user="admin").get_json()
@@ -166,19 +172,33 @@ class Walk:
         self.steps_done = 0
 
     # -- people -------------------------------------------------------------------------------
+    @property
+    def page(self) -> Page:
+        assert self.user is not None, "nobody has logged in yet"
+        return self.pages[self.user]
+
     def log_in(self, username: str) -> None:
-        page = self.page
-        if self.user is not None:
-            page.click("#logout")
-            page.wait_for_url(re.compile(r"/login"))
-        else:
-            page.goto(f"{self.server.url}/login")
+        """The clerk's browser: opened and logged in on the login page (landing in 我的待办) the first time."""
+        if username in self.pages:
+            self.user = username
+            return
+        page = self.desk()
+        page.goto(f"{self.server.url}/login")
         page.fill("#username", username)
         page.fill("#password", "demo")
         with page.expect_navigation():
             page.click("form.login button[type=submit]")
         page.wait_for_selector("#who:not(:empty)")
+        self.pages[username] = page
         self.user = username
+
+    def log_out(self) -> None:
+        """From the header: back on the login page, the token revoked."""
+        self.page.click("#logout")
+        self.page.wait_for_url(re.compile(r"/login$"))
+        expect(self.page.locator("#username")).to_be_visible()
+        del self.pages[self.user or ""]
+        self.user = None
 
     def holder_on_case_page(self, element: str) -> str:
         """The demo user of the unit and role that the case page's 当前环节 names for element."""
@@ -210,7 +230,8 @@ class Walk:
     def start(self, step: Step) -> None:
         self.log_in(step.user)
         page = self.page
-        page.goto(f"{self.server.url}/inbox")
+        if not page.url.endswith("/inbox"):
+            page.goto(f"{self.server.url}/inbox")
         page.click(f"button[data-start={step.element}]")
         form = page.locator("#start .form-host")
         FormFiller(page, self.forms["start.schema.json"], self.org_names).fill(step.data, form)
@@ -221,12 +242,14 @@ class Walk:
         self.business_key = page.locator("#case-header h1").inner_text().removeprefix("办件 ").strip()
 
     def open_task(self, element: str) -> None:
-        """From 我的待办: search the case by its number, open the row of the element's step."""
+        """From 我的待办 searched for the case's number, open the row of the element's step."""
         page = self.page
-        page.goto(f"{self.server.url}/inbox")
-        expect(page.locator(".list-view[data-total]")).to_be_attached()
-        page.fill("#list-q", self.business_key)
-        page.press("#list-q", "Enter")
+        if page.url.endswith("/inbox"):  # just logged in: search the case's number
+            expect(page.locator(".list-view[data-total]")).to_be_attached()
+            page.fill("#list-q", self.business_key)
+            page.press("#list-q", "Enter")
+        else:  # the search kept in the address
+            page.goto(f"{self.server.url}/inbox?q={self.business_key}")
         expect(page.locator(f".list-view[data-q='{self.business_key}']")).to_be_attached()
         row = page.locator(f"#tasks tbody tr[data-element='{element}']", has_text=self.business_key)
         with page.expect_navigation(url=re.compile(r"/tasks/\d+$")):

@@ -37,7 +37,12 @@ export function clearLogin() {
   sessionStorage.removeItem(USER_KEY);
 }
 
+// Set while logging out: requests still in flight then answer 401 and must not start a second navigation.
+let leaving = false;
+
 function toLogin() {
+  if (leaving) return;
+  leaving = true;
   const next = location.pathname + location.search;
   location.assign(`/login?next=${encodeURIComponent(next)}`);
 }
@@ -154,6 +159,7 @@ export async function startPage(active) {
   const logout = document.getElementById('logout');
   logout.hidden = false;
   logout.addEventListener('click', async () => {
+    leaving = true;
     try {
       await api('/auth/logout', { method: 'POST' });
     } catch {

@@ -141,7 +141,11 @@ export function zoomControls(viewer, focus = []) {
       const box = canvas.viewbox();
       canvas.viewbox({ x: center.x - box.width / 2, y: center.y - box.height / 2, width: box.width, height: box.height });
     } else {
-      canvas.zoom(LEGIBLE, { x: 0, y: 0 });
+      // nothing to centre on: the diagram's beginning, where a reader starts
+      const { inner } = canvas.viewbox();
+      canvas.zoom(LEGIBLE, 'auto');
+      const box = canvas.viewbox();
+      canvas.viewbox({ x: inner.x - 20, y: inner.y + inner.height / 2 - box.height / 2, width: box.width, height: box.height });
     }
   }
   return bar;
@@ -172,7 +176,10 @@ export async function caseDiagram(card, instance, dir) {
       if (result.status === 200) state = normaliseState(result.body);
     }
     colour(viewer, state, state.flows_taken || []);
-    tools.append(zoomControls(viewer, state.active));
+    // where the case stands: its open steps, or the end event a finished case reached
+    const registry = viewer.get('elementRegistry');
+    const ends = state.completed.filter((id) => (registry.get(id) || {}).type === 'bpmn:EndEvent');
+    tools.append(zoomControls(viewer, state.active.length ? state.active : ends));
     canvas.dataset.ready = 'true';
     return viewer;
   } catch (error) {

@@ -89,7 +89,8 @@ export function listView({ id, columns, load, sorts, definitions = [], searchLab
     tbody.replaceChildren(...page.items.map((item) => {
       const cls = rowClass(item);
       return h(`tr${cls ? `.${cls}` : ''}`, { dataset: rowData(item) },
-        columns.map((c) => h(`td${c.cls ? `.${c.cls}` : ''}`, { 'data-label': c.label }, c.cell(item))));
+        // one wrapper per cell: on a phone the cell is a two-column grid (its label, then its content)
+        columns.map((c) => h(`td${c.cls ? `.${c.cls}` : ''}`, { 'data-label': c.label }, h('div.cell', {}, c.cell(item)))));
     }));
     const filtered = Boolean(state.q || state.definition_key);
     table.hidden = !page.items.length;
@@ -106,11 +107,13 @@ export function listView({ id, columns, load, sorts, definitions = [], searchLab
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const current = Math.floor(state.offset / PAGE_SIZE) + 1;
     const go = (offset) => { state.offset = offset; refresh(); };
-    pager.replaceChildren(
-      h('span.muted#list-total', {}, `共 ${total} 件`),
-      pages > 1 ? h('button', { type: 'button', disabled: current <= 1, onClick: () => go(state.offset - PAGE_SIZE) }, '上一页') : null,
-      pages > 1 ? h('span.page-no', {}, `第 ${current} / ${pages} 页`) : null,
-      pages > 1 ? h('button', { type: 'button', disabled: current >= pages, onClick: () => go(state.offset + PAGE_SIZE) }, '下一页') : null);
+    pager.replaceChildren(h('span.muted#list-total', {}, `共 ${total} 件`));
+    if (pages > 1) {
+      pager.append(
+        h('button', { type: 'button', disabled: current <= 1, onClick: () => go(state.offset - PAGE_SIZE) }, '上一页'),
+        h('span.page-no', {}, `第 ${current} / ${pages} 页`),
+        h('button', { type: 'button', disabled: current >= pages, onClick: () => go(state.offset + PAGE_SIZE) }, '下一页'));
+    }
   }
 
   refresh();

@@ -40,7 +40,9 @@ function header(task, instance, dir) {
   const sentBy = task.sent_by;
   const sentAt = task.sent_at || task.created_at;
   return h('section.card.case-header#case-header', {},
-    h('h1', {}, `办理：${task.name}`, task.returned ? h('span.tag.returned', {}, '被退回') : null),
+    h('div.title-row', {}, h('h1', {}, `办理：${task.name}`, task.returned ? h('span.tag.returned', {}, '被退回') : null),
+      // on a narrow screen the form comes after the material: one tap down to it
+      h('a.button.primary.jump-to-form', { href: '#task-form' }, '填写办理')),
     h('dl.meta', {},
       h('dt', {}, '办件编号'), h('dd', {}, h('a#case-link', { href: `/cases/${task.instance_id}` }, task.business_key || `#${task.instance_id}`)),
       h('dt', {}, '事项名称'), h('dd#case-title', {}, title || '—'),
@@ -74,7 +76,13 @@ async function main() {
   const steps = (task.case && task.case.steps) || await fetchSteps(task.instance_id).catch(() => null);
   earlier.append(steps ? stepsPanel(steps, { emptyText: '这是本办件的第一个环节。' }) : h('p.muted', {}, '办理记录暂不可用。'));
   material.append(await attachmentsCard(task.instance_id), diagramCard);
-  caseDiagram(diagramCard, instance, dir);
+  // bpmn-js is the page's heaviest part: draw the diagram when the clerk scrolls to it
+  const seen = new IntersectionObserver((changes) => {
+    if (!changes.some((c) => c.isIntersecting)) return;
+    seen.disconnect();
+    caseDiagram(diagramCard, instance, dir);
+  }, { rootMargin: '200px' });
+  seen.observe(diagramCard);
 
   if (!task.form || !task.form.schema) {
     formCard.append(h('p.muted', {}, '该环节没有表单，填写意见后提交即可。'));
