@@ -60,6 +60,7 @@ class ReasonSchema(Schema):
 class AuthorSchema(Schema):
     username = fields.String(allow_none=True)
     display_name = fields.String(allow_none=True)
+    org_name = fields.String(allow_none=True, metadata={"description": "单位名称"})
 
 
 class CommentTaskSchema(Schema):
@@ -74,7 +75,9 @@ class CommentSchema(Schema):
     command = fields.String(required=True)
     author = fields.Nested(AuthorSchema, required=True)
     role = fields.String(allow_none=True)
+    role_name = fields.String(allow_none=True, metadata={"description": "角色名称"})
     org = fields.String(allow_none=True)
+    org_name = fields.String(allow_none=True, metadata={"description": "单位名称"})
     task = fields.Nested(CommentTaskSchema, required=True)
     comment = fields.String(required=True)
 

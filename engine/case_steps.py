@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.bpmn_model import CompiledDefinition, TaskForm
@@ -52,10 +52,12 @@ def case_steps(session: Session, directory: OrgDirectory, definition: CompiledDe
                JournalEntry.actor_org, JournalEntry.element_id, JournalEntry.element_name, JournalEntry.task_id,
                JournalEntry.payload, JournalEntry.comment, User.display_name)
         .outerjoin(User, User.username == JournalEntry.actor)
-        .where(JournalEntry.instance_id == instance_id)
+        .where(JournalEntry.instance_id == instance_id, JournalEntry.actor.is_not(None))
         .order_by(JournalEntry.seq)))
+    automatic = session.scalar(select(func.count()).select_from(JournalEntry).where(
+        JournalEntry.instance_id == instance_id, JournalEntry.actor.is_(None))) or 0
     start = next((e for e in definition.elements.values() if e.type == "startEvent"), None)
-    submissions = [r for r in rows if r.command in SUBMISSIONS and r.actor and not _refused(r.payload or {})]
+    submissions = [r for r in rows if r.command in SUBMISSIONS and not _refused(r.payload or {})]
     names = _attachment_names(session, definition, instance_id, submissions)
     rounds: Counter[str] = Counter()
     steps = []
@@ -86,9 +88,8 @@ def case_steps(session: Session, directory: OrgDirectory, definition: CompiledDe
         "seq": r.seq, "command": r.command, "label": ACTION_LABELS.get(r.command, r.command),
         "actor": person(r.actor, r.display_name, r.actor_org, directory, role=r.actor_role),
         "at": as_utc(r.at), "comment": r.comment,
-    } for r in rows if r.actor and r.command not in SUBMISSIONS]
-    return {"instance_id": instance_id, "steps": steps, "actions": actions,
-            "auto_steps": sum(1 for r in rows if not r.actor)}
+    } for r in rows if r.command not in SUBMISSIONS]
+    return {"instance_id": instance_id, "steps": steps, "actions": actions, "auto_steps": automatic}
 
 
 def step_fields(schema: dict[str, Any] | None, ui: dict[str, Any] | None, data: dict[str, Any],
@@ -123,6 +124,6 @@ def _attachment_names(session: Session, definition: CompiledDefinition, instance
                 wanted.update(attachment_ids(props[name], value))
     if not wanted:
         return {}
-    return dict(session.execute(select(Attachment.id, Attachment.filename)
-                                .where(Attachment.instance_id == instance_id, Attachment.id.in_(sorted(wanted))))
-                .tuples())
+    rows = session.execute(select(Attachment.id, Attachment.filename)
+                           .where(Attachment.instance_id == instance_id, Attachment.id.in_(sorted(wanted))))
+    return {row.id: row.filename for row in rows}

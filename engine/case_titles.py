@@ -57,9 +57,18 @@ def _text(name: str, value: Any, directory: OrgDirectory | None) -> str:
 
 
 def render_case_title(template: str | None, data: dict[str, Any], directory: OrgDirectory | None) -> str | None:
-    """The title of a case with ``data``; None without a template or when it renders empty."""
+    """The title of a case with ``data``; None without a template or while none of its fields has a value."""
     if not template:
         return None
-    title = PLACEHOLDER.sub(lambda m: _text(m.group(1), data.get(m.group(1)), directory), template)
-    title = " ".join(title.split())
+    filled: list[str] = []
+
+    def fill(match: re.Match[str]) -> str:
+        text = _text(match.group(1), data.get(match.group(1)), directory)
+        if text:
+            filled.append(text)
+        return text
+
+    title = " ".join(PLACEHOLDER.sub(fill, template).split())
+    if PLACEHOLDER.search(template) and not filled:
+        return None  # no field of the title is known yet: no title rather than its bare punctuation
     return title[:MAX_TITLE_CHARS] or None

@@ -7,11 +7,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.orgs import OrgDirectory
+from engine.people import org_name, role_name
+
 from .clock import as_utc
 from .store.models import JournalEntry, User
 
 
-def case_comments(session: Session, instance_id: int) -> list[dict[str, Any]]:
+def case_comments(session: Session, instance_id: int, directory: OrgDirectory) -> list[dict[str, Any]]:
     """Every non-empty comment recorded with an action on a task of the case, oldest first.
 
     The caller has checked that the reader may see the case.
@@ -28,9 +31,12 @@ def case_comments(session: Session, instance_id: int) -> list[dict[str, Any]]:
         "seq": row.seq,
         "at": as_utc(row.at),
         "command": row.command,
-        "author": {"username": row.actor, "display_name": row.display_name or row.actor},
+        "author": {"username": row.actor, "display_name": row.display_name or row.actor,
+                   "org_name": org_name(directory, row.actor_org)},
         "role": row.actor_role,
+        "role_name": role_name(directory, row.actor_role),
         "org": row.actor_org,
+        "org_name": org_name(directory, row.actor_org),
         "task": {"id": row.task_id, "name": row.element_name, "element_id": row.element_id},
         "comment": row.comment,
     } for row in rows]

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.people import display_names, org_name, role_name, with_actor_names
+
 from . import checkpoints, runtime
 from .actors import Actor
 from .definitions import DefinitionRegistry
@@ -105,15 +107,16 @@ class HistoryService:
         open_tasks = []
         for task in runtime.ready_user_tasks(workflow):
             element = definition.elements[runtime.bpmn_id(task) or ""]
+            org = directory.task_org(element.lane, instance.org_id, instance.subject_org, instance.developer_org)
             open_tasks.append({
-                "element_id": element.id, "name": element.name, "role": element.lane,
-                "org": directory.task_org(element.lane, instance.org_id, instance.subject_org,
-                                          instance.developer_org),
+                "element_id": element.id, "name": element.name, "role": element.lane, "org": org,
+                "role_name": role_name(directory, element.lane), "org_name": org_name(directory, org),
             })
         flows = [flow for row in entries for flow in (row.payload or {}).get("flows", [])]
         return {
             "seq": seq,
-            "entry": entry_view(entries[-1]),
+            "entry": with_actor_names(entry_view(entries[-1]), directory,
+                                      display_names(session, [entries[-1].actor])),
             "status": ctx.current_status(),
             "completed": list(dict.fromkeys(state.completed)),
             "active": state.active,

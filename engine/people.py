@@ -49,3 +49,12 @@ def display_names(session: Session, usernames: Iterable[str | None]) -> dict[str
         return {}
     return {row.username: row.display_name
             for row in session.execute(select(User.username, User.display_name).where(User.username.in_(wanted)))}
+
+
+def with_actor_names(entry: dict[str, Any], directory: OrgDirectory, names: dict[str, str]) -> dict[str, Any]:
+    """A journal entry's view with who acted by name: ``actor_name``, ``actor_org_name``, ``role_name``."""
+    actor = entry.get("actor")
+    entry["actor_name"] = names.get(actor, actor) if actor else None
+    entry["actor_org_name"] = org_name(directory, entry.get("actor_org"))
+    entry["role_name"] = role_name(directory, entry.get("actor_role"))
+    return entry

@@ -3,14 +3,17 @@
 Procedure, 办件编号, title, applicant, start date and outcome at the top; then
 every step in the order it happened with its decision, opinion, what was
 entered, person, unit, role and date; other actions (suspend, terminate, …)
-after. Built with fpdf2 (pure Python; it embeds the CFF-outlined OpenType
-collections such as Noto CJK that ReportLab cannot) in a Chinese font found by
-:mod:`engine.cjk_font`.
+after. Built with fpdf2 (pure Python, well kept) in a Chinese font found by
+:mod:`engine.cjk_font`, cut down to the document's characters with TrueType
+outlines by :mod:`engine.pdf_fonts` (ReportLab cannot embed Noto CJK's CFF
+outlines at all).
 """
 
 from __future__ import annotations
 
-import logging
+import json
+import string
+import tempfile
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -20,13 +23,15 @@ from fpdf.fonts import FontFace as PdfStyle
 
 from engine.case_admin import STATUS_NAMES
 from engine.cjk_font import CjkFont
-
-# fontTools logs every subsetting step at INFO
-logging.getLogger("fontTools").setLevel(logging.WARNING)
+from engine.pdf_fonts import truetype_subset
 
 BEIJING = timezone(timedelta(hours=8), "CST")
 FAMILY = "cjk"
 LABEL_WIDTH = 32.0  # mm, the label column of the tables
+STEP_MIN_HEIGHT = 20.0  # mm: a step's heading, person and date rows
+# every fixed text of the form (the fonts are cut down to the characters the document uses)
+FIXED_TEXT = ("审批表办件编号事项名称流程第版申请人单位发起日期办理结果过程其他操作时间原因或说明意见未填写报内容角色次"
+              "页共打印已结挂起恢复终止上传附件中当前环节出错，、：；（）《》〔〕“”—·／　" + string.printable)
 
 
 def beijing(at: datetime | None, with_time: bool = True) -> str:
@@ -71,9 +76,18 @@ def render_record_pdf(record: dict[str, Any], font: CjkFont, printed_at: datetim
     pdf = _RecordPdf(orientation="P", unit="mm", format="A4")
     pdf.set_title(f"{record['definition_name']}审批表 {record['business_key'] or ''}".strip())
     pdf.set_creator("社区治理审批流程引擎")
-    pdf.add_font(FAMILY, "", str(font.regular.path), collection_font_number=font.regular.index)
-    bold = font.bold or font.regular
-    pdf.add_font(FAMILY, "B", str(bold.path), collection_font_number=bold.index)
+    text = FIXED_TEXT + json.dumps(record, ensure_ascii=False, default=str) + beijing(printed_at)
+    with tempfile.TemporaryDirectory(prefix="record-font-") as folder:  # fpdf2 may read the files until output
+        for style, face in (("", font.regular), ("B", font.bold or font.regular)):
+            path = f"{folder}/{style or 'R'}.ttf"
+            with open(path, "wb") as out:
+                out.write(truetype_subset(face, text))
+            pdf.add_font(FAMILY, style, path)
+        _layout(pdf, record, printed_at)
+        return bytes(pdf.output())
+
+
+def _layout(pdf: _RecordPdf, record: dict[str, Any], printed_at: datetime) -> None:
     pdf.footer_text = f"{record['business_key'] or ''}　打印时间 {beijing(printed_at)}"
     pdf.set_auto_page_break(True, margin=16)
     pdf.add_page()
@@ -120,7 +134,6 @@ def render_record_pdf(record: dict[str, Any], font: CjkFont, printed_at: datetim
                 row.cell(beijing(action["at"]))
                 row.cell(f"{name}（{org}）" if org else name)
                 row.cell(action.get("comment") or "")
-    return bytes(pdf.output())
 
 
 def _step_block(pdf: FPDF, number: int, step: dict[str, Any]) -> None:
@@ -135,6 +148,8 @@ def _step_block(pdf: FPDF, number: int, step: dict[str, Any]) -> None:
         rows.append(("填报内容", details))
     value_width = (pdf.epw - 2 * LABEL_WIDTH) / 2
     pdf.set_font(FAMILY, "", 9)
+    if pdf.will_page_break(STEP_MIN_HEIGHT + 5 * len(rows)):
+        pdf.add_page()  # a step's block stays on one page unless it is longer than a page
     with pdf.table(col_widths=(LABEL_WIDTH, value_width, LABEL_WIDTH, value_width), first_row_as_headings=False,
                    text_align="LEFT", line_height=5) as table:
         heading = table.row()

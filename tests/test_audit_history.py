@@ -97,7 +97,8 @@ def test_state_after_each_entry_is_rebuilt_by_replay(api: ApiClient) -> None:
     assert at_return["data"]["gatekeep_decision"] == "return"
     back = ok(api.get(f"/process-instances/{case_id}/history/{returned['seq'] + 2}/state", as_user="auditor"))
     assert back["open_tasks"] == [{"element_id": "apply", "name": "填报准入事项（内容、对象、权限、时限、经费）",
-                                   "role": "department", "org": "fengxi"}]
+                                   "role": "department", "org": "fengxi",
+                                   "role_name": "区直职能部门", "org_name": "沣西新城"}]
     assert "Flow_gatekeep_return" in back["flows_taken"]
     last = ok(api.get(f"/process-instances/{case_id}/history/{entries[-1]['seq']}/state", as_user="auditor"))
     assert [t["element_id"] for t in last["open_tasks"]] == ["group_approval"]

@@ -111,8 +111,10 @@ def test_comments_list_the_opinions_with_author_role_and_task(api: ApiClient) ->
     assert response.status_code == 200, response.get_json()
     [opinion] = response.get_json()
     assert opinion["comment"] == "五要素齐全，同意提请审批"
-    assert opinion["author"] == {"username": "civil_affairs", "display_name": "沣西新城人社民政局 周华"}
-    assert opinion["role"] == "civil_affairs"
+    assert opinion["author"] == {"username": "civil_affairs", "display_name": "沣西新城人社民政局 周华",
+                                 "org_name": "沣西新城"}
+    assert opinion["role"] == "civil_affairs" and opinion["role_name"] == "区人社民政局"
+    assert opinion["org_name"] == "沣西新城"
     assert opinion["task"]["element_id"] == "gatekeep_review" and opinion["task"]["name"] == "民政局扎口审核"
     assert isinstance(opinion["task"]["id"], int)
     assert opinion["at"].endswith("Z") or "+00:00" in opinion["at"]

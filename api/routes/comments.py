@@ -23,4 +23,4 @@ def list_comments(instance_id: int) -> list[dict[str, Any]]:
     eng = engine()
     with eng.db.reader() as session:
         eng.queries.visible_instance(session, actor, instance_id)
-        return case_comments(session, instance_id)
+        return case_comments(session, instance_id, eng.directories.get(session))

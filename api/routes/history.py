@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.history import entry_view, history_csv
+from engine.people import display_names, with_actor_names
 
 from ..context import current_actor, engine
 from ..schemas import ApiErrorSchema
@@ -30,6 +31,9 @@ class JournalEntrySchema(Schema):
     actor = fields.String(allow_none=True)
     actor_role = fields.String(allow_none=True)
     actor_org = fields.String(allow_none=True)
+    actor_name = fields.String(allow_none=True, metadata={"description": "办理人姓名"})
+    actor_org_name = fields.String(allow_none=True, metadata={"description": "办理人单位名称"})
+    role_name = fields.String(allow_none=True, metadata={"description": "角色名称"})
     element_id = fields.String(allow_none=True)
     element_name = fields.String(allow_none=True)
     element_type = fields.String(allow_none=True)
@@ -51,6 +55,8 @@ class OpenTaskSchema(Schema):
     name = fields.String(required=True)
     role = fields.String(allow_none=True)
     org = fields.String(allow_none=True)
+    role_name = fields.String(allow_none=True)
+    org_name = fields.String(allow_none=True)
 
 
 class CaseStateSchema(Schema):
@@ -96,7 +102,8 @@ def history(args: dict[str, Any], instance_id: int) -> Any:
             response.headers["Content-Disposition"] = f'attachment; filename="case-{instance_id}-history.csv"'
             response.headers["X-Total-Count"] = str(total)
             return response
-        return [entry_view(r) for r in rows], 200, {"X-Total-Count": str(total)}
+        directory, names = eng.directories.get(session), display_names(session, (r.actor for r in rows))
+        return [with_actor_names(entry_view(r), directory, names) for r in rows], 200, {"X-Total-Count": str(total)}
 
 
 @blp.route("/process-instances/<int:instance_id>/history/<int:seq>/state")

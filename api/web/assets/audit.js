@@ -53,7 +53,7 @@ async function main() {
           h('td', {}, c.definition_name || c.definition_key),
           h('td', {}, orgName(dir, c.org)),
           h('td', {}, STATUS_NAMES[c.status] || c.status, c.end_event ? `（${c.end_event}）` : ''),
-          h('td', {}, c.started_by || ''),
+          h('td', {}, c.started_by ? c.started_by.display_name : ''),
           h('td', {}, formatTime(c.created_at)),
           h('td', {}, h('a.button.primary', { href: `/audit/cases/${c.id}` }, '回放'), ' ',
             h('a.button', { href: `/cases/${c.id}` }, '详情')))))),

@@ -36,7 +36,8 @@ export function entryTitle(entry) {
 /** Who did it: the user with the role and unit they acted as (people: seq → {display_name, …} when known). */
 export function actorText(entry, dir = null, people = null) {
   if (!entry.actor) return '';
-  const person = people && people.get(entry.seq);
+  const person = (people && people.get(entry.seq))
+    || (entry.actor_name ? { display_name: entry.actor_name, org_name: entry.actor_org_name, role_name: entry.role_name } : null);
   if (person) return personText(person);
   const as = dir ? [entry.actor_org && orgName(dir, entry.actor_org), entry.actor_role && roleName(dir, entry.actor_role)]
     .filter(Boolean).join(' · ') : '';
