@@ -19,7 +19,9 @@ options, else a select), ``boolean`` (是/否), ``confirm`` (a boolean with
 Conditions (``if``/``then``/``else`` on an object, also inside its ``allOf``)
 stay validation rules; a field that is not always required but some branch
 requires is *conditional*: the renderer shows it only while such a branch
-applies (see form-conditions.js).
+applies (see form-conditions.js), unless its UI schema says
+``"ui:options": {"alwaysShow": true}`` (a remark that is optional in one case
+and required in another).
 """
 
 from __future__ import annotations
@@ -131,8 +133,9 @@ class _Analyser:
             self.report.add(prefix, schema.get("title") if prefix else None, message("undeclared", name=name))
         for name, prop in props.items():
             path = f"{prefix}/{name}" if prefix else name
-            self.field(prop, ui.get(name), path, depth + 1, in_item,
-                       required=name in required, conditional=name in governed and name not in required)
+            conditional = name in governed and name not in required and not always_shown(ui.get(name))
+            self.field(prop, ui.get(name), path, depth + 1, in_item, required=name in required,
+                       conditional=conditional)
 
     def _check_order(self, ui: dict[str, Any], names: list[str], prefix: str, title: str | None) -> None:
         """A name ui:order lists must be a field (a typo otherwise); fields it leaves out go last."""
@@ -269,6 +272,12 @@ class _Analyser:
             return None
         if options and schema.get("uniqueItems") is True:
             assert isinstance(options, tuple)
+            item_type = resolved.get("type")
+            for value, _ in options:
+                if isinstance(item_type, str) and not _fits(value, item_type):
+                    self.report.add(path, title, message("choiceType", value=json.dumps(value, ensure_ascii=False),
+                                                         type=item_type))
+                    return None
             return "multichoice", options
         kind = self.field(items, item_ui, f"{path}[]", depth + 1, in_item=True)
         return ("list", ()) if kind else None
@@ -328,46 +337,66 @@ def default_widget(kind: str, schema: dict[str, Any], options: tuple[tuple[Any, 
             "list": "list", "object": "object"}.get(kind, kind)
 
 
+def always_shown(ui: Any) -> bool:
+    """A field the UI schema keeps on the form whatever its conditions (``"ui:options": {"alwaysShow": true}``)."""
+    if not isinstance(ui, dict):
+        return False
+    options = ui.get("ui:options") if isinstance(ui.get("ui:options"), dict) else {}
+    return ui.get("ui:alwaysShow") is True or options.get("alwaysShow") is True
+
+
 def conditional_fields(schema: dict[str, Any]) -> tuple[set[str], set[str]]:
-    """(fields some if/then/else branch requires, every field the object's rules mention)."""
+    """(fields some if/then/else branch requires, every field the object's rules mention).
+
+    A branch requires a field by its own ``required``, through its ``allOf`` or a nested
+    ``if``; ``dependentRequired`` makes the fields it names conditional too.
+    """
     governed: set[str] = set()
     mentioned: set[str] = set()
 
-    def rules(node: Any, in_branch: bool) -> None:
+    def mention(node: Any) -> None:
         if not isinstance(node, dict):
             return
-        if in_branch:
-            mentioned.update(_names(node))
-            required = node.get("required")
-            if isinstance(required, list):
-                governed.update(n for n in required if isinstance(n, str))
+        mentioned.update(_names(node))
         for keyword in ("allOf", "anyOf", "oneOf"):
-            subs = node.get(keyword)
-            for sub in subs if isinstance(subs, list) else []:
-                if isinstance(sub, dict):
-                    mentioned.update(_names(sub))
-                    rules(sub, in_branch)
-        if isinstance(node.get("not"), dict):
-            mentioned.update(_names(node["not"]))
+            for sub in _list(node.get(keyword)):
+                mention(sub)
+        mention(node.get("not"))
         if "if" in node:
-            mentioned.update(_names(node["if"]) if isinstance(node["if"], dict) else set())
-            for branch in ("then", "else"):
-                rules(node.get(branch), True)
+            for keyword in ("if", "then", "else"):
+                mention(node.get(keyword))
         dependent = node.get("dependentRequired")
         if isinstance(dependent, dict):
             for name, needed in dependent.items():
                 mentioned.add(name)
-                if isinstance(needed, list):
-                    governed.update(n for n in needed if isinstance(n, str))
-                    mentioned.update(n for n in needed if isinstance(n, str))
+                mentioned.update(n for n in _list(needed) if isinstance(n, str))
 
-    rules(schema, False)
+    def govern(node: Any, in_branch: bool) -> None:
+        if not isinstance(node, dict):
+            return
+        if in_branch:
+            governed.update(n for n in _list(node.get("required")) if isinstance(n, str))
+        for sub in _list(node.get("allOf")):
+            govern(sub, in_branch)
+        if "if" in node:
+            govern(node.get("then"), True)
+            govern(node.get("else"), True)
+        dependent = node.get("dependentRequired")
+        if isinstance(dependent, dict):
+            for needed in dependent.values():
+                governed.update(n for n in _list(needed) if isinstance(n, str))
+
+    mention({k: v for k, v in schema.items() if k not in ("properties", "required")})
+    govern(schema, False)
     return governed, mentioned
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _names(node: dict[str, Any]) -> set[str]:
-    names = {n for n in node.get("required") or [] if isinstance(n, str)} if isinstance(
-        node.get("required"), list) else set()
+    names = {n for n in _list(node.get("required")) if isinstance(n, str)}
     if isinstance(node.get("properties"), dict):
         names.update(node["properties"])
     return names

@@ -65,6 +65,7 @@ function openStart(panel, startForm) {
     schema: withOrgChoices(startForm.schema, startForm.org_choices),
     uiSchema: withOrgChoiceUi(startForm.ui_schema, startForm.org_choices),
     submitLabel: '发起办件',
+    startForm: true,
     onSubmit: async (data) => {
       try {
         const { body } = await api('/process-instances', { method: 'POST', json: { definition_key: startForm.key, data } });

@@ -97,6 +97,7 @@ async function main() {
     schema: task.form && task.form.schema,
     uiSchema: task.form && task.form.ui_schema,
     initial: prefill(task.form && task.form.schema, task.data),
+    instanceId: task.instance_id, // file fields upload to the case
     withComment: !readonly,
     readonly,
     submitLabel: '提交',

@@ -64,7 +64,7 @@ const OURS = {
   'Sub-process (collapsed)': '子流程（折叠）', 'Sub-process (expanded)': '子流程（展开）',
   'Message end event': '消息结束事件', 'Error end event': '错误结束事件', 'Escalation end event': '升级结束事件',
   'Signal end event': '信号结束事件', 'Compensation end event': '补偿结束事件',
-  'Divide into three lanes': '拆分为三个泳道', 'more than {count} child lanes': '超过 {count} 个子泳道',
+  'more than {count} child lanes': '超过 {count} 个子泳道',
   // properties panel (bpmn-js-properties-panel, BPMN provider)
   'Collaboration': '协作', 'Participant ID': '参与者标识', 'Group': '分组',
   'Conditional Flow': '条件顺序流', 'Default Flow': '默认顺序流', 'Data Object Reference': '数据对象',
