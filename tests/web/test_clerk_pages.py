@@ -63,8 +63,8 @@ def test_clerk_meets_a_validation_error_then_completes_the_task(page: Page, live
         route.continue_(post_data=json.dumps(body))
 
     page.route(re.compile(r"/api/v1/tasks/\d+/complete$"), add_unknown_field)
-    page.get_by_label("内容、对象、权限、时限、经费五要素齐全").check()
-    page.get_by_label("经费来源已核实（费随事转）").check()
+    page.locator("#root_elements_complete").get_by_label("是", exact=True).check()
+    page.locator("#root_funding_verified").get_by_label("是", exact=True).check()
     page.fill("#root_gatekeep_opinion", "五要素齐全，提请领导小组审批")
     page.get_by_role("button", name="提交").click()
     alert = page.locator("#task-form .alert.error")
@@ -124,6 +124,8 @@ def test_a_task_done_meanwhile_leaves_the_form_read_only_with_the_reason(page: P
     login(page, live_server, "civil_affairs", then=f"/tasks/{task['id']}")
     expect(page.locator("#case-title")).to_have_text("学生近视筛查台账")
     page.get_by_label("退回部门补正").check()
+    page.locator("#root_elements_complete").get_by_label("否", exact=True).check()
+    page.locator("#root_funding_verified").get_by_label("否", exact=True).check()
     page.fill("#root_gatekeep_opinion", "经费测算依据不清")
     page.fill("#root_supplement_requirements", "补充经费测算依据")
     # a colleague of the same office completes it first, at another desk

@@ -281,7 +281,7 @@ def test_a_file_field_uploads_to_the_case_and_submits_the_attachment(page: Page,
     page.get_by_label("区级财政专项资金").check()
     page.get_by_label("电子化台账").check()
     page.get_by_role("button", name="提交").click()
-    expect(page.locator("#next-step")).to_contain_text("下一步")
+    expect(page.locator("#next-step")).to_contain_text("办件已送往")
     files = api.get(f"/process-instances/{case['id']}/attachments", as_user="department").get_json()
     assert [f["filename"] for f in files] == ["事项说明.pdf", "经费文件.pdf"]  # both uploaded to the case
     data = api.get(f"/process-instances/{case['id']}", as_user="department").get_json()["data"]
