@@ -26,8 +26,9 @@
  * case attachment's id. A field the renderer cannot show is left out and named in an error box above
  * the form with the message deployment gives (form-schema.js).
  *
- * Also exported: withOrgChoices / withOrgChoiceUi (start forms' organisation pickers), transformErrors,
- * errorSchema, and analyseForm (what renders and what does not).
+ * Also exported: withOrgChoices / withOrgChoiceUi (start forms' organisation pickers), fileFields(schema)
+ * (which fields hold attachment ids, e.g. to show them by file name), transformErrors, errorSchema, and
+ * analyseForm (what renders and what does not).
  */
 import { Component, useMemo, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -41,6 +42,13 @@ import { ButtonTemplates, widgets } from './form-widgets.js';
 import './forms.css';
 
 export { analyseForm };
+
+/** The file fields of a form: [{path, title, multiple}]; their values are attachment ids of the case. */
+export function fileFields(schema) {
+  return analyseForm(schema || {}, {}).fields
+    .filter((f) => f.kind === 'attachment' || f.kind === 'attachments')
+    .map((f) => ({ path: f.path, title: f.title, multiple: f.kind === 'attachments' }));
+}
 
 const baseValidator = customizeValidator({
   AjvClass: Ajv2020,
