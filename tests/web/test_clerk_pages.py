@@ -63,8 +63,9 @@ def test_clerk_meets_a_validation_error_then_completes_the_task(page: Page, live
         route.continue_(post_data=json.dumps(body))
 
     page.route(re.compile(r"/api/v1/tasks/\d+/complete$"), add_unknown_field)
-    page.locator("#root_elements_complete").get_by_label("是", exact=True).check()
-    page.locator("#root_funding_verified").get_by_label("是", exact=True).check()
+    # yes/no questions are answered 是 or 否
+    page.locator("#root_elements_complete").get_by_label("是").check()
+    page.locator("#root_funding_verified").get_by_label("是").check()
     page.fill("#root_gatekeep_opinion", "五要素齐全，提请领导小组审批")
     page.get_by_role("button", name="提交").click()
     alert = page.locator("#task-form .alert.error")

@@ -31,7 +31,7 @@ export function formEditor(pane, modeler, forms, onChange) {
     const files = formFiles(bo);
     pane.append(h('h2', {}, `环节表单：${bo.name || bo.id}`));
     if (!files.schema) {
-      pane.append(h('p.muted', {}, '该环节还没有表单。'), h('button', {
+      pane.append(h('p.muted', {}, '该环节还没有表单。'), h('button#new-form', {
         type: 'button',
         onClick: () => {
           const schemaFile = `${bo.id}.schema.json`;

@@ -26,8 +26,9 @@
  * case attachment's id. A field the renderer cannot show is left out and named in an error box above
  * the form with the message deployment gives (form-schema.js).
  *
- * Also exported: withOrgChoices / withOrgChoiceUi (start forms' organisation pickers), transformErrors,
- * errorSchema, and analyseForm (what renders and what does not).
+ * Also exported: withOrgChoices / withOrgChoiceUi (start forms' organisation pickers), fileFields(schema)
+ * (which fields hold attachment ids, e.g. to show them by file name), transformErrors, errorSchema, and
+ * analyseForm (what renders and what does not).
  */
 import { Component, useMemo, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -42,6 +43,13 @@ import './forms.css';
 
 export { analyseForm };
 
+/** The file fields of a form: [{path, title, multiple}]; their values are attachment ids of the case. */
+export function fileFields(schema) {
+  return analyseForm(schema || {}, {}).fields
+    .filter((f) => f.kind === 'attachment' || f.kind === 'attachments')
+    .map((f) => ({ path: f.path, title: f.title, multiple: f.kind === 'attachments' }));
+}
+
 const baseValidator = customizeValidator({
   AjvClass: Ajv2020,
   customFormats: { [SUBSET.attachmentFormat]: { type: 'number', validate: (n) => Number.isInteger(n) && n > 0 } },
@@ -55,12 +63,12 @@ const MESSAGES = {
   maximum: (p) => `不能大于 ${p.limit}`,
   pattern: () => '格式不正确',
   format: (p) => (p.format === 'date' ? '请填写日期（年-月-日）' : '格式不正确'),
-  type: () => '类型不正确',
+  type: (p, e) => (/\.\d+$/.test(e.property || '') ? '请填写此项，或将其删除' : '类型不正确'),
   const: (p) => (p.allowedValue === true ? '须勾选确认此项' : '取值不正确'),
   enum: () => '请从选项中选择',
   oneOf: () => '请从选项中选择一项',
-  minItems: (p) => `至少选择 ${p.limit} 项`,
-  maxItems: (p) => `最多选择 ${p.limit} 项`,
+  minItems: (p) => `至少 ${p.limit} 项`,
+  maxItems: (p) => `最多 ${p.limit} 项`,
   uniqueItems: () => '不能有重复的项',
   exclusiveMinimum: (p) => `必须大于 ${p.limit}`,
   exclusiveMaximum: (p) => `必须小于 ${p.limit}`,
@@ -88,7 +96,7 @@ export function transformErrors(schema) {
       let message = owner && typeof owner.errorMessage === 'string' ? owner.errorMessage : undefined;
       if (!message) {
         const rule = MESSAGES[e.name];
-        message = typeof rule === 'function' ? rule(e.params || {}) : rule || e.message;
+        message = typeof rule === 'function' ? rule(e.params || {}, e) : rule || e.message;
       }
       return { ...e, message, stack: message };
     });
@@ -246,6 +254,8 @@ function SchemaForm({
         // the errors are shown on their fields; without a handler rjsf also logs them as a console error
         onError={() => {}}
         onChange={(e) => change(e.formData)}
+        onError={() => {}} // the errors are shown on their fields (rjsf would log them to the console)
+        focusOnFirstError
         onSubmit={async (e) => {
           setBusy(true);
           setServerDetails([]);
