@@ -251,8 +251,6 @@ function SchemaForm({
         experimental_defaultFormStateBehavior={{ constAsDefaults: 'never', emptyObjectFields: 'skipDefaults' }}
         readonly={readonly}
         translateString={translateString}
-        // the errors are shown on their fields; without a handler rjsf also logs them as a console error
-        onError={() => {}}
         onChange={(e) => change(e.formData)}
         onError={() => {}} // the errors are shown on their fields (rjsf would log them to the console)
         focusOnFirstError
