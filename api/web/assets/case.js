@@ -6,14 +6,8 @@ import {
 import { caseDiagram, fetchForms } from './diagram.js';
 import { fetchHistory, timeline } from './history.js';
 import { attachmentsCard } from './attachments.js';
-import { fetchSteps, isHumanStep, recordRows, stepsPanel } from './steps.js';
+import { fetchSteps, recordRows, stepsPanel } from './steps.js';
 
-/** The starter: the API's person, else the start step's actor, else the login id it names. */
-function starter(instance, steps) {
-  if (instance.started_by && typeof instance.started_by === 'object') return instance.started_by;
-  const start = (steps || []).find((s) => s.kind === 'start');
-  return (start && start.actor) || (instance.started_by ? { display_name: instance.started_by } : null);
-}
 
 function statusText(instance) {
   return `${STATUS_NAMES[instance.status] || instance.status}${instance.end_event ? `：${instance.end_event}` : ''}`;
@@ -36,10 +30,9 @@ async function downloadRecord(instance, button) {
   }
 }
 
-function headerCard(instance, steps, dir) {
-  const applicant = instance.applicant || starter(instance, steps);
+function headerCard(instance, dir) {
   const pdf = h('button#record-pdf', { type: 'button', onClick: () => downloadRecord(instance, pdf) }, '下载审批表（PDF）');
-  const who = starter(instance, steps);
+  const who = instance.started_by; // the applicant: the starter and their unit
   return h('section.card.case-header#case-header', {},
     h('div.title-row', {}, h('h1', {}, `办件 ${instance.business_key || `#${instance.id}`}`),
       h('div.button-row.no-print', {}, h('button#print-record', { type: 'button', onClick: () => window.print() }, '打印审批表'), pdf)),
@@ -47,7 +40,7 @@ function headerCard(instance, steps, dir) {
       h('dt', {}, '事项名称'), h('dd#case-title', {}, instance.case_title || '—'),
       h('dt', {}, '流程'), h('dd', {}, `${instance.definition_name}（第 ${instance.definition_version} 版）`),
       h('dt', {}, '状态'), h('dd#case-status', {}, statusText(instance)),
-      h('dt', {}, '申请单位'), h('dd', {}, (applicant && applicant.org_name) || '—'),
+      h('dt', {}, '申请单位'), h('dd', {}, (who && who.org_name) || '—'),
       h('dt', {}, '发起'), h('dd#started-by', {}, who ? `${personText(who, { role: false })}，` : '', formatTime(instance.created_at))),
     instance.active_tasks.length ? h('div.current', {}, h('h2', {}, '当前环节'), h('ul.steps#active-tasks', {},
       instance.active_tasks.map((t) => h('li', { dataset: { element: t.element_id, taskId: t.id } },
@@ -55,21 +48,20 @@ function headerCard(instance, steps, dir) {
 }
 
 /** The 审批表: what a Chinese office files for the case (shown only when printed). */
-function recordSheet(instance, steps, dir) {
-  const applicant = instance.applicant || starter(instance, steps);
-  const who = starter(instance, steps);
+function recordSheet(instance, record, dir) {
+  const who = instance.started_by; // the applicant: the starter and their unit
   const row = (...cells) => h('tr', {}, cells);
   return h('section.record-sheet#record-sheet', { 'aria-hidden': 'true' },
     h('h1', {}, `${instance.definition_name}审批表`),
     h('table.record-meta', {}, h('tbody', {},
       row(h('th', {}, '办件编号'), h('td', {}, instance.business_key || `#${instance.id}`), h('th', {}, '办件状态'), h('td', {}, statusText(instance))),
       row(h('th', {}, '事项名称'), h('td', { colspan: 3 }, instance.case_title || '')),
-      row(h('th', {}, '申请单位'), h('td', {}, (applicant && applicant.org_name) || ''), h('th', {}, '发起人'),
+      row(h('th', {}, '申请单位'), h('td', {}, (who && who.org_name) || ''), h('th', {}, '发起人'),
         h('td', {}, who ? who.display_name || '' : '')),
       row(h('th', {}, '发起时间'), h('td', {}, formatTime(instance.created_at)), h('th', {}, '打印时间'), h('td', {}, formatTime(new Date()))))),
     h('table.record-steps', {},
       h('thead', {}, row(...['序号', '办理环节', '办理结果', '办理意见', '办理人', '单位', '日期'].map((t) => h('th', {}, t)))),
-      h('tbody', {}, recordRows(steps).map((s, i) => row(
+      h('tbody', {}, recordRows(record).map((s, i) => row(
         h('td', {}, String(i + 1)),
         h('td', {}, s.name || '', (s.round || 1) > 1 ? `（第 ${s.round} 次）` : ''),
         h('td', {}, s.decision || ''),
@@ -85,9 +77,9 @@ async function main() {
   const id = Number(app.dataset.instanceId);
   const dir = await directory();
   let instance;
-  let steps;
+  let record;
   try {
-    [instance, steps] = await Promise.all([api(`/process-instances/${id}`).then((r) => r.body), fetchSteps(id)]);
+    [instance, record] = await Promise.all([api(`/process-instances/${id}`).then((r) => r.body), fetchSteps(id)]);
   } catch (error) {
     showError(app, error);
     return;
@@ -97,10 +89,9 @@ async function main() {
   }
   const diagramCard = h('section.card.diagram-card', {}, h('h2', {}, '流程图'));
   const stepsCard = h('section.card#case-steps', {}, h('h2', {}, '办理过程'),
-    steps ? stepsPanel(steps) : h('p.muted', {}, '办理记录暂不可用。'));
+    stepsPanel(record));
   const side = h('div.side');
-  app.append(headerCard(instance, steps, dir), diagramCard, h('div.columns', {}, stepsCard, side));
-  if (steps) app.append(recordSheet(instance, steps, dir));
+  app.append(headerCard(instance, dir), diagramCard, h('div.columns', {}, stepsCard, side), recordSheet(instance, record, dir));
   caseDiagram(diagramCard, instance, dir);
 
   side.append(await attachmentsCard(id));
@@ -110,7 +101,7 @@ async function main() {
   side.append(logCard);
   try {
     const entries = await fetchHistory(id);
-    const people = new Map((steps || []).filter(isHumanStep).map((s) => [s.seq, s.actor]));
+    const people = new Map(record.steps.map((s) => [s.seq, s.actor]));
     logCard.append(entries ? timeline(entries, formLabels(forms, dir), dir, people) : h('p.muted', {}, '办理日志暂不可用。'));
   } catch (error) {
     showError(logCard, error);

@@ -10,11 +10,7 @@ const SORTS = [
   { value: '-created_at', label: '最新送达的在前' },
 ];
 
-/** When the task reached the clerk: the previous step's completion (sent_at), else the task's creation. */
-const sentAt = (t) => t.sent_at || t.created_at;
-
 function taskList(definitions) {
-  const names = new Map(definitions.map((d) => [d.key, d.name]));
   return listView({
     id: 'tasks',
     sorts: SORTS,
@@ -28,7 +24,7 @@ function taskList(definitions) {
       { label: '办件编号', cls: 'key', cell: (t) => h('a', { href: `/cases/${t.instance_id}` }, t.business_key || `#${t.instance_id}`) },
       { label: '事项名称', cls: 'title', cell: (t) => t.case_title || h('span.muted', {}, '—') },
       { label: '申请单位', cell: (t) => (t.applicant && t.applicant.org_name) || '' },
-      { label: '流程', cell: (t) => t.definition_name || names.get(t.definition_key) || t.definition_key || '' },
+      { label: '流程', cell: (t) => t.definition_name },
       {
         label: '环节',
         cls: 'step',
@@ -36,9 +32,9 @@ function taskList(definitions) {
       },
       {
         label: '送达时间',
-        cell: (t) => [formatTime(sentAt(t)), t.sent_by ? h('div.muted.sent-by', {}, personText(t.sent_by, { role: false })) : null],
+        cell: (t) => [formatTime(t.sent_at), t.sent_by ? h('div.muted.sent-by', {}, personText(t.sent_by, { role: false })) : null],
       },
-      { label: '等待时长', cls: 'waiting', cell: (t) => waitingSince(sentAt(t)) },
+      { label: '等待时长', cls: 'waiting', cell: (t) => waitingSince(t.sent_at) },
       { label: '操作', cls: 'actions', cell: (t) => h('a.button.primary', { href: `/tasks/${t.id}` }, '办理') },
     ],
   });

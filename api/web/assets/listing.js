@@ -124,5 +124,5 @@ export function listView({ id, columns, load, sorts, definitions = [], searchLab
 export function currentStepsCell(steps) {
   if (!steps || !steps.length) return h('span.muted', {}, '—');
   return h('ul.plain', {}, steps.map((s) => h('li', {}, h('span.step-name', {}, s.name),
-    s.org_name || s.unit_name ? h('span.muted', {}, `　${s.org_name || s.unit_name}`) : null)));
+    s.org_name ? h('span.muted', {}, `　${s.org_name}`) : null)));
 }

@@ -3,17 +3,9 @@
 // Shared by the task page (what the reviewer reviews) and the case page.
 import { api, formatTime, h, personText } from './common.js';
 
-/** The case's steps in order, or null when the endpoint answers nothing usable. */
+/** The case's submissions: {steps (in order), auto_steps (how many engine moves), actions}. */
 export async function fetchSteps(instanceId) {
-  const result = await api(`/process-instances/${instanceId}/steps`, { allow: [404, 405] });
-  if (result.status !== 200) return null;
-  const body = result.body;
-  return Array.isArray(body) ? body : (body && body.steps) || null;
-}
-
-/** A person acted (rather than the engine moving on by itself). */
-export function isHumanStep(step) {
-  return Boolean(step.actor) && !/auto|engine/.test(step.kind || '');
+  return (await api(`/process-instances/${instanceId}/steps`)).body;
 }
 
 const shown = (field) => {
@@ -54,15 +46,14 @@ export function groupSteps(steps) {
 }
 
 /**
- * The steps panel. Engine moves (自动流转) that the API lists among the steps are folded where they
- * happened. Returns an element with id "steps".
+ * The steps panel: each step once with its rounds; the engine's own moves (自动流转: gateways, scripts)
+ * are only counted here, the journal lists them. Returns an element with id "steps".
  */
-export function stepsPanel(steps, { emptyText = '尚无办理记录。' } = {}) {
-  const human = (steps || []).filter(isHumanStep);
-  const auto = (steps || []).filter((s) => !isHumanStep(s));
-  if (!human.length && !auto.length) return h('p.muted#steps', {}, emptyText);
+export function stepsPanel(record, { emptyText = '尚无办理记录。' } = {}) {
+  const steps = (record && record.steps) || [];
+  if (!steps.length) return h('p.muted#steps', {}, emptyText);
   const list = h('ol.step-groups');
-  for (const rounds of groupSteps(human)) {
+  for (const rounds of groupSteps(steps)) {
     const [latest, ...earlier] = rounds;
     const title = latest.name || latest.form_title || '办理';
     list.append(h('li.step-group', { dataset: { element: latest.element_id || '' } },
@@ -75,15 +66,11 @@ export function stepsPanel(steps, { emptyText = '尚无办理记录。' } = {}) 
         earlier.map(stepCard)) : null));
   }
   const box = h('div.steps#steps', {}, list);
-  if (auto.length) {
-    box.append(h('details.auto-steps', {}, h('summary', {}, `自动流转（${auto.length} 步）`),
-      h('ul.plain', {}, auto.map((s) => h('li', {}, formatTime(s.at), '　', s.name || '',
-        (s.fields || []).length ? h('span.muted', {}, `：${s.fields.map((f) => `${f.title || f.name} ${shown(f) ?? ''}`).join('，')}`) : null)))));
-  }
+  if (record.auto_steps) box.append(h('p.muted.auto-steps', {}, `另有 ${record.auto_steps} 步系统自动流转（网关、脚本等），已折叠。`));
   return box;
 }
 
-/** The record lines of the 审批表 (print): one per human step, in the order they happened. */
-export function recordRows(steps) {
-  return (steps || []).filter(isHumanStep).sort((a, b) => a.seq - b.seq);
+/** The record lines of the 审批表 (print): every submission, in the order they happened. */
+export function recordRows(record) {
+  return [...((record && record.steps) || [])].sort((a, b) => a.seq - b.seq);
 }

@@ -7,7 +7,7 @@ import {
 import { mountForm } from './forms.js';
 import { attachmentsCard } from './attachments.js';
 import { caseDiagram } from './diagram.js';
-import { fetchSteps, stepsPanel } from './steps.js';
+import { stepsPanel } from './steps.js';
 
 function prefill(schema, data) {
   const props = (schema && schema.properties) || {};
@@ -35,10 +35,10 @@ function nextSteps(result, previous, dir) {
 }
 
 function header(task, instance, dir) {
-  const applicant = task.applicant || instance.applicant || instance.started_by_person || null;
-  const title = task.case_title || instance.case_title;
+  const { applicant } = task;
+  const title = task.case_title;
   const sentBy = task.sent_by;
-  const sentAt = task.sent_at || task.created_at;
+  const sentAt = task.sent_at;
   return h('section.card.case-header#case-header', {},
     h('div.title-row', {}, h('h1', {}, `办理：${task.name}`, task.returned ? h('span.tag.returned', {}, '被退回') : null),
       // on a narrow screen the form comes after the material: one tap down to it
@@ -73,8 +73,7 @@ async function main() {
   const material = h('div.task-material', {}, earlier);
   app.append(header(task, instance, dir), h('div.task-layout', {}, material, h('div.task-main', {}, formCard)));
 
-  const steps = (task.case && task.case.steps) || await fetchSteps(task.instance_id).catch(() => null);
-  earlier.append(steps ? stepsPanel(steps, { emptyText: '这是本办件的第一个环节。' }) : h('p.muted', {}, '办理记录暂不可用。'));
+  earlier.append(stepsPanel(task.case, { emptyText: '这是本办件的第一个环节。' }));
   material.append(await attachmentsCard(task.instance_id), diagramCard);
   // bpmn-js is the page's heaviest part: draw the diagram when the clerk scrolls to it
   const seen = new IntersectionObserver((changes) => {
