@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from api.people_schemas import PersonSchema
 from api.workbench_schemas import CurrentStepSchema
-from engine.case_list import SORT_COLUMNS, STATUSES
+from engine.read.case_list import SORT_COLUMNS, STATUSES
 
 from .pagination import PaginationQuerySchema
 from .schemas import DefinitionSchema, UtcDateTime

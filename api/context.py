@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import current_app, g, request
 
-from engine.actors import Actor
 from engine.errors import Unauthorized
+from engine.identity.actors import Actor
 from engine.service import WorkflowEngine
 
 

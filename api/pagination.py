@@ -2,7 +2,7 @@
 
 Lists keep their JSON array bodies. A list view takes a query schema built by
 :func:`list_query` (or :class:`PaginationQuerySchema` or a schema derived from it),
-turns the loaded arguments into an :class:`engine.paging.PageRequest` with
+turns the loaded arguments into an :class:`engine.read.paging.PageRequest` with
 :func:`page_request`, runs its engine query and returns :func:`with_total_count`
 so that the header is set. Document the response with :func:`paginated_response`
 (or ``@blp.response(200, S(many=True), headers=TOTAL_COUNT_DOC)``)::
@@ -26,7 +26,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.paging import PageRequest
+from engine.read.paging import PageRequest
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.actors import Actor
-from engine.identity import load_actor
+from engine.identity.actors import Actor
+from engine.identity.tokens import load_actor
 from engine.service import WorkflowEngine
 from engine.settings import Settings
 from engine.store.models import HumanTask, ProcessInstance, User
@@ -37,7 +37,7 @@ def actors(engine: WorkflowEngine) -> dict[str, Actor]:
 
 @dataclass
 class CaseDriver:
-    """Runs cases of the benchmark procedure through ``engine.instances``, timing each completion."""
+    """Runs cases of the benchmark procedure through ``engine.cases.commands``, timing each completion."""
 
     engine: WorkflowEngine
     actors: dict[str, Actor]

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.actors import Actor
+from engine.identity.actors import Actor
 from engine.store.models import ProcessInstance
 
 from .harness import CaseDriver
@@ -26,7 +26,7 @@ from .scenario import APPROVE, END_ADMITTED, LEDGER
 from .stats import ms, summary
 
 try:  # the journal engineer's replay (issue 4); absent until that branch is merged
-    from engine import replay as _replay
+    from engine.audit import replay as _replay
 except ImportError:  # pragma: no cover - depends on the merge order
     _replay = None
 
@@ -114,6 +114,6 @@ def measure_state_at(driver: CaseDriver, entries: int, samples: int, seed: int =
     result.update({
         "history_entries": history,
         "max_ms": ms(max(latencies)),
-        "method": "replay from the nearest verified checkpoint (engine/history.py)",
+        "method": "replay from the nearest verified checkpoint (engine/audit/history.py)",
     })
     return result

@@ -12,13 +12,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.actors import Actor
 from engine.case_steps import case_steps
 from engine.cjk_font import find_cjk_font
 from engine.clock import Clock
-from engine.definitions import DefinitionRegistry
-from engine.orgs import OrgDirectory
-from engine.queries import Queries
+from engine.definitions.registry import DefinitionRegistry
+from engine.identity.actors import Actor
+from engine.identity.orgs import OrgDirectory
+from engine.read.queries import Queries
 from engine.record_pdf import render_record_pdf
 from engine.store.models import ProcessInstance
 

@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.bpmn_model import CompiledDefinition, TaskForm
 from engine.clock import as_utc
+from engine.definitions.compile import CompiledDefinition, TaskForm
 from engine.field_display import attachment_ids, decision_field, display_value, field_order, form_properties
-from engine.orgs import OrgDirectory
+from engine.identity.orgs import OrgDirectory
 from engine.people import person
 from engine.store.models import Attachment, JournalEntry, User
 

@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.case_titles import render_case_title
-from engine.definitions import DefinitionRegistry
-from engine.orgs import OrgDirectory
+from engine.definitions.registry import DefinitionRegistry
+from engine.identity.orgs import OrgDirectory
 from engine.store.models import ProcessInstance
 
 

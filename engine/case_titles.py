@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from engine.errors import Problem
-from engine.orgs import OrgDirectory
+from engine.identity.orgs import OrgDirectory
 
 CASE_TITLE_PROP = "caseTitle"
 MAX_TEMPLATE_CHARS = 200

@@ -17,14 +17,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .clock import SystemClock
-from .definitions import DefinitionRegistry
-from .errors import NotFound
-from .export import history_jsonl, verify_export
-from .settings import Settings
-from .store.db import Database
-from .store.models import ProcessInstance
-from .verify import verify_all, verify_instance
+from engine.audit.export import history_jsonl, verify_export
+from engine.audit.verify import verify_all, verify_instance
+from engine.clock import SystemClock
+from engine.definitions.registry import DefinitionRegistry
+from engine.errors import NotFound
+from engine.settings import Settings
+from engine.store.db import Database
+from engine.store.models import ProcessInstance
 
 
 def _database() -> Database:

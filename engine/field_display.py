@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from engine.orgs import OrgDirectory
+from engine.identity.orgs import OrgDirectory
 
 # A file field holds attachment ids of the case: {"type": "integer", "format": "attachment"}
 # (or an array of such items).

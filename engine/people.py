@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.orgs import OrgDirectory
+from engine.identity.orgs import OrgDirectory
 from engine.store.models import User
 
 

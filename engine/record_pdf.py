@@ -21,7 +21,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace as PdfStyle
 
-from engine.case_admin import STATUS_NAMES
+from engine.cases.admin import STATUS_NAMES
 from engine.cjk_font import CjkFont
 from engine.pdf_fonts import truetype_subset
 

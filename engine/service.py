@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import logging
 
+from engine.audit.history import HistoryService
 from engine.case_record import CaseRecords
-
-from .attachments import AttachmentService
-from .blob_store import BlobStore
-from .case_admin import CaseAdmin
-from .clock import Clock, SystemClock
-from .definitions import DefinitionRegistry
-from .deployment import DeploymentService
-from .history import HistoryService
-from .identity import IdentityService
-from .instances import InstanceService
-from .logins import LockoutPolicy, LoginService
-from .orgs import DirectoryCache
-from .queries import Queries
-from .seed.loader import seed_demo, seed_roles
-from .settings import Settings
-from .store.db import Database
-from .users import UserAdmin
+from engine.cases.admin import CaseAdmin
+from engine.cases.attachments import AttachmentService
+from engine.cases.commands import InstanceService
+from engine.clock import Clock, SystemClock
+from engine.definitions.deployment import DeploymentService
+from engine.definitions.registry import DefinitionRegistry
+from engine.identity.logins import LockoutPolicy, LoginService
+from engine.identity.orgs import DirectoryCache
+from engine.identity.tokens import IdentityService
+from engine.identity.users import UserAdmin
+from engine.read.queries import Queries
+from engine.seed.loader import seed_demo, seed_roles
+from engine.settings import Settings
+from engine.store.blob_store import BlobStore
+from engine.store.db import Database
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from engine.actors import Actor
 from engine.clock import as_utc
 from engine.errors import Problem, ValidationFailed
-from engine.orgs import OrgDirectory
-from engine.paging import Page, PageRequest, like_pattern
+from engine.identity.actors import Actor
+from engine.identity.orgs import OrgDirectory
 from engine.people import org_name, person, role_name
+from engine.read.paging import Page, PageRequest, like_pattern
 from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, User
 
 INBOX_SORTS: dict[str, Any] = {

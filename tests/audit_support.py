@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import text
 
-from engine import runtime
-from engine.actors import Actor
-from engine.case_store import append_journal, run_command, save_workflow, sync_tasks
-from engine.orgs import OrgDirectory
+from engine.identity.actors import Actor
+from engine.identity.orgs import OrgDirectory
+from engine.runtime import runner
+from engine.store.case_store import append_journal, run_command, save_workflow, sync_tasks
 from engine.store.models import ProcessInstance
 from tests.support import ApiClient
 
@@ -50,7 +50,7 @@ def actor(api: ApiClient, username: str) -> Actor:
 
 
 def administer(api: ApiClient, instance_id: int, command: str, reason: str) -> None:
-    """terminate / suspend / resume through engine.runtime, as the case-administration commands do."""
+    """terminate / suspend / resume through engine.runtime.runner, as the case-administration commands do."""
     engine = api.engine
     admin = actor(api, "admin")
 
@@ -60,9 +60,9 @@ def administer(api: ApiClient, instance_id: int, command: str, reason: str) -> N
         workflow = definition.codec.loads(instance.snapshot)
         at = engine.clock.now()
         if command == "terminate":
-            steps, status = runtime.terminate(definition, workflow), "terminated"
+            steps, status = runner.terminate(definition, workflow), "terminated"
         else:
-            steps = runtime.mark(definition, workflow, command)
+            steps = runner.mark(definition, workflow, command)
             status = "suspended" if command == "suspend" else "running"
         save_workflow(session, instance, definition, workflow, at, status=status)
         append_journal(session, instance, steps, admin, at, None, reason, None, extra={"reason": reason})

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import runtime
-from engine.definitions import DefinitionRegistry
-from engine.journal import GENESIS_HASH, Entry, entry_hash
+from engine.audit.journal import GENESIS_HASH, Entry, entry_hash
+from engine.definitions.registry import DefinitionRegistry
+from engine.runtime import runner
 from engine.store.models import HumanTask, JournalEntry, ProcessInstance
 
 
@@ -61,14 +61,14 @@ def check_case(session: Session, registry: DefinitionRegistry, instance_id: int)
     if instance.status != "completed":
         # (A completed case's last entry is hashed before SpiffWorkflow marks the workflow
         # finished, so its state_hash shows finished=False; the journal issue owns that.)
-        assert runtime.case_state(definition, workflow).digest() == rows[-1].state_hash, \
+        assert runner.case_state(definition, workflow).digest() == rows[-1].state_hash, \
             f"case {instance_id}: snapshot is not the state the journal ends in"
 
     tasks = list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)))
     ready_rows = [t for t in tasks if t.state == "ready"]
     duplicates = [k for k, n in Counter(t.spiff_task_id for t in ready_rows).items() if n > 1]
     assert not duplicates, f"case {instance_id}: duplicated ready task rows {duplicates}"
-    snapshot_ready = {str(t.id) for t in runtime.ready_user_tasks(workflow)}
+    snapshot_ready = {str(t.id) for t in runner.ready_user_tasks(workflow)}
     if instance.status in ("running", "error", "suspended"):
         assert {t.spiff_task_id for t in ready_rows} == snapshot_ready, \
             f"case {instance_id}: task rows do not match the snapshot's ready tasks"

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from engine.export import history_jsonl, verify_export
-from engine.verify import verify_all
+from engine.audit.export import history_jsonl, verify_export
+from engine.audit.verify import verify_all
 
 
 def verify_every_case(api: Any) -> int:

@@ -12,9 +12,9 @@ from typing import Any
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 
-from engine import runtime
-from engine.actors import Actor
-from engine.identity import load_actor
+from engine.identity.actors import Actor
+from engine.identity.tokens import load_actor
+from engine.runtime import runner
 from engine.service import WorkflowEngine
 from engine.store.models import HumanTask, User
 from tests.audit_support import ACCEPT, APPLY, RETURN
@@ -26,7 +26,7 @@ def deploy_loop(engine: WorkflowEngine) -> None:
         engine.registry.deploy(session, LOOP_BPMN, LOOP_FORMS)
 
 
-def drive_sample_cases(engine: WorkflowEngine, observer: Callable[[runtime.Step, BpmnWorkflow], None],
+def drive_sample_cases(engine: WorkflowEngine, observer: Callable[[runner.Step, BpmnWorkflow], None],
                        accept_access: bool = True) -> tuple[dict[str, Actor], int, int]:
     """Run both cases with ``observer`` seeing every step; returns the actors and the two case ids."""
     with engine.db.reader() as session:
@@ -40,7 +40,7 @@ def drive_sample_cases(engine: WorkflowEngine, observer: Callable[[runtime.Step,
             assert task_id is not None, element
             engine.instances.complete(actors[user], task_id, data, None)
 
-    with runtime.observe_steps(observer):
+    with runner.observe_steps(observer):
         loop = engine.instances.start(actors["street_a"], "loop_approval", None, {})
         finish(loop, [("submit", "street_a", {"title": "走查", "amount": 1}),
                       ("review", "civil_affairs", {"decision": "return"}),

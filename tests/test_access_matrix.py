@@ -1,4 +1,4 @@
-"""The access model as a role × action matrix, through the real API (engine/access.py holds the rules).
+"""The access model as a role × action matrix, through the real API (engine/identity/access.py holds the rules).
 
 Every role of engine/seed/roles.json, as its first demo user (street_a for
 street_office, village_a1, community_a1, …), tries every action: start each
@@ -27,7 +27,7 @@ ROLES = all_roles()
 LANE_ROLES = sorted(role for role, scope in role_scopes().items() if scope != "none")
 USERS = canonical_users()
 
-# The expected model, written out independently of engine/access.py.
+# The expected model, written out independently of engine/identity/access.py.
 START_ROLE = {"village_to_community": "street_office", "residents_committee": "street_office",
               "housing_handover": "natural_resources", "community_access": "department"}
 # who reads the subject case (a village_to_community case of 甲街道 about 甲街道东村, nobody acted yet):

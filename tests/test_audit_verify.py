@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from engine.audit.journal import GENESIS_HASH, entry_hash
+from engine.audit.verify import load_entries, stored_entry
 from engine.cli import main as cli
-from engine.journal import GENESIS_HASH, entry_hash
 from engine.settings import Settings
 from engine.store.models import ProcessInstance
-from engine.verify import load_entries, stored_entry
 from tests.audit_support import deploy_probe, ok, raw, returned_case, verify
 from tests.support import ApiClient
 

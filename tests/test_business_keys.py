@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.case_store import run_command
+from engine.store.case_store import run_command
 from engine.store.models import ProcessInstance
 from tests.case_helpers import VILLAGE_START
 from tests.support import ApiClient

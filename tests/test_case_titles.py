@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from engine.case_title_backfill import backfill_case_titles
 from engine.case_titles import render_case_title
-from engine.orgs import OrgDirectory, OrgNode
+from engine.identity.orgs import OrgDirectory, OrgNode
 from engine.store.models import ProcessInstance
 from tests.case_helpers import multipart, procedure_files, start_access, start_village
 from tests.support import ApiClient

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine import runtime
-from engine.bpmn_model import compile_definition
-from engine.runtime import bpmn_id, ready_user_tasks
+from engine.definitions.compile import compile_definition
+from engine.runtime import runner
+from engine.runtime.runner import bpmn_id, ready_user_tasks
 from tests.hostile_support import LOOP_BPMN, LOOP_FORMS
 
 # loop_approval with sign_b ending at its own end event: each countersigning branch ends separately
@@ -29,20 +29,20 @@ TWO_ENDS = (LOOP_BPMN
                                                  (["sign_b", "sign_a"], "已批准")])
 def test_the_end_event_that_finished_the_case_is_named(order: list[str], expected: str) -> None:
     definition = compile_definition(TWO_ENDS, LOOP_FORMS, {"street_office", "civil_affairs"})
-    workflow, _ = runtime.start(definition, {})
+    workflow, _ = runner.start(definition, {})
 
     def complete(element: str, data: dict) -> None:
         task = next(t for t in ready_user_tasks(workflow) if bpmn_id(t) == element)
-        runtime.complete(definition, workflow, task, data)
+        runner.complete(definition, workflow, task, data)
 
     complete("submit", {"title": "会签", "amount": 1})
     complete("review", {"decision": "pass"})
     for element in order:
         complete(element, {"agree": True})
-    state = runtime.case_state(definition, workflow)
+    state = runner.case_state(definition, workflow)
     assert state.finished and state.end_event == expected
     # the clock SpiffWorkflow keeps on each task plays no part: reverse it and nothing changes
     times = sorted(t.last_state_change for t in workflow.tasks.values())
     for task, at in zip(workflow.tasks.values(), reversed(times), strict=True):
         task.last_state_change = at
-    assert runtime.case_state(definition, workflow).digest() == state.digest()
+    assert runner.case_state(definition, workflow).digest() == state.digest()

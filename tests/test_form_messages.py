@@ -1,4 +1,4 @@
-"""Form validation messages are Chinese and name the field (engine/form_messages.py): every JSON Schema
+"""Form validation messages are Chinese and name the field (engine/forms/messages.py): every JSON Schema
 keyword our forms use, the real forms under random data, and a 422 through the API."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.forms import field_problems
-from engine.schema_guard import make_validator
+from engine.forms.schema_guard import make_validator
+from engine.forms.validation import field_problems
 from tests.case_helpers import multipart, procedure_files
 from tests.support import ApiClient
 

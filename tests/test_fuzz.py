@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from engine.bpmn_model import compile_definition
+from engine.definitions.compile import compile_definition
 from engine.errors import InvalidModel, TooLarge
 from engine.store.models import ProcessDefinition
 from tests.consistency import check_case, counts

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from engine.audit.verify import verify_instance
 from engine.clock import FixedClock
-from engine.identity import load_actor
+from engine.identity.tokens import load_actor
 from engine.service import WorkflowEngine
 from engine.store.models import HumanTask, JournalEntry, ProcessInstance, User
-from engine.verify import verify_instance
 from tests.audit_support import DATA
 from tests.hostile_support import LOOP_BPMN, LOOP_FORMS
 from tests.support import fresh_settings

@@ -16,10 +16,10 @@ import pytest
 from jsonschema.exceptions import _WrappedReferencingError
 from referencing.exceptions import Unresolvable
 
-from engine.bpmn_model import compile_definition
+from engine.definitions.compile import compile_definition
+from engine.definitions.xmlsafe import MAX_XML_BYTES
 from engine.errors import InvalidModel, TooLarge
-from engine.schema_guard import make_validator
-from engine.xmlsafe import MAX_XML_BYTES
+from engine.forms.schema_guard import make_validator
 from tests.consistency import counts
 from tests.hostile_support import LOOP_BPMN, LOOP_FORMS, ROLES, deploy
 from tests.http_probe import listening_probe

@@ -12,7 +12,7 @@ import pytest
 
 from api import create_app
 from engine.clock import FixedClock
-from engine.logins import LockoutPolicy
+from engine.identity.logins import LockoutPolicy
 from engine.service import WorkflowEngine
 from engine.settings import Settings
 from tests.support import ApiClient

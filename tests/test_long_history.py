@@ -2,7 +2,7 @@
 
 SpiffWorkflow alone deepens its task tree on every loop back until it fails or
 wrongly completes a case (DESIGN.md); the engine resets loops instead
-(engine/runtime.py ``_compact_loops``). Driven through the real HTTP API.
+(engine/runtime/runner.py ``_compact_loops``). Driven through the real HTTP API.
 Timing belongs to ``make bench`` (row 5), not here.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.journal import GENESIS_HASH, Entry, entry_hash
+from engine.audit.journal import GENESIS_HASH, Entry, entry_hash
 from engine.store.models import HumanTask, JournalEntry, ProcessInstance
 from tests.support import ApiClient
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from engine.identity import shared_hash
+from engine.identity.tokens import shared_hash
 from engine.seed.loader import DEMO_PASSWORD
 from engine.store.models import User, UserRole
 from tests.consistency import check_case
@@ -79,7 +79,7 @@ def test_two_clerks_completing_the_same_task_one_wins(backend_api: ApiClient) ->
 
 def test_countersigning_in_parallel_both_land(backend_api: ApiClient, backend: str,
                                               caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="engine.case_store")
+    caplog.set_level(logging.INFO, logger="engine.store.case_store")
     api = backend_api
     deploy(api.engine)
     for _ in range(ROUNDS):

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.bpmn_model import compile_definition
+from engine.definitions.compile import compile_definition
 from engine.errors import InvalidModel
-from engine.sandbox import SandboxEnvironment
-from engine.sandbox_guards import SandboxError
+from engine.sandbox.evaluator import SandboxEnvironment
+from engine.sandbox.guards import SandboxError
 from tests.consistency import check_case
 from tests.hostile_support import LOOP_BPMN, LOOP_FORMS, ROLES, complete_step, deploy, drive_to_signing, loop_variant
 from tests.support import ApiClient

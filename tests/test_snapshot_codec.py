@@ -22,19 +22,19 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from engine import runtime, snapshot_tasks
-from engine.bpmn_model import CompiledDefinition
+from engine.definitions.compile import CompiledDefinition
+from engine.runtime import runner, snapshot_tasks
+from engine.runtime.snapshot import SnapshotCodec
+from engine.runtime.task_walk import CaseWorkflow
 from engine.service import WorkflowEngine
-from engine.snapshot import SnapshotCodec
 from engine.store.models import ProcessInstance
-from engine.task_walk import CaseWorkflow
 from tests.hostile_support import LOOP_BPMN, LOOP_FORMS
 from tests.sample_cases import deploy_loop, drive_sample_cases
 from tests.support import fresh_settings
 
 
 def _reference(codec: SnapshotCodec) -> BpmnWorkflowSerializer:
-    """The serializer engine/snapshot.py used before the fast path (SpiffWorkflow's converters throughout)."""
+    """The serializer engine/runtime/snapshot.py used before the fast path (SpiffWorkflow's converters throughout)."""
 
     class _Converter(BpmnWorkflowConverter):
         def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
@@ -95,7 +95,7 @@ def test_fast_snapshots_equal_spiffworkflows_at_every_step(template_db: Path, tm
     engine = WorkflowEngine(fresh_settings(template_db, tmp_path))
     checked: list[str] = []
 
-    def observer(step: runtime.Step, workflow: BpmnWorkflow) -> None:
+    def observer(step: runner.Step, workflow: BpmnWorkflow) -> None:
         _check(definitions[workflow.spec.name], workflow)
         checked.append(step.command)
 
@@ -127,7 +127,7 @@ def test_typed_values_take_spiffworkflows_path(template_db: Path, tmp_path: Path
             definition = engine.registry.compiled(session, engine.registry.latest_id(session, "loop_approval")[0])
     finally:
         engine.db.dispose()
-    workflow, _ = runtime.start(definition, {"title": "typed"})
+    workflow, _ = runner.start(definition, {"title": "typed"})
     ready = workflow.get_tasks(state=TaskState.READY)[0]
     ready.data["when"] = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     text = definition.codec.dumps(workflow)

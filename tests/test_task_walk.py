@@ -1,4 +1,4 @@
-"""engine.task_walk gives exactly what SpiffWorkflow's own iterator gives, at every step of real cases."""
+"""engine.runtime.task_walk gives exactly what SpiffWorkflow's own iterator gives, at every step of real cases."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from SpiffWorkflow.workflow import Workflow
 
-from engine import runtime
+from engine.runtime import runner
+from engine.runtime.task_walk import CaseWorkflow, is_completed, tasks_in_state
 from engine.service import WorkflowEngine
-from engine.task_walk import CaseWorkflow, is_completed, tasks_in_state
 from tests.sample_cases import deploy_loop, drive_sample_cases
 from tests.support import fresh_settings
 
@@ -28,7 +28,7 @@ def _check(workflow: BpmnWorkflow) -> None:
         assert tasks_in_state(workflow, mask) == expected, TaskState.get_name(mask)
         assert workflow.get_tasks(state=mask) == expected
     expected = Workflow.get_tasks(workflow, state=TaskState.READY)
-    assert runtime.ready_user_tasks(workflow) == [t for t in expected if t.task_spec.manual and runtime.bpmn_id(t)]
+    assert runner.ready_user_tasks(workflow) == [t for t in expected if t.task_spec.manual and runner.bpmn_id(t)]
     ours = is_completed(workflow)
     workflow.completed = False  # SpiffWorkflow remembers a True answer: ask it afresh
     assert ours == Workflow.is_completed(workflow)

@@ -4,7 +4,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from engine.case_list import CaseFilter, list_cases
+from engine.read.case_list import CaseFilter, list_cases
 
 from ..case_schemas import CaseListQuerySchema, CaseSummarySchema
 from ..context import current_actor, engine

@@ -4,7 +4,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from engine.comments import case_comments
+from engine.read.comments import case_comments
 
 from ..case_schemas import CommentSchema
 from ..context import current_actor, engine

@@ -5,7 +5,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from engine.lists import DefinitionFilter, definitions_page
+from engine.read.lists import DefinitionFilter, definitions_page
 
 from ..context import current_actor, engine
 from ..pagination import list_query, page_request, paginated_response, with_total_count

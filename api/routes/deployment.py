@@ -5,7 +5,7 @@ from typing import Any
 from flask import Response, jsonify
 from flask_smorest import Blueprint
 
-from engine.deployment import definition_summary
+from engine.definitions.deployment import definition_summary
 
 from ..case_schemas import DefinitionVersionSchema, DeployFilesSchema, ValidationResultSchema
 from ..context import current_actor, engine

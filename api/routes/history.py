@@ -8,7 +8,7 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.history import entry_view, history_csv
+from engine.audit.history import entry_view, history_csv
 from engine.people import display_names, with_actor_names
 
 from ..context import current_actor, engine

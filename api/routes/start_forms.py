@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from engine.start_forms import start_form_view
+from engine.read.start_forms import start_form_view
 
 from ..context import current_actor, engine
 from ..schemas import ApiErrorSchema

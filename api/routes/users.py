@@ -5,7 +5,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from engine.users import UserFilter
+from engine.identity.users import UserFilter
 
 from ..context import current_actor, engine
 from ..identity_schemas import NewUserSchema, UserPatchSchema

@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..identity import shared_hash
-from ..store.models import Organisation, Role, User, UserRole
+from engine.identity.tokens import shared_hash
+from engine.store.models import Organisation, Role, User, UserRole
 
 HERE = Path(__file__).parent
 DEMO_PASSWORD = "demo"

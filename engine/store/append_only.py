@@ -3,7 +3,7 @@
 Installed with the schema (:meth:`engine.store.db.Database.create_schema`), idempotently,
 so databases created before also get it at the next start. This stops mistakes and
 casual edits through the application's own connection; someone who can drop the
-triggers can still tamper, which :mod:`engine.verify` then detects.
+triggers can still tamper, which :mod:`engine.audit.verify` then detects.
 """
 
 from __future__ import annotations

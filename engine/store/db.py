@@ -17,8 +17,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import append_only
-from .models import Base
+from engine.store import append_only
+from engine.store.models import Base
 
 
 def _sqlite_engine(url: str, immediate: bool) -> Engine:

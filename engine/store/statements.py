@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Update, bindparam, insert, select, update
 
-from .models import HumanTask, JournalEntry, ProcessInstance
+from engine.store.models import HumanTask, JournalEntry, ProcessInstance
 
 _instances = ProcessInstance.__table__
 _tasks = HumanTask.__table__

@@ -1,0 +1,1 @@
+"""The journal and what auditors do with it: hash chain, replay, verification, history, export."""

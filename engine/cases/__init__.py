@@ -1,0 +1,1 @@
+"""Commands on cases: starting and completing, administration, business keys, attachments."""

@@ -1,0 +1,186 @@
+"""Commands on cases. One command = one transaction writing snapshot, task rows and journal."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy.orm import Session
+
+from engine.audit.journal import GENESIS_HASH
+from engine.case_titles import render_case_title
+from engine.cases.admin import status_label
+from engine.cases.business_keys import next_business_key
+from engine.clock import Clock
+from engine.definitions.compile import CompiledDefinition
+from engine.definitions.registry import DefinitionRegistry
+from engine.errors import BadRequest, Conflict, NotFound, Problem, ValidationFailed
+from engine.form_attachments import check_attachments
+from engine.forms.validation import validate_submission
+from engine.identity import access
+from engine.identity.actors import Actor
+from engine.identity.orgs import OrgDirectory
+from engine.runtime import runner
+from engine.runtime.runner import Step
+from engine.sandbox.evaluator import SandboxError
+from engine.store.case_store import append_journal, load_task, record_command, run_command, sync_tasks, update_instance
+from engine.store.db import Database
+from engine.store.models import HumanTask, ProcessInstance
+
+log = logging.getLogger(__name__)
+
+ORG_FIELDS = ("subject_org", "developer_org")
+
+
+def _task_ordinal(workflow: BpmnWorkflow, task: Any) -> dict[str, Any] | None:
+    """When several ready tasks share the element, which one this is (replay picks the same)."""
+    same = [t for t in runner.ready_user_tasks(workflow) if runner.bpmn_id(t) == runner.bpmn_id(task)]
+    return {"task_ordinal": same.index(task)} if len(same) > 1 else None
+
+
+class InstanceService:
+    def __init__(self, db: Database, registry: DefinitionRegistry, clock: Clock,
+                 directory_loader: Any) -> None:
+        self.db = db
+        self.registry = registry
+        self.clock = clock
+        self._directory = directory_loader
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def start(self, actor: Actor, key: str, org: str | None, data: dict[str, Any]) -> int:
+        return run_command(self.db, lambda s: self._start(s, actor, key, org, data))
+
+    def complete(self, actor: Actor, task_id: int, data: dict[str, Any], comment: str | None) -> int:
+        return run_command(self.db, lambda s: self._complete(s, actor, task_id, data, comment))
+
+    def _start(self, session: Session, actor: Actor, key: str, org: str | None, data: dict[str, Any]) -> int:
+        directory: OrgDirectory = self._directory(session)
+        definition_id, definition_version = self.registry.latest_id(session, key)
+        definition = self.registry.compiled(session, definition_id)
+        case_org = org or self._default_case_org(directory, actor, data)
+        if case_org not in directory.orgs:
+            raise BadRequest(f"单位 {case_org} 不存在", [Problem("org", "未知单位")])
+        subject_org, developer_org = self._org_fields(directory, case_org, data)
+        start_role = definition.start_role
+        role_org = directory.task_org(start_role, case_org, subject_org, developer_org)
+        access.require_start(actor, start_role, role_org, key)
+        if definition.start_form is not None:
+            validate_submission(definition, definition.start_form, data)
+        else:
+            self._check_plain_start_data(data)
+
+        at = self.clock.now()
+        try:
+            workflow, outcome = runner.start_case(definition, data)
+        except (SpiffWorkflowException, SandboxError) as exc:
+            raise BadRequest(f"流程无法启动：{runner.failure_message(exc)}") from exc
+        state = outcome.state
+        instance = ProcessInstance(
+            business_key=next_business_key(session, key, at),
+            definition_id=definition_id, definition_key=key, status="completed" if state.finished else "running",
+            org_id=case_org, subject_org=subject_org, developer_org=developer_org,
+            snapshot=definition.codec.dumps(workflow), data=state.data, end_event=state.end_event, error=None,
+            case_title=render_case_title(definition.case_title, state.data, directory),
+            version=1, journal_seq=0, journal_hash=GENESIS_HASH,
+            started_by=actor.username, created_at=at, updated_at=at,
+        )
+        session.add(instance)
+        session.flush()
+        append_journal(session, instance, outcome.steps, actor, at, data, None, None,
+                       extra={"definition_key": key, "definition_version": definition_version})
+        sync_tasks(session, instance, definition, workflow, directory, at, ready_tasks=outcome.ready)
+        return instance.id
+
+    def _complete(self, session: Session, actor: Actor, task_id: int, data: dict[str, Any],
+                  comment: str | None) -> int:
+        task_row, instance = load_task(session, task_id)
+        if task_row is None:
+            raise NotFound(f"任务 {task_id} 不存在")
+        if not self.db.is_sqlite:
+            # PostgreSQL: lock the case row so commands on one case queue instead of retrying on
+            # version conflicts, then re-read the task as of the lock. (SQLite: BEGIN IMMEDIATE
+            # already serialises writers.)
+            instance = session.get(ProcessInstance, task_row.instance_id, with_for_update=True,
+                                   populate_existing=True)
+            session.refresh(task_row)
+        if instance is None:
+            raise NotFound(f"办件 {task_row.instance_id} 不存在")
+        if task_row.state != "ready":
+            raise Conflict("该任务已办理完毕或已取消")
+        access.require_task_actor(actor, task_row)
+        if instance.status != "running":
+            raise Conflict(f"办件当前状态为{status_label(instance.status)}，不能办理")
+        definition = self.registry.compiled(session, instance.definition_id)
+        form = definition.form_for(task_row.element_id)
+        validate_submission(definition, form, data)
+        check_attachments(session, definition.forms[form.schema_file] if form else None, instance.id, data)
+        directory: OrgDirectory = self._directory(session)
+
+        workflow = definition.codec.loads(instance.snapshot)
+        spiff_task = runner.ready_user_task(workflow, task_row.spiff_task_id)
+        if spiff_task is None:
+            raise Conflict("任务与办件状态不一致，请刷新后重试")
+        at = self.clock.now()
+        extra = _task_ordinal(workflow, spiff_task)
+        try:
+            outcome = runner.complete_task(definition, workflow, spiff_task, data)
+        except (SpiffWorkflowException, SandboxError) as exc:
+            self._record_failure(session, instance, definition, actor, at, task_row, data, comment, exc, extra)
+            return instance.id
+        record_command(session, instance, definition, workflow, outcome.steps, actor, at, data, comment, task_row,
+                       extra, state=outcome.state, directory=directory)
+        sync_tasks(session, instance, definition, workflow, directory, at, task_row, actor, ready_tasks=outcome.ready)
+        return instance.id
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _default_case_org(directory: OrgDirectory, actor: Actor, data: dict[str, Any]) -> str:
+        """A case belongs to the street office of the village or community it concerns, else to the starter's."""
+        subject = data.get("subject_org")
+        if isinstance(subject, str) and subject in directory.orgs:
+            for node in directory.ancestors(subject):
+                if node.level == "street":
+                    return node.id
+        return actor.org_id
+
+    @staticmethod
+    def _check_plain_start_data(data: dict[str, Any]) -> None:
+        extra = [k for k in data if k not in ORG_FIELDS]
+        if extra:
+            raise ValidationFailed("该流程的发起表单不接受这些字段",
+                                   [Problem(k, "表单中没有这个字段") for k in extra])
+
+    @staticmethod
+    def _org_fields(directory: OrgDirectory, case_org: str,
+                    data: dict[str, Any]) -> tuple[str | None, str | None]:
+        subject = data.get("subject_org")
+        developer = data.get("developer_org")
+        problems = []
+        if subject is not None and (not isinstance(subject, str) or subject not in directory.orgs):
+            problems.append(Problem("subject_org", "未知单位"))
+        elif subject is not None and not directory.is_within(subject, case_org):
+            problems.append(Problem("subject_org", "该村（社区）不属于办件所在单位"))
+        if developer is not None and (not isinstance(developer, str) or developer not in directory.orgs):
+            problems.append(Problem("developer_org", "未知单位"))
+        elif developer is not None and directory.orgs[developer].level != "external":
+            problems.append(Problem("developer_org", "开发建设单位必须是外部单位"))
+        if problems:
+            raise ValidationFailed("发起数据中的单位不正确", problems)
+        return subject, developer
+
+    def _record_failure(self, session: Session, instance: ProcessInstance, definition: CompiledDefinition,
+                        actor: Actor, at: datetime, task_row: HumanTask, data: dict[str, Any],
+                        comment: str | None, exc: Exception, extra: dict[str, Any] | None = None) -> None:
+        """A model's script failed: keep the submission in the journal and put the case in error."""
+        message = runner.failure_message(exc)
+        state_hash = runner.case_state(definition, definition.codec.loads(instance.snapshot)).digest()
+        step = Step(task_row.element_id, task_row.name, "userTask", command="complete",
+                    result={"error": message}, state_hash=state_hash)
+        update_instance(session, instance, status="error", error=message, updated_at=at)
+        append_journal(session, instance, [step], actor, at, data, comment, task_row, extra)
+

@@ -1,0 +1,1 @@
+"""Process definitions: compiling and checking BPMN, deployment, the version registry."""

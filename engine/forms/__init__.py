@@ -1,0 +1,1 @@
+"""Forms: validating submissions against JSON Schema, Chinese messages, untrusted schema handling."""

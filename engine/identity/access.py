@@ -1,0 +1,128 @@
+"""Who may do what. Every rule lives here; the service layer calls these before acting.
+
+The access model (tested as a role × action matrix in tests/test_access_matrix.py):
+
+- a case is started by a user holding the role of the start event's lane, at the
+  organisation where that lane is offered;
+- a task is acted on by a user holding its lane's role at the organisation where
+  it is offered (a clerk of one street office never acts on another's cases);
+- a case is read by admins and auditors (every case), by whoever acted on it or
+  holds one of its open tasks, and by clerks (users holding a lane role) of its
+  organisation or an organisation above it, of its village/community
+  (``subject_org``) or of its developer (``developer_org``); its history is read
+  by the same users;
+- auditors change nothing; process owners deploy definitions (and read no
+  cases by that role); admins manage users and suspend, resume or terminate cases.
+
+A denial is :class:`~engine.errors.Forbidden` with the reason.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, exists, or_
+
+from engine.errors import Forbidden
+from engine.identity.actors import Actor
+from engine.identity.orgs import OrgDirectory
+from engine.store.models import HumanTask, ProcessInstance
+
+READ_ALL_ROLES = frozenset({"admin", "auditor"})
+# roles whose scope places them in lanes ("none": auditor, process_owner, admin)
+LANE_SCOPES = frozenset({"street", "district", "city", "subject", "developer"})
+
+
+def require_start(actor: Actor, start_role: str | None, role_org: str | None, key: str) -> None:
+    if start_role is None:
+        raise Forbidden(f"流程 {key} 的开始事件不在任何泳道中，无法确定发起角色")
+    if not actor.has_role(start_role):
+        raise Forbidden(f"只有角色 {start_role} 可以发起该流程")
+    if role_org != actor.org_id:
+        raise Forbidden("您所在单位不能为该单位发起办件")
+
+
+def require_task_actor(actor: Actor, task: HumanTask) -> None:
+    if not actor.has_role(task.role):
+        raise Forbidden(f"该任务需要角色 {task.role}，您没有该角色")
+    if task.org_id != actor.org_id:
+        raise Forbidden("该任务属于其他单位，您无权办理")
+
+
+def can_act(actor: Actor, task: HumanTask) -> bool:
+    return actor.has_role(task.role) and task.org_id == actor.org_id
+
+
+def is_clerk(actor: Actor, directory: OrgDirectory) -> bool:
+    """Holds a role that has lanes (and so sees the cases of its organisation)."""
+    return any(directory.role_scopes.get(role) in LANE_SCOPES for role in actor.roles)
+
+
+def can_view_instance(actor: Actor, instance: ProcessInstance, directory: OrgDirectory,
+                      acted: bool = False) -> bool:
+    if actor.roles & READ_ALL_ROLES:
+        return True
+    if acted:
+        return True
+    if not is_clerk(actor, directory):
+        return False
+    if instance.developer_org and instance.developer_org == actor.org_id:
+        return True
+    if instance.subject_org and instance.subject_org == actor.org_id:
+        return True
+    # clerks see the cases of their own organisation and of the organisations below it
+    return directory.is_within(instance.org_id, actor.org_id)
+
+
+def require_view(actor: Actor, instance: ProcessInstance, directory: OrgDirectory, acted: bool = False) -> None:
+    if not can_view_instance(actor, instance, directory, acted):
+        raise Forbidden("您无权查看该办件")
+
+
+def require_history(actor: Actor, instance: ProcessInstance, directory: OrgDirectory, acted: bool = False) -> None:
+    """The history (journal) of a case is read by whoever may read the case."""
+    if not can_view_instance(actor, instance, directory, acted):
+        raise Forbidden("您无权查看该办件的办理记录")
+
+
+def visible_instances_clause(actor: Actor, directory: OrgDirectory) -> ColumnElement[bool] | None:
+    """The rule of :func:`can_view_instance` (plus "has or had a task there") as an SQL condition.
+
+    ``None`` means no restriction (auditors and admins read everything).
+    """
+    if actor.roles & READ_ALL_ROLES:
+        return None
+    conditions: list[ColumnElement[bool]] = [
+        exists().where(HumanTask.instance_id == ProcessInstance.id, HumanTask.org_id == actor.org_id,
+                       HumanTask.role.in_(sorted(actor.roles))),
+        exists().where(HumanTask.instance_id == ProcessInstance.id, HumanTask.completed_by == actor.username),
+    ]
+    if is_clerk(actor, directory):
+        own_and_below = [org for org in directory.orgs if directory.is_within(org, actor.org_id)]
+        conditions += [
+            ProcessInstance.org_id.in_(own_and_below),
+            ProcessInstance.developer_org == actor.org_id,
+            ProcessInstance.subject_org == actor.org_id,
+        ]
+    return or_(*conditions)
+
+
+def require_role(actor: Actor, *roles: str) -> None:
+    if not actor.roles & set(roles):
+        raise Forbidden("需要以下角色之一：" + "、".join(roles))
+
+
+def require_case_admin(actor: Actor) -> None:
+    """Suspending, resuming and terminating cases."""
+    if not actor.is_admin:
+        raise Forbidden("只有管理员可以挂起、恢复或终止办件")
+
+
+def require_user_admin(actor: Actor) -> None:
+    """Listing, creating and changing users."""
+    if not actor.is_admin:
+        raise Forbidden("只有管理员可以管理用户")
+
+
+def require_deploy(actor: Actor) -> None:
+    """Deploying (and validating) process definitions."""
+    if not actor.is_process_owner:
+        raise Forbidden("只有流程管理员可以部署流程定义")

@@ -1,0 +1,100 @@
+"""Password login with a per-account lockout that grows exponentially with repeated failures.
+
+After ``max_failures`` wrong passwords in a row for one username, that username is
+locked for ``base`` seconds; every further failure once the lock has run out
+doubles the window (``base * 2**(failures - max_failures)``), capped at ``cap``.
+While locked, every attempt is refused with 429 and ``Retry-After`` *before* the
+password is looked at, so a correct password is refused too and guessing costs
+no hashing. A successful login clears the count.
+
+Usernames that do not exist are counted the same way, so the answers do not tell
+which accounts exist. The count is stored in the database (``login_throttle``),
+so it holds across processes and restarts; the failure is committed even though
+the request fails.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine.clock import Clock
+from engine.errors import TooManyRequests, Unauthorized
+from engine.identity.tokens import IdentityService
+from engine.store.db import Database
+from engine.store.models import LoginThrottle
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    max_failures: int = 5
+    base_seconds: int = 30
+    cap_seconds: int = 3600
+
+    def window(self, failures: int) -> timedelta | None:
+        """How long to lock after ``failures`` consecutive failures (None: not locked)."""
+        if failures < self.max_failures:
+            return None
+        exponent = min(failures - self.max_failures, 32)
+        return timedelta(seconds=min(self.base_seconds * 2 ** exponent, self.cap_seconds))
+
+
+class LoginService:
+    def __init__(self, db: Database, clock: Clock, identity: IdentityService, policy: LockoutPolicy) -> None:
+        self.db = db
+        self.clock = clock
+        self.identity = identity
+        self.policy = policy
+
+    def login(self, username: str, password: str) -> str:
+        """A bearer token, or Unauthorized (wrong credentials) / TooManyRequests (locked)."""
+        for _attempt in range(3):
+            try:
+                return self._login(username, password)
+            except IntegrityError:  # two first failures of one username at once (PostgreSQL): count again
+                continue
+        raise Unauthorized("用户名或密码错误")
+
+    def _login(self, username: str, password: str) -> str:
+        # 1. a lock in force refuses before any hashing
+        with self.db.reader() as session:
+            row = session.get(LoginThrottle, username)
+            now = self.clock.now()
+            if row is not None and row.locked_until is not None and row.locked_until > now:
+                raise self._locked(row.locked_until - now)
+            # 2. the password check (argon2, slow) holds no write lock
+            user_id = self.identity.check_password(session, username, password)
+        # 3. a short write: re-check the lock as of now, then count the failure or issue the token
+        refusal: Exception | None = None
+        with self.db.writer() as session, session.begin():
+            now = self.clock.now()
+            row = session.get(LoginThrottle, username, with_for_update=True)
+            if row is not None and row.locked_until is not None and row.locked_until > now:
+                refusal = self._locked(row.locked_until - now)
+            elif user_id is None:
+                refusal = self._record_failure(session, row, username, now) or Unauthorized("用户名或密码错误")
+            else:
+                if row is not None:
+                    session.delete(row)
+                return self.identity.issue_token(session, user_id)
+        raise refusal  # after the commit: the failure is counted even though the request fails
+
+    def _record_failure(self, session: Session, row: LoginThrottle | None, username: str,
+                        now: datetime) -> TooManyRequests | None:
+        if row is None:
+            row = LoginThrottle(username=username, failures=0)
+            session.add(row)
+        row.failures += 1
+        row.last_failure_at = now
+        window = self.policy.window(row.failures)
+        row.locked_until = now + window if window else None
+        return self._locked(window) if window else None
+
+    @staticmethod
+    def _locked(remaining: timedelta) -> TooManyRequests:
+        seconds = max(1, math.ceil(remaining.total_seconds()))
+        return TooManyRequests(f"登录失败次数过多，账号已临时锁定，请 {seconds} 秒后再试", seconds)

@@ -1,0 +1,131 @@
+"""The organisation tree and where a lane's tasks are offered."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from engine.store.models import Organisation, Role
+
+# role scope -> the organisation level it acts at (or a case field naming the organisation)
+LEVEL_SCOPES = ("city", "district", "street")
+
+
+@dataclass(frozen=True)
+class OrgNode:
+    id: str
+    name: str
+    level: str
+    parent_id: str | None
+
+
+class OrgDirectory:
+    """An in-memory copy of organisations and role scopes (small, read on every command)."""
+
+    def __init__(self, orgs: list[OrgNode], role_scopes: dict[str, str], role_names: dict[str, str]) -> None:
+        self.orgs = {o.id: o for o in orgs}
+        self.role_scopes = role_scopes
+        self.role_names = role_names
+
+    @classmethod
+    def load(cls, session: Session) -> OrgDirectory:
+        orgs = [OrgNode(o.id, o.name, o.level, o.parent_id) for o in session.scalars(select(Organisation))]
+        roles = list(session.scalars(select(Role)))
+        return cls(orgs, {r.id: r.scope for r in roles}, {r.id: r.name for r in roles})
+
+    def ancestors(self, org_id: str) -> list[OrgNode]:
+        chain: list[OrgNode] = []
+        node = self.orgs.get(org_id)
+        while node is not None and len(chain) < 16:
+            chain.append(node)
+            node = self.orgs.get(node.parent_id) if node.parent_id else None
+        return chain
+
+    def is_within(self, org_id: str, ancestor_id: str) -> bool:
+        return any(node.id == ancestor_id for node in self.ancestors(org_id))
+
+    def task_org(self, role: str | None, case_org: str, subject_org: str | None,
+                 developer_org: str | None) -> str | None:
+        """The organisation at which a task of ``role`` in a case of ``case_org`` is offered."""
+        if role is None:
+            return case_org
+        scope = self.role_scopes.get(role, "none")
+        if scope in LEVEL_SCOPES:
+            for node in self.ancestors(case_org):
+                if node.level == scope:
+                    return node.id
+            return None
+        if scope == "subject":
+            return subject_org
+        if scope == "developer":
+            return developer_org
+        return None
+
+
+# -- a cached directory ------------------------------------------------------------------------
+# Organisations and role scopes are read by every command and change rarely (seeding, an
+# administrator's edit). A commit that wrote either table through the ORM in this process bumps
+# _GENERATION, which makes every DirectoryCache reload on its next use; a short time bound covers
+# writes the events cannot see (another process, raw SQL).
+
+_GENERATION = 0
+_DIRECTORY_TABLES = frozenset({Organisation.__table__.name, Role.__table__.name})
+_TOUCHED = "org_directory_touched"
+
+
+def invalidate_directories() -> None:
+    global _GENERATION
+    _GENERATION += 1
+
+
+def _touches_directory(session: Session) -> bool:
+    return any(isinstance(obj, Organisation | Role) for obj in (*session.new, *session.dirty, *session.deleted))
+
+
+@event.listens_for(Session, "before_flush")
+def _mark_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if _touches_directory(session):
+        session.info[_TOUCHED] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _mark_statement(state: Any) -> None:
+    if (state.is_insert or state.is_update or state.is_delete) and \
+            getattr(getattr(state.statement, "table", None), "name", None) in _DIRECTORY_TABLES:
+        state.session.info[_TOUCHED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _invalidate_on_commit(session: Session) -> None:
+    if session.info.pop(_TOUCHED, False):
+        invalidate_directories()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    session.info.pop(_TOUCHED, None)
+
+
+class DirectoryCache:
+    """``OrgDirectory.load`` once, reused until the tables change (or ``max_age`` seconds pass)."""
+
+    def __init__(self, max_age: float = 30.0) -> None:
+        self.max_age = max_age
+        self._cached: tuple[int, float, OrgDirectory] | None = None
+        self._lock = threading.Lock()
+
+    def get(self, session: Session) -> OrgDirectory:
+        cached = self._cached
+        now = time.monotonic()
+        if cached is not None and cached[0] == _GENERATION and now - cached[1] < self.max_age:
+            return cached[2]
+        generation = _GENERATION
+        directory = OrgDirectory.load(session)
+        with self._lock:
+            self._cached = (generation, now, directory)
+        return directory

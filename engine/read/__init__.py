@@ -1,0 +1,1 @@
+"""The read side: case views, inboxes, lists and paging, as plain dictionaries."""

@@ -1,0 +1,146 @@
+"""The case list (办件列表): filters, visibility and sorting done in SQL, one page at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, select, true
+from sqlalchemy.orm import Session, aliased
+
+from engine.clock import as_utc
+from engine.errors import BadRequest, Problem
+from engine.identity import access
+from engine.identity.actors import Actor
+from engine.identity.orgs import OrgDirectory
+from engine.people import person
+from engine.read.paging import PageRequest, fetch_page
+from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, User
+from engine.workbench import case_search, current_steps
+
+# Days in filters are calendar days in Beijing time (no daylight saving).
+CASE_DAY_TZ = timezone(timedelta(hours=8), "CST")
+STATUSES = ("running", "suspended", "completed", "terminated", "error")
+SORT_COLUMNS = {
+    "created_at": ProcessInstance.created_at,
+    "updated_at": ProcessInstance.updated_at,
+    "business_key": ProcessInstance.business_key,
+    "case_title": ProcessInstance.case_title,
+}
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    definition_key: str | None = None
+    status: str | None = None
+    org: str | None = None
+    business_key: str | None = None
+    business_key_prefix: str | None = None
+    started_from: date | None = None
+    started_to: date | None = None  # inclusive
+    acted_by_me: bool = False
+    started_by_me: bool = False
+    q: str | None = None  # part of the 办件编号 or of the case title
+    sort: str = "created_at"
+    descending: bool = True
+    limit: int = 50
+    offset: int = 0
+
+
+def day_start_utc(day: date) -> datetime:
+    """Midnight of ``day`` in Beijing time, as UTC (the store keeps UTC)."""
+    return datetime.combine(day, time.min, CASE_DAY_TZ).astimezone(UTC).replace(tzinfo=None)
+
+
+def _conditions(actor: Actor, directory: OrgDirectory, flt: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
+    problems: list[Problem] = []
+    conditions: list[ColumnElement[bool]] = []
+    visible = access.visible_instances_clause(actor, directory)
+    if visible is not None:
+        conditions.append(visible)
+    if flt.definition_key:
+        conditions.append(ProcessInstance.definition_key == flt.definition_key)
+    if flt.status:
+        if flt.status not in STATUSES:
+            problems.append(Problem("status", "未知状态，可选：" + "、".join(STATUSES)))
+        conditions.append(ProcessInstance.status == flt.status)
+    if flt.org:
+        if flt.org not in directory.orgs:
+            problems.append(Problem("org", "未知单位"))
+        within = [org for org in directory.orgs if directory.is_within(org, flt.org)]
+        conditions.append(ProcessInstance.org_id.in_(within))
+    if flt.business_key:
+        conditions.append(ProcessInstance.business_key == flt.business_key.strip())
+    if flt.business_key_prefix:
+        conditions.append(ProcessInstance.business_key.startswith(flt.business_key_prefix.strip(), autoescape=True))
+    if flt.started_from and flt.started_to and flt.started_from > flt.started_to:
+        problems.append(Problem("started_to", "结束日期不能早于开始日期"))
+    if flt.started_from:
+        conditions.append(ProcessInstance.created_at >= _bound(day_start_utc(flt.started_from), dialect))
+    if flt.started_to:
+        conditions.append(ProcessInstance.created_at
+                          < _bound(day_start_utc(flt.started_to + timedelta(days=1)), dialect))
+    if flt.acted_by_me:
+        conditions.append(exists().where(HumanTask.instance_id == ProcessInstance.id,
+                                         HumanTask.completed_by == actor.username))
+    if flt.started_by_me:
+        conditions.append(ProcessInstance.started_by == actor.username)
+    search = case_search(flt.q)
+    if search is not None:
+        conditions.append(search)
+    if flt.sort not in SORT_COLUMNS:
+        problems.append(Problem("sort", "可选：" + "、".join(SORT_COLUMNS)))
+    if problems:
+        raise BadRequest("查询条件不正确", problems)
+    return conditions
+
+
+def _bound(naive_utc: datetime, dialect: str) -> datetime:
+    # SQLite stores the UTC wall time without a zone; PostgreSQL compares aware times.
+    return naive_utc if dialect == "sqlite" else naive_utc.replace(tzinfo=UTC)
+
+
+def _summary(row: Any, directory: OrgDirectory, steps: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
+    item = {
+        "id": row.id,
+        "business_key": row.business_key,
+        "status": row.status,
+        "definition_key": row.definition_key,
+        "definition_name": row.definition_name,
+        "definition_version": row.definition_version,
+        "org": row.org_id,
+        "subject_org": row.subject_org,
+        "developer_org": row.developer_org,
+        "case_title": row.case_title,
+        "started_by": person(row.started_by, row.starter_name, row.starter_org, directory),
+        "current_steps": steps.get(row.id, []),
+        "created_at": as_utc(row.created_at),
+        "updated_at": as_utc(row.updated_at),
+    }
+    if row.end_event:
+        item["end_event"] = row.end_event
+    return item
+
+
+def list_cases(session: Session, actor: Actor, flt: CaseFilter,
+               directory: OrgDirectory) -> tuple[list[dict[str, Any]], int]:
+    """One page of the cases ``actor`` may see that match ``flt``, and how many match in all."""
+    where = and_(true(), *_conditions(actor, directory, flt, session.get_bind().dialect.name))
+    starter, start_entry = aliased(User, name="starter"), aliased(JournalEntry, name="start_entry")
+    stmt: Select[Any] = (
+        select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.status,
+               ProcessInstance.definition_key, ProcessInstance.org_id, ProcessInstance.subject_org,
+               ProcessInstance.developer_org, ProcessInstance.started_by, ProcessInstance.created_at,
+               ProcessInstance.updated_at, ProcessInstance.end_event, ProcessInstance.case_title,
+               ProcessDefinition.name.label("definition_name"), ProcessDefinition.version.label("definition_version"),
+               starter.display_name.label("starter_name"), start_entry.actor_org.label("starter_org"))
+        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+        .outerjoin(starter, starter.username == ProcessInstance.started_by)
+        .outerjoin(start_entry, and_(start_entry.instance_id == ProcessInstance.id, start_entry.seq == 1))
+        .where(where)
+    )
+    page = PageRequest(flt.limit, flt.offset, ("-" if flt.descending else "") + flt.sort)
+    found = fetch_page(session, stmt, page, SORT_COLUMNS, "created_at", ProcessInstance.id, entities=False)
+    steps = current_steps(session, directory, [row.id for row in found.items])
+    return [_summary(row, directory, steps) for row in found.items], found.total

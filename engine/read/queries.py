@@ -1,0 +1,155 @@
+"""Read side: case views, inboxes and task details, as plain dictionaries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import Session
+
+from engine.case_steps import case_steps
+from engine.definitions.registry import DefinitionRegistry
+from engine.errors import Forbidden, NotFound
+from engine.identity import access
+from engine.identity.actors import Actor
+from engine.identity.orgs import OrgDirectory
+from engine.people import org_name, person, role_name
+from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, User
+from engine.workbench import task_origin
+
+_definitions = ProcessDefinition.__table__
+
+# The case view in two prebuilt Core statements (issue 6): the case's columns without its snapshot, with
+# its definition's name and version, then its open tasks. Loading ORM objects cost more than the queries.
+_instances, _tasks = ProcessInstance.__table__, HumanTask.__table__
+_users, _journal = User.__table__, JournalEntry.__table__
+# the starter by name, and the unit they started the case for (the start entry, seq 1)
+_VIEW_INSTANCE = (select(_instances.c.id, _instances.c.business_key, _instances.c.status, _instances.c.definition_key,
+                         _instances.c.org_id, _instances.c.subject_org, _instances.c.developer_org,
+                         _instances.c.data, _instances.c.end_event, _instances.c.error, _instances.c.started_by,
+                         _instances.c.created_at, _instances.c.updated_at, _instances.c.case_title,
+                         _definitions.c.name.label("definition_name"),
+                         _definitions.c.version.label("definition_version"),
+                         _users.c.display_name.label("starter_name"), _journal.c.actor_org.label("starter_org"))
+                  .select_from(_instances.outerjoin(_definitions, _definitions.c.id == _instances.c.definition_id)
+                               .outerjoin(_users, _users.c.username == _instances.c.started_by)
+                               .outerjoin(_journal, and_(_journal.c.instance_id == _instances.c.id,
+                                                         _journal.c.seq == 1)))
+                  .where(_instances.c.id == bindparam("id")))
+_VIEW_TASKS = (select(_tasks.c.id, _tasks.c.instance_id, _tasks.c.name, _tasks.c.element_id, _tasks.c.role,
+                      _tasks.c.org_id, _tasks.c.state, _tasks.c.created_at)
+               .where(_tasks.c.instance_id == bindparam("id"), _tasks.c.state == "ready").order_by(_tasks.c.id))
+
+
+def task_summary(row: Any) -> dict[str, Any]:
+    """``row``: a HumanTask or a row with its columns."""
+    return {
+        "id": row.id,
+        "instance_id": row.instance_id,
+        "name": row.name,
+        "element_id": row.element_id,
+        "role": row.role,
+        "org": row.org_id,
+        "state": row.state,
+        "created_at": row.created_at,
+    }
+
+
+def named_task(summary: dict[str, Any], directory: OrgDirectory) -> dict[str, Any]:
+    """A task summary with its role's and unit's names beside their ids."""
+    summary["role_name"] = role_name(directory, summary.get("role"))
+    summary["org_name"] = org_name(directory, summary.get("org"))
+    return summary
+
+
+class Queries:
+    def __init__(self, registry: DefinitionRegistry,
+                 directory_loader: Callable[[Session], OrgDirectory] = OrgDirectory.load) -> None:
+        self.registry = registry
+        self._directory = directory_loader
+
+    def _acted(self, session: Session, actor: Actor, instance_id: int) -> bool:
+        return session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance_id,
+                                                         HumanTask.completed_by == actor.username)
+                              .limit(1)) is not None
+
+    def visible_instance(self, session: Session, actor: Actor, instance_id: int) -> ProcessInstance:
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is None:
+            raise NotFound(f"办件 {instance_id} 不存在")
+        self._require_visible(session, actor, instance)
+        return instance
+
+    def _require_visible(self, session: Session, actor: Actor, instance: Any) -> None:
+        """``instance``: anything with the case's id and organisation columns (an ORM object or a row)."""
+        if not access.can_view_instance(actor, instance, self._directory(session)):
+            has_task = session.scalar(select(HumanTask.id).where(
+                HumanTask.instance_id == instance.id, HumanTask.org_id == actor.org_id,
+                HumanTask.role.in_(actor.roles)).limit(1)) is not None
+            if not has_task and not self._acted(session, actor, instance.id):
+                raise Forbidden("您无权查看该办件")
+
+    def instance_view(self, session: Session, actor: Actor, instance_id: int) -> dict[str, Any]:
+        conn = session.connection()
+        instance = conn.execute(_VIEW_INSTANCE, {"id": instance_id}).first()
+        if instance is None:
+            raise NotFound(f"办件 {instance_id} 不存在")
+        self._require_visible(session, actor, instance)
+        tasks = conn.execute(_VIEW_TASKS, {"id": instance_id})
+        directory = self._directory(session)
+        has_definition = instance.definition_version is not None
+        view: dict[str, Any] = {
+            "id": instance.id,
+            "business_key": instance.business_key,
+            "status": instance.status,
+            "definition_key": instance.definition_key,
+            "definition_name": instance.definition_name if has_definition else instance.definition_key,
+            "definition_version": instance.definition_version if has_definition else None,
+            "org": instance.org_id,
+            "subject_org": instance.subject_org,
+            "developer_org": instance.developer_org,
+            "data": instance.data,
+            "case_title": instance.case_title,
+            "active_tasks": [named_task(task_summary(t), directory) for t in tasks],
+            "started_by": person(instance.started_by, instance.starter_name, instance.starter_org, directory),
+            "created_at": instance.created_at,
+            "updated_at": instance.updated_at,
+        }
+        if instance.end_event:
+            view["end_event"] = instance.end_event
+        if instance.error:
+            view["error"] = instance.error
+        return view
+
+    def task_detail(self, session: Session, actor: Actor, task_id: int) -> dict[str, Any]:
+        row = session.get(HumanTask, task_id)
+        if row is None:
+            raise NotFound(f"任务 {task_id} 不存在")
+        if not access.can_act(actor, row):
+            self.visible_instance(session, actor, row.instance_id)
+        instance = session.get(ProcessInstance, row.instance_id)
+        assert instance is not None
+        definition = self.registry.compiled(session, instance.definition_id)
+        form = definition.form_for(row.element_id)
+        detail = task_summary(row)
+        detail["form"] = {
+            "schema": definition.forms.get(form.schema_file) if form else None,
+            "ui_schema": definition.forms.get(form.ui_file, {}) if form and form.ui_file else {},
+        }
+        detail["data"] = instance.data
+        detail["business_key"] = instance.business_key
+        detail["definition_key"] = instance.definition_key
+        detail["case_status"] = instance.status
+        detail["can_complete"] = row.state == "ready" and instance.status == "running" and access.can_act(actor, row)
+        directory = self._directory(session)
+        named_task(detail, directory)
+        origin = task_origin(session, directory, row)
+        detail |= origin
+        detail["definition_name"] = definition.name
+        detail["case_title"] = instance.case_title
+        detail["case"] = case_steps(session, directory, definition, instance.id) | {
+            "business_key": instance.business_key, "case_title": instance.case_title,
+            "definition_name": definition.name, "status": instance.status,
+            "applicant": origin["applicant"], "created_at": instance.created_at}
+        return detail

@@ -1,0 +1,1 @@
+"""Driving SpiffWorkflow: the runner, snapshots and the fast task-tree walks."""

@@ -1,0 +1,1 @@
+"""Sandboxed evaluation of the conditions and scripts process owners upload."""
