@@ -62,8 +62,15 @@ def string_strategy(schema: dict[str, Any]) -> st.SearchStrategy[str]:
 def object_strategy(schema: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
     properties: dict[str, Any] = schema.get("properties", {})
     required = [name for name in schema.get("required", []) if name in properties]
-    optional = {name: value_strategy(sub) for name, sub in properties.items() if name not in required}
+    # a file field names an attachment the case must already have: random ids are left out
+    optional = {name: value_strategy(sub) for name, sub in properties.items()
+                if name not in required and not _is_file_field(sub)}
     return st.fixed_dictionaries({name: value_strategy(properties[name]) for name in required}, optional=optional)
+
+
+def _is_file_field(schema: dict[str, Any]) -> bool:
+    items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+    return "attachment" in (schema.get("format"), items.get("format"))
 
 
 def valid_data(draw: Any, schema: dict[str, Any]) -> dict[str, Any]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, send_from_directory, url_for
 from werkzeug.wrappers import Response
 
-DIST = Path(__file__).resolve().parent / "static" / "dist"
+STATIC = Path(__file__).resolve().parent / "static"
+DIST = STATIC / "dist"
 
 blp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/web-static")
@@ -36,6 +37,13 @@ def home() -> Response:
     return redirect(url_for("web.inbox"))
 
 
+@blp.route("/favicon.ico")
+def favicon() -> Response:
+    # browsers ask for it on every page (also the API docs); a 404 there is a console error
+    return send_from_directory(STATIC, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
+
+
 @blp.route("/login")
 def login() -> Page:
     return _page("login", "登录")
@@ -44,6 +52,16 @@ def login() -> Page:
 @blp.route("/inbox")
 def inbox() -> Page:
     return _page("inbox", "我的待办")
+
+
+@blp.route("/done")
+def done() -> Page:
+    return _page("done", "已办")
+
+
+@blp.route("/started")
+def started() -> Page:
+    return _page("started", "我发起的")
 
 
 @blp.route("/tasks/<int:task_id>")

@@ -11,13 +11,14 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.orm import Session
 
 from engine.audit.journal import GENESIS_HASH
+from engine.case_titles import render_case_title
 from engine.cases.admin import status_label
 from engine.cases.business_keys import next_business_key
-from engine.cases.titles import render_case_title
 from engine.clock import Clock
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import BadRequest, Conflict, NotFound, Problem, ValidationFailed
+from engine.form_attachments import check_attachments
 from engine.forms.validation import validate_submission
 from engine.identity import access
 from engine.identity.actors import Actor
@@ -114,7 +115,9 @@ class InstanceService:
         if instance.status != "running":
             raise Conflict(f"办件当前状态为{status_label(instance.status)}，不能办理")
         definition = self.registry.compiled(session, instance.definition_id)
-        validate_submission(definition, definition.form_for(task_row.element_id), data)
+        form = definition.form_for(task_row.element_id)
+        validate_submission(definition, form, data)
+        check_attachments(session, definition.forms[form.schema_file] if form else None, instance.id, data)
         directory: OrgDirectory = self._directory(session)
 
         workflow = definition.codec.loads(instance.snapshot)

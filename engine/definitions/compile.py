@@ -17,10 +17,11 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
-from engine.cases.titles import CASE_TITLE_PROP, template_problems
+from engine.case_titles import CASE_TITLE_PROP, template_problems
 from engine.definitions.checks import model_problems
 from engine.definitions.xmlsafe import parse_untrusted_xml
 from engine.errors import InvalidModel, Problem
+from engine.form_render_check import render_problems
 from engine.forms.messages import schema_error_message
 from engine.forms.schema_guard import FormFileError, load_json_document, make_validator, schema_problems
 from engine.runtime.snapshot import SnapshotCodec
@@ -130,20 +131,24 @@ def _load_forms(forms: dict[str, bytes], problems: list[Problem]) -> dict[str, A
 
 
 def _check_form(name: str, forms: dict[str, Any], problems: list[Problem], element_id: str,
-                schema: bool) -> None:
+                schema: bool) -> bool:
+    """Record what is wrong with one form file; True when it is usable."""
     if name not in forms:
         problems.append(Problem(element_id, f"缺少表单文件 {name}"))
-        return
+        return False
     if not isinstance(forms[name], dict):
         problems.append(Problem(name, "表单必须是 JSON 对象"))
-        return
+        return False
     if schema:
         try:
             Draft202012Validator.check_schema(forms[name])
         except SchemaError as exc:
             problems.append(Problem(name, schema_error_message(exc)))
-            return
-        problems.extend(schema_problems(name, forms[name]))
+            return False
+        found = schema_problems(name, forms[name])
+        problems.extend(found)
+        return not found
+    return True
 
 
 def _parse_spec(root: etree._Element, key: str, problems: list[Problem]) -> tuple[BpmnProcessSpec | None,
@@ -195,9 +200,13 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
             schema_file = props.get(FORM_SCHEMA_PROP)
             if schema_file:
                 ui_file = props.get(FORM_UI_PROP) or None
-                _check_form(schema_file, loaded_forms, problems, element_id, schema=True)
+                usable = _check_form(schema_file, loaded_forms, problems, element_id, schema=True)
                 if ui_file:
-                    _check_form(ui_file, loaded_forms, problems, element_id, schema=False)
+                    usable = _check_form(ui_file, loaded_forms, problems, element_id, schema=False) and usable
+                if usable:
+                    # the pages must be able to show every field (the renderer's subset, form_subset.json)
+                    problems.extend(render_problems(schema_file, loaded_forms[schema_file], ui_file,
+                                                    loaded_forms.get(ui_file or ""), start_form=tag == "startEvent"))
                 form = TaskForm(schema_file, ui_file)
                 if tag == "userTask":
                     task_forms[element_id] = form

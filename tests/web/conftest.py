@@ -8,14 +8,15 @@ test-artifacts/ (git-ignored).
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 from waitress.server import create_server
 
 from api import create_app
@@ -79,16 +80,51 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
+@dataclass
+class ConsoleWatch:
+    """Errors a page reports (uncaught exceptions and console errors, e.g. a failed resource).
+
+    A test that provokes an error answer on purpose (a 422 it checks) allows its console line.
+    """
+
+    errors: list[str] = field(default_factory=list)
+    allowed: list[re.Pattern[str]] = field(default_factory=list)
+
+    def allow(self, pattern: str) -> None:
+        self.allowed.append(re.compile(pattern))
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            where = message.location.get("url", "") if message.location else ""
+            self.errors.append(f"{message.text} ({where})")
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.errors if not any(p.search(e) for p in self.allowed)]
+
+
 @pytest.fixture
-def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+def console() -> ConsoleWatch:
+    return ConsoleWatch()
+
+
+def new_page(browser: Browser, console: ConsoleWatch, *, width: int = 1400,
+             height: int = 1000) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     context.set_default_timeout(15_000)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("pageerror", lambda exc: console.errors.append(f"uncaught: {exc}"))
+    page.on("console", console.on_console)
+    return context, page
+
+
+@pytest.fixture
+def page(live_server: LiveServer, browser: Browser, console: ConsoleWatch,
+         request: pytest.FixtureRequest) -> Iterator[Page]:
+    # on live_server so the browser's keep-alive connections close before the server stops
+    context, page = new_page(browser, console)
     try:
         yield page
-        assert not errors, f"JavaScript errors on the page: {errors}"
+        assert not console.unexpected(), f"errors on the page: {console.unexpected()}"
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)

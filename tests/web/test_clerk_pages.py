@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Page, Route, expect
 
-from tests.web.conftest import LiveServer, login, shot
+from tests.web.conftest import ConsoleWatch, LiveServer, login, shot
 
 APPLY = {"item_type": "certificate", "item_content": "协助核实辖区高龄老人生存状况并出具年度认证意见",
          "target_group": "辖区80周岁以上户籍老年人", "authority_scope": "受区卫生健康局委托开展入户核实，出具认证意见",
@@ -15,7 +15,9 @@ APPLY = {"item_type": "certificate", "item_content": "协助核实辖区高龄�
          "funding_source": "district_special", "ledger_form": "electronic"}
 
 
-def test_clerk_meets_a_validation_error_then_completes_the_task(page: Page, live_server: LiveServer) -> None:
+def test_clerk_meets_a_validation_error_then_completes_the_task(page: Page, live_server: LiveServer,
+                                                                console: ConsoleWatch) -> None:
+    console.allow(r"status of 422 .*/tasks/\d+/complete")  # the server's refusal, provoked below
     # the department starts a 社区事务准入 case from its inbox with the start event's form
     login(page, live_server, "department")
     expect(page).to_have_url(re.compile(r"/inbox$"))
@@ -61,8 +63,9 @@ def test_clerk_meets_a_validation_error_then_completes_the_task(page: Page, live
         route.continue_(post_data=json.dumps(body))
 
     page.route(re.compile(r"/api/v1/tasks/\d+/complete$"), add_unknown_field)
-    page.get_by_label("内容、对象、权限、时限、经费五要素齐全").check()
-    page.get_by_label("经费来源已核实（费随事转）").check()
+    # yes/no questions are answered 是 or 否
+    page.locator("#root_elements_complete").get_by_label("是").check()
+    page.locator("#root_funding_verified").get_by_label("是").check()
     page.fill("#root_gatekeep_opinion", "五要素齐全，提请领导小组审批")
     page.get_by_role("button", name="提交").click()
     alert = page.locator("#task-form .alert.error")
@@ -73,7 +76,7 @@ def test_clerk_meets_a_validation_error_then_completes_the_task(page: Page, live
 
     page.fill("#opinion", "经费已落实，同意提请审批")
     page.get_by_role("button", name="提交").click()
-    expect(page.locator("#next-step")).to_contain_text("下一步")
+    expect(page.locator("#next-step")).to_contain_text("办件已送往")
     expect(page.locator("#next-step")).to_contain_text("领导小组季度会议审批")
     shot(page, "clerk-3-next-step")
 
@@ -89,8 +92,14 @@ def test_clerk_meets_a_validation_error_then_completes_the_task(page: Page, live
     expect(page.locator("#diagram[data-ready]")).to_be_attached()
     lane = page.locator(".djs-element[data-element-id=Lane_civil_affairs] .djs-label")
     expect(lane).to_have_text("区人社民政局")
-    expect(page.locator("#timeline")).to_contain_text("civil_affairs（沣西新城 · 区人社民政局）")
+    # people by name, unit and role; the review's opinion under its step
+    review = page.locator("#case-steps li.step-group[data-element=gatekeep_review]")
+    expect(review.locator(".actor")).to_contain_text("（沣西新城 · 区人社民政局）")
+    expect(review.locator(".actor")).not_to_contain_text("civil_affairs")
+    expect(review).to_contain_text("审批意见：经费已落实，同意提请审批")
+    expect(review).to_contain_text("五要素齐全，提请领导小组审批")
     # the procedure's working data (rules set by its script) is folded away, form fields carry titles
+    page.locator("details.case-data > summary").click()
     expect(page.locator(".data-table > table.kv")).not_to_contain_text("rules")
     expect(page.locator(".data-table > table.kv")).to_contain_text("扎口意见")
     expect(page.locator("details.internal-data summary")).to_have_text("流程内部数据（1 项）")
@@ -102,3 +111,32 @@ def test_login_never_redirects_off_site(page: Page, live_server: LiveServer) -> 
     login(page, live_server, "street_a", then="/%5Cevil.example/")
     assert page.url.startswith(live_server.url + "/"), page.url
     expect(page).to_have_url(re.compile(r"/inbox$"))
+
+
+def test_a_task_done_meanwhile_leaves_the_form_read_only_with_the_reason(page: Page, live_server: LiveServer,
+                                                                         console: ConsoleWatch) -> None:
+    console.allow(r"status of 409 .*/tasks/\d+/complete")  # the refusal this test is about
+    api = live_server.api
+    case = api.start("department", "community_access", {"item_title": "学生近视筛查台账",
+                                                         "applicant_department": "沣西新城教育局"}).get_json()
+    assert api.complete(api.open_task(case["id"], "apply", "department")["id"], "department", APPLY).status_code == 200
+    task = api.open_task(case["id"], "gatekeep_review", "civil_affairs")
+
+    login(page, live_server, "civil_affairs", then=f"/tasks/{task['id']}")
+    expect(page.locator("#case-title")).to_have_text("学生近视筛查台账")
+    page.get_by_label("退回部门补正").check()
+    page.locator("#root_elements_complete").get_by_label("否", exact=True).check()
+    page.locator("#root_funding_verified").get_by_label("否", exact=True).check()
+    page.fill("#root_gatekeep_opinion", "经费测算依据不清")
+    page.fill("#root_supplement_requirements", "补充经费测算依据")
+    # a colleague of the same office completes it first, at another desk
+    done = api.complete(task["id"], "civil_affairs", {"gatekeep_decision": "return", "elements_complete": False,
+                                                      "funding_verified": False, "gatekeep_opinion": "退回补正",
+                                                      "supplement_requirements": "补充经费测算依据"})
+    assert done.status_code == 200
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator("#task-closed")).to_contain_text("无法提交")
+    expect(page.locator("#task-form button[type=submit]")).to_have_count(0)
+    expect(page.locator("#root_gatekeep_opinion")).not_to_be_editable()
+    expect(page.locator("#root_gatekeep_opinion")).to_have_value("经费测算依据不清")
+    shot(page, "clerk-5-conflict")

@@ -34,7 +34,7 @@ export async function attachmentsCard(instanceId) {
     for (const a of items) {
       list.append(h('li', {},
         h('button.link', { type: 'button', onClick: () => download(instanceId, a).catch((e) => showError(card, e)) }, nameOf(a)),
-        h('span.muted', {}, `　${size(a.size)}　${a.uploaded_by || ''}　${formatTime(a.uploaded_at || a.created_at)}`)));
+        h('span.muted', {}, `　${size(a.size)}　${a.uploaded_by_name || ''}　${formatTime(a.uploaded_at || a.created_at)}`)));
     }
   };
   render(result.body);

@@ -1,22 +1,75 @@
-// 办件详情: the diagram coloured by the case's state, the timeline with opinions, attachments, current data.
+// 办件详情: what the case is and where it stands, the diagram, the submissions grouped by step, the
+// attachments, the journal (engine moves folded); printed, the page is the case's 审批表.
 import {
-  api, ApiError, dataTable, directory, formatTime, h, orgName, roleName, showError, startPage, STATUS_NAMES,
-  formLabels,
+  api, dataTable, directory, formatTime, formLabels, h, holderText, personText, showError, startPage, STATUS_NAMES,
 } from './common.js';
-import { colour, diagramUnavailable, fetchForms, fetchXml, flowsUpTo, legend, normaliseState, showDiagram } from './diagram.js';
+import { caseDiagram, fetchForms } from './diagram.js';
 import { fetchHistory, timeline } from './history.js';
 import { attachmentsCard } from './attachments.js';
+import { fetchSteps, recordRows, stepsPanel } from './steps.js';
 
-async function currentState(instance, entries) {
-  if (entries && entries.length) {
-    const last = entries[entries.length - 1].seq;
-    const result = await api(`/process-instances/${instance.id}/history/${last}/state`, { allow: [404, 405] });
-    if (result.status === 200) return normaliseState(result.body);
+
+function statusText(instance) {
+  return `${STATUS_NAMES[instance.status] || instance.status}${instance.end_event ? `：${instance.end_event}` : ''}`;
+}
+
+async function downloadRecord(instance, button) {
+  button.disabled = true;
+  try {
+    const response = await api(`/process-instances/${instance.id}/record.pdf`, { raw: true });
+    const url = URL.createObjectURL(await response.blob());
+    const link = h('a', { href: url, download: `审批表-${instance.business_key || instance.id}.pdf` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  } catch (error) {
+    showError(button.closest('section'), error);
+  } finally {
+    button.disabled = false;
   }
-  // Without the state endpoint: the open tasks are active, every journalled element is done.
-  const active = instance.active_tasks.map((t) => t.element_id);
-  const completed = (entries || []).map((e) => e.element_id).filter(Boolean);
-  return { active, completed };
+}
+
+function headerCard(instance, dir) {
+  const pdf = h('button#record-pdf', { type: 'button', onClick: () => downloadRecord(instance, pdf) }, '下载审批表（PDF）');
+  const who = instance.started_by; // the applicant: the starter and their unit
+  return h('section.card.case-header#case-header', {},
+    h('div.title-row', {}, h('h1', {}, `办件 ${instance.business_key || `#${instance.id}`}`),
+      h('div.button-row.no-print', {}, h('button#print-record', { type: 'button', onClick: () => window.print() }, '打印审批表'), pdf)),
+    h('dl.meta', {},
+      h('dt', {}, '事项名称'), h('dd#case-title', {}, instance.case_title || '—'),
+      h('dt', {}, '流程'), h('dd', {}, `${instance.definition_name}（第 ${instance.definition_version} 版）`),
+      h('dt', {}, '状态'), h('dd#case-status', {}, statusText(instance)),
+      h('dt', {}, '申请单位'), h('dd', {}, (who && who.org_name) || '—'),
+      h('dt', {}, '发起'), h('dd#started-by', {}, who ? `${personText(who, { role: false })}，` : '', formatTime(instance.created_at))),
+    instance.active_tasks.length ? h('div.current', {}, h('h2', {}, '当前环节'), h('ul.steps#active-tasks', {},
+      instance.active_tasks.map((t) => h('li', { dataset: { element: t.element_id, taskId: t.id } },
+        h('a', { href: `/tasks/${t.id}` }, t.name), '　', h('span.holder', {}, holderText(t, dir)))))) : null);
+}
+
+/** The 审批表: what a Chinese office files for the case (shown only when printed). */
+function recordSheet(instance, record, dir) {
+  const who = instance.started_by; // the applicant: the starter and their unit
+  const row = (...cells) => h('tr', {}, cells);
+  return h('section.record-sheet#record-sheet', { 'aria-hidden': 'true' },
+    h('h1', {}, `${instance.definition_name}审批表`),
+    h('table.record-meta', {}, h('tbody', {},
+      row(h('th', {}, '办件编号'), h('td', {}, instance.business_key || `#${instance.id}`), h('th', {}, '办件状态'), h('td', {}, statusText(instance))),
+      row(h('th', {}, '事项名称'), h('td', { colspan: 3 }, instance.case_title || '')),
+      row(h('th', {}, '申请单位'), h('td', {}, (who && who.org_name) || ''), h('th', {}, '发起人'),
+        h('td', {}, who ? who.display_name || '' : '')),
+      row(h('th', {}, '发起时间'), h('td', {}, formatTime(instance.created_at)), h('th', {}, '打印时间'), h('td', {}, formatTime(new Date()))))),
+    h('table.record-steps', {},
+      h('thead', {}, row(...['序号', '办理环节', '办理结果', '办理意见', '办理人', '单位', '日期'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, recordRows(record).map((s, i) => row(
+        h('td', {}, String(i + 1)),
+        h('td', {}, s.name || '', (s.round || 1) > 1 ? `（第 ${s.round} 次）` : ''),
+        h('td', {}, s.decision || ''),
+        h('td', {}, s.comment || ''),
+        h('td', {}, (s.actor && s.actor.display_name) || ''),
+        h('td', {}, [s.actor && s.actor.org_name, s.actor && s.actor.role_name].filter(Boolean).join(' ')),
+        h('td', {}, formatTime(s.at).slice(0, 10)))))),
+    instance.active_tasks.length ? h('p', {}, `当前环节：${instance.active_tasks.map((t) => `${t.name}（${holderText(t, dir)}）`).join('；')}`) : null);
 }
 
 async function main() {
@@ -24,8 +77,9 @@ async function main() {
   const id = Number(app.dataset.instanceId);
   const dir = await directory();
   let instance;
+  let record;
   try {
-    instance = (await api(`/process-instances/${id}`)).body;
+    [instance, record] = await Promise.all([api(`/process-instances/${id}`).then((r) => r.body), fetchSteps(id)]);
   } catch (error) {
     showError(app, error);
     return;
@@ -33,57 +87,24 @@ async function main() {
   if (new URLSearchParams(location.search).get('started')) {
     app.append(h('div.alert.success', {}, `已发起办件 ${instance.business_key}。`));
   }
-  app.append(h('section.card', {},
-    h('h1', {}, `办件 ${instance.business_key || `#${id}`}`),
-    h('dl.meta', {},
-      h('dt', {}, '流程'), h('dd', {}, `${instance.definition_name}（第 ${instance.definition_version} 版）`),
-      h('dt', {}, '状态'), h('dd#case-status', {}, STATUS_NAMES[instance.status] || instance.status,
-        instance.end_event ? `：${instance.end_event}` : ''),
-      h('dt', {}, '所属单位'), h('dd', {}, orgName(dir, instance.org)),
-      h('dt', {}, '发起'), h('dd', {}, `${instance.started_by ? instance.started_by.display_name : ''}，${formatTime(instance.created_at)}`)),
-    instance.active_tasks.length ? h('div.current', {}, h('h2', {}, '当前环节'), h('ul.steps#active-tasks', {},
-      instance.active_tasks.map((t) => h('li', {}, h('a', { href: `/tasks/${t.id}` }, t.name),
-        `　${orgName(dir, t.org)} · ${roleName(dir, t.role)}`)))) : null));
-
-  const canvas = h('div.diagram#diagram');
-  app.append(h('section.card', {}, h('h2', {}, '流程图'), legend(), canvas));
-  const columns = h('div.columns');
-  const historyCard = h('section.card', {}, h('h2', {}, '办理过程'));
+  const diagramCard = h('section.card.diagram-card', {}, h('h2', {}, '流程图'));
+  const stepsCard = h('section.card#case-steps', {}, h('h2', {}, '办理过程'),
+    stepsPanel(record));
   const side = h('div.side');
-  columns.append(historyCard, side);
-  app.append(columns);
+  app.append(headerCard(instance, dir), diagramCard, h('div.columns', {}, stepsCard, side), recordSheet(instance, record, dir));
+  caseDiagram(diagramCard, instance, dir);
 
-  const forms = await fetchForms(instance.definition_key, instance.definition_version).catch(() => null);
-  const labels = formLabels(forms, dir);
-  side.append(h('section.card', {}, h('h2', {}, '当前数据'), dataTable(instance.data, labels)));
   side.append(await attachmentsCard(id));
-
-  let entries = null;
+  const forms = await fetchForms(instance.definition_key, instance.definition_version).catch(() => null);
+  side.append(h('details.card.case-data', {}, h('summary', {}, '办件当前数据'), dataTable(instance.data, formLabels(forms, dir))));
+  const logCard = h('details.card.case-log', {}, h('summary', {}, '办理日志'));
+  side.append(logCard);
   try {
-    entries = await fetchHistory(id);
+    const entries = await fetchHistory(id);
+    const people = new Map(record.steps.map((s) => [s.seq, s.actor]));
+    logCard.append(entries ? timeline(entries, formLabels(forms, dir), dir, people) : h('p.muted', {}, '办理日志暂不可用。'));
   } catch (error) {
-    showError(historyCard, error);
-  }
-  if (entries) {
-    historyCard.append(timeline(entries, labels, dir));
-  } else {
-    const comments = await api(`/process-instances/${id}/comments`, { allow: [404, 405] });
-    historyCard.append(comments.status === 200 && comments.body.length
-      ? h('ol.timeline', {}, comments.body.map((c) => h('li.human', {}, h('div.when', {}, formatTime(c.at)),
-        h('div.what', {}, h('strong', {}, (c.task && c.task.name) || ''),
-          `　${(c.author && (c.author.display_name || c.author.username)) || ''}`),
-        h('blockquote.opinion', {}, `意见：${c.comment}`))))
-      : h('p.muted', {}, '办理记录暂不可用。'));
-  }
-
-  try {
-    const xml = await fetchXml(instance.definition_key, instance.definition_version);
-    const viewer = await showDiagram(canvas, xml, dir);
-    const state = await currentState(instance, entries);
-    colour(viewer, state, state.flows_taken || (entries ? flowsUpTo(entries, Infinity) : []));
-    canvas.dataset.ready = 'true';
-  } catch (error) {
-    diagramUnavailable(canvas, error instanceof ApiError ? error : new Error(String(error.message || error)));
+    showError(logCard, error);
   }
 }
 

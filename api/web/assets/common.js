@@ -37,7 +37,12 @@ export function clearLogin() {
   sessionStorage.removeItem(USER_KEY);
 }
 
+// Set while logging out: requests still in flight then answer 401 and must not start a second navigation.
+let leaving = false;
+
 function toLogin() {
+  if (leaving) return;
+  leaving = true;
   const next = location.pathname + location.search;
   location.assign(`/login?next=${encodeURIComponent(next)}`);
 }
@@ -62,7 +67,9 @@ export async function api(path, { method = 'GET', json, form, raw = false, allow
   }
   if (raw && response.ok) return response;
   const type = response.headers.get('Content-Type') || '';
-  const data = type.includes('json') ? await response.json() : await response.text();
+  // 204 (e.g. logout) and other empty answers have no body to parse, whatever their Content-Type says
+  const text = await response.text();
+  const data = type.includes('json') && text ? JSON.parse(text) : text || null;
   if (!response.ok && !allow.includes(response.status)) throw new ApiError(response.status, data);
   return { status: response.status, body: data, headers: response.headers };
 }
@@ -96,11 +103,43 @@ const OFFICE_ROLES = new Set(['auditor', 'process_owner', 'admin']);
 /** Which navigation entries a user has a use for (the API decides what they may do). */
 export function navFor(user) {
   const roles = user.roles || [];
+  const clerk = !roles.length || roles.some((r) => !OFFICE_ROLES.has(r));
   return {
-    inbox: !roles.length || roles.some((r) => !OFFICE_ROLES.has(r)),
+    inbox: clerk,
+    done: clerk,
+    started: clerk,
     definitions: hasRole(user, 'process_owner', 'admin', 'auditor'),
     audit: true,
   };
+}
+
+/** A person as the pages show them: name, unit (and role when known), never the login id. */
+export function personText(person, { role = true } = {}) {
+  if (!person) return '';
+  if (typeof person === 'string') return person;
+  const name = person.display_name || person.name || person.username || '';
+  const where = [person.org_name, role ? person.role_name : null].filter(Boolean).join(' · ');
+  return where ? `${name}（${where}）` : name;
+}
+
+/** The count badge of 我的待办 in the navigation: the inbox's total (X-Total-Count of one row). */
+export async function refreshInboxCount(total = null) {
+  const link = document.querySelector('#nav a[data-nav=inbox]');
+  if (!link || link.hidden) return;
+  let count = total;
+  if (count === null) {
+    const result = await api('/tasks?limit=1', { allow: [400, 404] });
+    if (result.status !== 200) return;
+    count = Number(result.headers.get('X-Total-Count') || (Array.isArray(result.body) ? result.body.length : 0));
+  }
+  let badge = link.querySelector('.badge');
+  if (!badge) {
+    badge = h('span.badge#inbox-count');
+    link.append(badge);
+  }
+  badge.textContent = String(count);
+  badge.hidden = !count;
+  badge.title = `待办 ${count} 件`;
 }
 
 /** Check the login, fill the header bar, and give the page its mount point. */
@@ -120,15 +159,19 @@ export async function startPage(active) {
   const logout = document.getElementById('logout');
   logout.hidden = false;
   logout.addEventListener('click', async () => {
+    leaving = true;
     try {
       await api('/auth/logout', { method: 'POST' });
+    } catch {
+      // the token is dropped below either way; an expired one cannot be revoked twice
     } finally {
       clearLogin();
       location.assign('/login');
     }
   });
   document.getElementById('who').textContent = user.display_name
-    ? `${user.display_name}（${user.username}）` : user.username || '';
+    ? [user.display_name, user.org_name].filter(Boolean).join(' · ') : user.username || '';
+  if (shown.inbox) refreshInboxCount().catch(() => {});
   const app = document.getElementById('app');
   app.innerHTML = '';
   return { app, user };
@@ -228,6 +271,13 @@ export function roleName(dir, id) {
   return (id && dir.roles.get(id)) || id || '';
 }
 
+/** Who handles a step: its unit and role, by name (the API's names, else the directory's). */
+export function holderText(step, dir) {
+  const org = step.org_name || orgName(dir, step.org);
+  const role = step.role_name || roleName(dir, step.role);
+  return [org, role].filter(Boolean).join(' · ');
+}
+
 export function displayValue(value) {
   if (value === null || value === undefined) return '';
   if (typeof value === 'boolean') return value ? '是' : '否';
@@ -263,7 +313,7 @@ export function formLabels(forms, dir = null) {
     for (const [name, prop] of Object.entries((doc && doc.properties) || {})) collect(name, prop);
   }
   const value = (name, v) => {
-    if (dir && name.endsWith('_org') && typeof v === 'string' && dir.orgs.get(v)) return `${dir.orgs.get(v)}（${v}）`;
+    if (dir && name.endsWith('_org') && typeof v === 'string' && dir.orgs.get(v)) return dir.orgs.get(v);
     const map = choices[name];
     if (map && Array.isArray(v)) return v.map((x) => map[String(x)] || displayValue(x)).join('、');
     if (map && v !== null && v !== undefined && map[String(v)]) return map[String(v)];

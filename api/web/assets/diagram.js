@@ -100,3 +100,90 @@ export function legend() {
   box.append(item('completed', '已完成'), item('active', '当前环节'), item('flow', '已走过的连线'));
   return box;
 }
+
+const LEGIBLE = 0.7;
+
+/**
+ * 放大 / 缩小 / 适应窗口 buttons for a viewer. A wide procedure fitted to the box is too small to read,
+ * so the first view is the whole diagram only when it stays legible, else a legible scale around focus
+ * (the elements where the case stands).
+ */
+export function zoomControls(viewer, focus = []) {
+  const canvas = viewer.get('canvas');
+  const registry = viewer.get('elementRegistry');
+  const fit = () => canvas.zoom('fit-viewport', 'auto');
+  const step = (factor) => canvas.zoom(Math.min(4, Math.max(0.2, canvas.zoom() * factor)));
+  const button = (label, title, onClick, name) => {
+    const el = document.createElement('button');
+    el.type = 'button';
+    el.textContent = label;
+    el.title = title;
+    el.dataset.zoom = name;
+    el.addEventListener('click', onClick);
+    return el;
+  };
+  const bar = document.createElement('div');
+  bar.className = 'zoom-controls';
+  bar.append(button('＋', '放大', () => step(1.25), 'in'), button('－', '缩小', () => step(0.8), 'out'),
+    button('适应窗口', '显示整个流程图', fit, 'fit'));
+  const hint = document.createElement('span');
+  hint.className = 'muted';
+  hint.textContent = '拖动平移，Ctrl + 滚轮缩放';
+  bar.append(hint);
+  fit();
+  const shapes = focus.map((id) => registry.get(id)).filter(Boolean);
+  if (canvas.zoom() < LEGIBLE) {
+    if (shapes.length) {
+      const xs = shapes.flatMap((s) => [s.x, s.x + s.width]);
+      const ys = shapes.flatMap((s) => [s.y, s.y + s.height]);
+      const center = { x: (Math.min(...xs) + Math.max(...xs)) / 2, y: (Math.min(...ys) + Math.max(...ys)) / 2 };
+      canvas.zoom(LEGIBLE, 'auto');
+      const box = canvas.viewbox();
+      canvas.viewbox({ x: center.x - box.width / 2, y: center.y - box.height / 2, width: box.width, height: box.height });
+    } else {
+      // nothing to centre on: the diagram's beginning, where a reader starts
+      const { inner } = canvas.viewbox();
+      canvas.zoom(LEGIBLE, 'auto');
+      const box = canvas.viewbox();
+      canvas.viewbox({ x: inner.x - 20, y: inner.y + inner.height / 2 - box.height / 2, width: box.width, height: box.height });
+    }
+  }
+  return bar;
+}
+
+/**
+ * The case's diagram as it stands now (the state after its last journal entry): done elements, the
+ * current steps, the flows taken; with zoom controls. Fills card; the canvas gets data-ready when done.
+ */
+export async function caseDiagram(card, instance, dir) {
+  const canvas = document.createElement('div');
+  canvas.className = 'diagram';
+  canvas.id = 'diagram';
+  const tools = document.createElement('div');
+  tools.className = 'diagram-tools';
+  tools.append(legend());
+  card.append(tools, canvas);
+  try {
+    const [xml, head] = await Promise.all([
+      fetchXml(instance.definition_key, instance.definition_version),
+      api(`/process-instances/${instance.id}/history?limit=1`, { allow: [403, 404] }),
+    ]);
+    const viewer = await showDiagram(canvas, xml, dir);
+    const last = head.status === 200 ? Number(head.headers.get('X-Total-Count') || 0) : 0;
+    let state = { active: instance.active_tasks.map((t) => t.element_id), completed: [], flows_taken: [] };
+    if (last) {
+      const result = await api(`/process-instances/${instance.id}/history/${last}/state`, { allow: [403, 404, 409] });
+      if (result.status === 200) state = normaliseState(result.body);
+    }
+    colour(viewer, state, state.flows_taken || []);
+    // where the case stands: its open steps, or the end event a finished case reached
+    const registry = viewer.get('elementRegistry');
+    const ends = state.completed.filter((id) => (registry.get(id) || {}).type === 'bpmn:EndEvent');
+    tools.append(zoomControls(viewer, state.active.length ? state.active : ends));
+    canvas.dataset.ready = 'true';
+    return viewer;
+  } catch (error) {
+    diagramUnavailable(canvas, error instanceof ApiError ? error : new Error(String(error.message || error)));
+    return null;
+  }
+}

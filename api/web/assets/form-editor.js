@@ -31,7 +31,7 @@ export function formEditor(pane, modeler, forms, onChange) {
     const files = formFiles(bo);
     pane.append(h('h2', {}, `环节表单：${bo.name || bo.id}`));
     if (!files.schema) {
-      pane.append(h('p.muted', {}, '该环节还没有表单。'), h('button', {
+      pane.append(h('p.muted', {}, '该环节还没有表单。'), h('button#new-form', {
         type: 'button',
         onClick: () => {
           const schemaFile = `${bo.id}.schema.json`;
@@ -48,9 +48,24 @@ export function formEditor(pane, modeler, forms, onChange) {
     const uiFile = files.ui || `${files.schema.replace(/\.schema\.json$/, '')}.uischema.json`;
     const previewHost = h('div.form-host.preview#form-preview');
     const status = h('div.json-status');
+    const submitted = h('div.preview-result#preview-result');
     const render = () => {
       if (preview) preview.unmount();
-      preview = mountForm(previewHost, { schema: forms[files.schema], uiSchema: forms[uiFile] || {}, submitLabel: '预览提交（不会保存）', onSubmit: async () => null });
+      submitted.innerHTML = '';
+      // the same renderer as the task page; submitting checks the data in the browser and shows it
+      preview = mountForm(previewHost, {
+        schema: forms[files.schema],
+        uiSchema: forms[uiFile] || {},
+        startForm: element.type === 'bpmn:StartEvent',
+        attachmentNote: '预览中不能上传附件（办理时上传到办件）。',
+        submitLabel: '预览提交（不会保存）',
+        onSubmit: async (data) => {
+          submitted.innerHTML = '';
+          submitted.append(h('p.muted', {}, '校验通过。办理时将提交以下数据（预览，不会保存）：'),
+            h('pre#preview-data', {}, JSON.stringify(data, null, 2)));
+          return null;
+        },
+      });
     };
     const editor = (file, label) => {
       const area = h('textarea.json', { spellcheck: 'false', rows: 14, dataset: { file } });
@@ -75,7 +90,10 @@ export function formEditor(pane, modeler, forms, onChange) {
     pane.append(
       h('div.form-editor', {},
         h('div.form-sources', {}, editor(files.schema, 'JSON Schema'), editor(uiFile, 'UI Schema'), status),
-        h('div.form-preview', {}, h('h3', {}, '预览'), previewHost)));
+        h('div.form-preview', {},
+          h('div.preview-head', {}, h('h3', {}, '预览'),
+            h('button.link#preview-reset', { type: 'button', onClick: () => render() }, '清空重填')),
+          previewHost, submitted)));
     render();
   };
   modeler.get('eventBus').on('selection.changed', ({ newSelection }) => {

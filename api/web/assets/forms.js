@@ -1,13 +1,59 @@
-// JSON-Schema forms (react-jsonschema-form) with Chinese messages, client-side validation
-// against draft 2020-12, and the server's 422 details shown on their fields.
-import { Component, useState } from 'react';
+/**
+ * The form renderer: the one component every page uses to show a JSON-Schema form — the task page, the
+ * start form in the inbox, the modeler's preview and a version's read-only view.
+ *
+ *   const form = mountForm(container, props);   // → { render(nextProps), unmount() }
+ *
+ *   props.schema       the form's JSON Schema as deployed (the subset of engine/form_subset.json)
+ *   props.uiSchema     its UI schema (ui:order, ui:widget, ui:placeholder, ui:enumNames …); optional
+ *   props.initial      data to start from (only the form's own fields are used)
+ *   props.readonly     show the data without inputs or buttons
+ *   props.onSubmit     async (data, comment) → null when done, or the ApiError whose 422 details are shown
+ *                      on their fields. data holds the fields that apply: a conditional field that is
+ *                      hidden (its if/then branch does not hold) is left out.
+ *   props.submitLabel  the submit button's text (提交)
+ *   props.withComment  show the 办理意见 box; its text is onSubmit's second argument
+ *   props.onChange     (data) → void on every change
+ *   props.instanceId   the case: file fields upload to and pick from its attachments
+ *   props.attachmentNote  what a file field says when there is no case to upload to
+ *   props.startForm    a start form: no case yet, so file fields are refused (as deployment does)
+ *
+ * Widgets by field kind: choices (enum, or oneOf/anyOf of const with titles) as radio buttons (up to 5
+ * options) or a select; booleans as 是/否; const-true booleans as a check box to tick; dates as
+ * YYYY-MM-DD with a calendar; numbers as number inputs; long text (maxLength > 200) as a textarea;
+ * arrays as lists with 添加一项/删除 (unique arrays of choices as check boxes); file fields
+ * ({"type": "integer", "format": "attachment"}, or an array of them) as upload fields whose value is the
+ * case attachment's id. A field the renderer cannot show is left out and named in an error box above
+ * the form with the message deployment gives (form-schema.js).
+ *
+ * Also exported: withOrgChoices / withOrgChoiceUi (start forms' organisation pickers), fileFields(schema)
+ * (which fields hold attachment ids, e.g. to show them by file name), transformErrors, errorSchema, and
+ * analyseForm (what renders and what does not).
+ */
+import { Component, useMemo, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import Form from '@rjsf/core';
 import { customizeValidator } from '@rjsf/validator-ajv8';
 import Ajv2020 from 'ajv/dist/2020';
 import localizeZh from 'ajv-i18n/localize/zh';
+import { analyseForm, SUBSET } from './form-schema.js';
+import { applicableData, renderNode } from './form-conditions.js';
+import { ButtonTemplates, widgets } from './form-widgets.js';
+import './forms.css';
 
-const validator = customizeValidator({ AjvClass: Ajv2020 }, localizeZh);
+export { analyseForm };
+
+/** The file fields of a form: [{path, title, multiple}]; their values are attachment ids of the case. */
+export function fileFields(schema) {
+  return analyseForm(schema || {}, {}).fields
+    .filter((f) => f.kind === 'attachment' || f.kind === 'attachments')
+    .map((f) => ({ path: f.path, title: f.title, multiple: f.kind === 'attachments' }));
+}
+
+const baseValidator = customizeValidator({
+  AjvClass: Ajv2020,
+  customFormats: { [SUBSET.attachmentFormat]: { type: 'number', validate: (n) => Number.isInteger(n) && n > 0 } },
+}, localizeZh);
 
 const MESSAGES = {
   required: '此项为必填项',
@@ -17,12 +63,12 @@ const MESSAGES = {
   maximum: (p) => `不能大于 ${p.limit}`,
   pattern: () => '格式不正确',
   format: (p) => (p.format === 'date' ? '请填写日期（年-月-日）' : '格式不正确'),
-  type: () => '类型不正确',
+  type: (p, e) => (/\.\d+$/.test(e.property || '') ? '请填写此项，或将其删除' : '类型不正确'),
   const: (p) => (p.allowedValue === true ? '须勾选确认此项' : '取值不正确'),
   enum: () => '请从选项中选择',
   oneOf: () => '请从选项中选择一项',
-  minItems: (p) => `至少选择 ${p.limit} 项`,
-  maxItems: (p) => `最多选择 ${p.limit} 项`,
+  minItems: (p) => `至少 ${p.limit} 项`,
+  maxItems: (p) => `最多 ${p.limit} 项`,
   uniqueItems: () => '不能有重复的项',
   exclusiveMinimum: (p) => `必须大于 ${p.limit}`,
   exclusiveMaximum: (p) => `必须小于 ${p.limit}`,
@@ -50,7 +96,7 @@ export function transformErrors(schema) {
       let message = owner && typeof owner.errorMessage === 'string' ? owner.errorMessage : undefined;
       if (!message) {
         const rule = MESSAGES[e.name];
-        message = typeof rule === 'function' ? rule(e.params || {}) : rule || e.message;
+        message = typeof rule === 'function' ? rule(e.params || {}, e) : rule || e.message;
       }
       return { ...e, message, stack: message };
     });
@@ -100,62 +146,141 @@ function translateString(str, params) {
   return out;
 }
 
-/**
- * The form of a task or a start event.
- * onSubmit(formData, comment) resolves to nothing (done) or to an ApiError with details.
- */
-function SchemaForm({ schema, uiSchema, initial, onSubmit, submitLabel, withComment, readonly, onChange }) {
-  const [formData, setFormData] = useState(initial || {});
+const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Whether an if-schema holds for an object's data (the form's $defs in reach of its $refs). */
+function conditionTester(root) {
+  const compiled = new WeakMap();
+  const defs = {};
+  if (root && root.$defs) defs.$defs = root.$defs;
+  if (root && root.definitions) defs.definitions = root.definitions;
+  return (condition, data) => {
+    if (typeof condition === 'boolean') return condition;
+    if (!isObject(condition)) return true;
+    let check = compiled.get(condition);
+    if (!check) {
+      try {
+        check = baseValidator.ajv.compile({ ...condition, ...defs });
+      } catch {
+        check = () => true;
+      }
+      compiled.set(condition, check);
+    }
+    return Boolean(check(data));
+  };
+}
+
+/** rjsf validates what it renders; ours checks the data against the whole form (conditions and all). */
+function validatorFor(schema) {
+  const validator = Object.create(baseValidator);
+  validator.validateFormData = (formData, _rendered, customValidate, transform, uiSchema) =>
+    baseValidator.validateFormData(formData, schema, customValidate, transform, uiSchema);
+  return validator;
+}
+
+/** Errors about the form as a whole (not one field), e.g. "fill in at least one of …". */
+function FormErrors({ errors }) {
+  const general = (errors || []).filter((e) => !e.property || e.property === '.');
+  if (!general.length) return null;
+  return (
+    <div className="alert error form-errors" role="alert">
+      <ul>{general.map((e) => <li key={e.stack}>{e.message}</li>)}</ul>
+    </div>
+  );
+}
+
+function Problems({ problems }) {
+  if (!problems.length) return null;
+  return (
+    <div className="alert error form-problems" role="alert">
+      表单中有页面无法显示的字段（部署时会被拒绝）：
+      <ul>{problems.map((p) => <li key={p.message}>{p.message}</li>)}</ul>
+    </div>
+  );
+}
+
+const EMPTY_FORM = { type: 'object', properties: {} };
+
+/** The form of a task or a start event (see the top of this file). */
+function SchemaForm({
+  schema, uiSchema, initial, onSubmit, submitLabel, withComment, readonly, onChange, instanceId, attachmentNote,
+  startForm,
+}) {
+  const full = schema || EMPTY_FORM;
+  const analysis = useMemo(() => analyseForm(full, uiSchema || {}, { startForm }), [full, uiSchema, startForm]);
+  const holds = useMemo(() => conditionTester(full), [full]);
+  const validator = useMemo(() => validatorFor(full), [full]);
+  const applicable = (data) => (analysis.tree ? applicableData(analysis.tree, data || {}, holds) : {});
+  const [formData, setFormData] = useState(() => applicable(initial));
+  const stash = useRef({}); // values of fields hidden by a condition, back if the field shows again
   const [comment, setComment] = useState('');
   const [serverDetails, setServerDetails] = useState([]);
   const [busy, setBusy] = useState(false);
+  const rendered = useMemo(() => (analysis.tree ? renderNode(analysis.tree, formData, holds) : null),
+    [analysis, formData, holds]);
+  if (!rendered) return <Problems problems={analysis.problems} />;
   const commentErrors = serverDetails.filter((d) => d.path === 'comment');
   const fieldErrors = serverDetails.filter((d) => d.path !== 'comment');
   const dataErrors = fieldErrors.some((d) => String(d.path).startsWith('data/'))
     ? errorSchema(fieldErrors, 'data') : errorSchema(fieldErrors);
+  const change = (data) => {
+    const candidate = { ...data };
+    for (const [key, value] of Object.entries(stash.current)) if (candidate[key] === undefined) candidate[key] = value;
+    const next = applicable(candidate);
+    const kept = {};
+    for (const [key, value] of Object.entries(candidate)) if (!(key in next) && value !== undefined) kept[key] = value;
+    stash.current = kept;
+    setFormData(next);
+    if (onChange) onChange(next);
+  };
   return (
-    <Form
-      schema={schema || { type: 'object', properties: {} }}
-      uiSchema={{ ...(uiSchema || {}), 'ui:submitButtonOptions': { norender: true } }}
-      formData={formData}
-      validator={validator}
-      transformErrors={transformErrors(schema || {})}
-      extraErrors={serverDetails.length ? dataErrors : undefined}
-      showErrorList={false}
-      noHtml5Validate
-      experimental_defaultFormStateBehavior={{ constAsDefaults: 'never' }}
-      readonly={readonly}
-      translateString={translateString}
-      onChange={(e) => {
-        setFormData(e.formData);
-        if (onChange) onChange(e.formData);
-      }}
-      onSubmit={async (e) => {
-        setBusy(true);
-        setServerDetails([]);
-        try {
-          const problem = await onSubmit(e.formData, comment);
-          if (problem) setServerDetails(problem.details && problem.details.length ? problem.details : []);
-        } finally {
-          setBusy(false);
-        }
-      }}
-    >
-      {withComment && (
-        <div className={`form-group opinion${commentErrors.length ? ' has-error' : ''}`}>
-          <label className="control-label" htmlFor="opinion">办理意见</label>
-          <textarea id="opinion" className="form-control" rows={3} maxLength={2000} value={comment}
-            placeholder="填写办理意见（选填），将记入办件的历史"
-            onChange={(e) => setComment(e.target.value)} />
-          {commentErrors.map((d) => <div key={d.message} className="error-detail">{d.message}</div>)}
-        </div>
-      )}
-      {!readonly && (
-        <div className="form-actions">
-          <button type="submit" className="primary" disabled={busy}>{busy ? '正在提交…' : submitLabel || '提交'}</button>
-        </div>
-      )}
-    </Form>
+    <>
+      <Problems problems={analysis.problems} />
+      <Form
+        schema={rendered.schema}
+        uiSchema={{ ...rendered.uiSchema, 'ui:submitButtonOptions': { norender: true } }}
+        formData={formData}
+        validator={validator}
+        widgets={widgets}
+        templates={{ ButtonTemplates, ErrorListTemplate: FormErrors }}
+        formContext={{ instanceId, attachmentNote }}
+        transformErrors={transformErrors(full)}
+        extraErrors={serverDetails.length ? dataErrors : undefined}
+        showErrorList="top"
+        noHtml5Validate
+        experimental_defaultFormStateBehavior={{ constAsDefaults: 'never', emptyObjectFields: 'skipDefaults' }}
+        readonly={readonly}
+        translateString={translateString}
+        onChange={(e) => change(e.formData)}
+        onError={() => {}} // the errors are shown on their fields (rjsf would log them to the console)
+        focusOnFirstError
+        onSubmit={async (e) => {
+          setBusy(true);
+          setServerDetails([]);
+          try {
+            const problem = await onSubmit(applicable(e.formData), comment);
+            if (problem) setServerDetails(problem.details && problem.details.length ? problem.details : []);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {withComment && (
+          <div className={`form-group opinion${commentErrors.length ? ' has-error' : ''}`}>
+            <label className="control-label" htmlFor="opinion">办理意见</label>
+            <textarea id="opinion" className="form-control" rows={3} maxLength={2000} value={comment}
+              placeholder="填写办理意见（选填），将记入办件的历史"
+              onChange={(e) => setComment(e.target.value)} />
+            {commentErrors.map((d) => <div key={d.message} className="error-detail">{d.message}</div>)}
+          </div>
+        )}
+        {!readonly && (
+          <div className="form-actions">
+            <button type="submit" className="primary" disabled={busy}>{busy ? '正在提交…' : submitLabel || '提交'}</button>
+          </div>
+        )}
+      </Form>
+    </>
   );
 }
 
@@ -196,7 +321,7 @@ export function withOrgChoices(schema, choices) {
   for (const [field, options] of Object.entries(choices)) {
     const prop = copy.properties && copy.properties[field];
     if (!prop || !options.length) continue;
-    prop.oneOf = options.map((o) => ({ const: o.id, title: `${o.name}（${o.id}）` }));
+    prop.oneOf = options.map((o) => ({ const: o.id, title: o.name }));
   }
   return copy;
 }
@@ -206,7 +331,7 @@ export function withOrgChoiceUi(uiSchema, choices) {
   const copy = { ...(uiSchema || {}) };
   for (const [field, options] of Object.entries(choices || {})) {
     if (!options.length) continue;
-    copy[field] = { ...(copy[field] || {}), 'ui:placeholder': '请选择…' };
+    copy[field] = { ...(copy[field] || {}), 'ui:widget': 'select', 'ui:placeholder': '请选择…' };
   }
   return copy;
 }

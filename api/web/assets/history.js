@@ -1,5 +1,5 @@
 // The journal of a case (GET /process-instances/{id}/history), every page of it.
-import { api, COMMAND_NAMES, formLabels, formatTime, h, orgName, roleName } from './common.js';
+import { api, COMMAND_NAMES, formLabels, formatTime, h, orgName, personText, roleName } from './common.js';
 
 const PAGE = 500;
 
@@ -33,28 +33,50 @@ export function entryTitle(entry) {
   return entry.element_name ? `${what}：${entry.element_name}` : what;
 }
 
-/** The timeline of a case: people's actions with their opinions, engine steps folded in. */
-/** Who did it: the user with the role and unit they acted as. */
-export function actorText(entry, dir = null) {
+/** Who did it: the user with the role and unit they acted as (people: seq → {display_name, …} when known). */
+export function actorText(entry, dir = null, people = null) {
   if (!entry.actor) return '';
+  const person = (people && people.get(entry.seq))
+    || (entry.actor_name ? { display_name: entry.actor_name, org_name: entry.actor_org_name, role_name: entry.role_name } : null);
+  if (person) return personText(person);
   const as = dir ? [entry.actor_org && orgName(dir, entry.actor_org), entry.actor_role && roleName(dir, entry.actor_role)]
     .filter(Boolean).join(' · ') : '';
   return as ? `${entry.actor}（${as}）` : entry.actor;
 }
 
-export function timeline(entries, labels = formLabels(null), dir = null) {
+function entryItem(entry, labels, dir, people) {
+  const human = isHuman(entry);
+  const data = (entry.payload && entry.payload.data) || null;
+  return h(`li.${human ? 'human' : 'engine'}`, { dataset: { seq: entry.seq } },
+    h('div.when', {}, formatTime(entry.at)),
+    h('div.what', {}, h('strong', {}, entryTitle(entry)), human ? `　${actorText(entry, dir, people)}` : ''),
+    entry.comment ? h('blockquote.opinion', {}, `意见：${entry.comment}`) : null,
+    human && data && Object.keys(data).length ? h('details', {}, h('summary', {}, '提交的数据'),
+      h('ul.changes', {}, Object.entries(data).map(([k, v]) => h('li', {}, `${labels.field(k)}：${labels.value(k, v)}`)))) : null,
+    entry.payload && entry.payload.result && entry.payload.result.error
+      ? h('div.error-detail', {}, `错误：${entry.payload.result.error}`) : null);
+}
+
+/** The timeline of a case: people's actions with their opinions; each run of engine steps folded into one line. */
+export function timeline(entries, labels = formLabels(null), dir = null, people = null) {
   const list = h('ol.timeline#timeline');
+  let run = [];
+  const flush = () => {
+    if (!run.length) return;
+    const names = run.map((e) => e.element_name).filter(Boolean);
+    list.append(h('li.engine.engine-run', {}, h('details', {},
+      h('summary', {}, `自动流转（${run.length} 步）`, names.length ? h('span.muted', {}, `：${names.slice(0, 3).join('、')}${names.length > 3 ? '…' : ''}`) : null),
+      h('ol.timeline', {}, run.map((e) => entryItem(e, labels, dir, people))))));
+    run = [];
+  };
   for (const entry of entries) {
-    const human = isHuman(entry);
-    const data = (entry.payload && entry.payload.data) || null;
-    list.append(h(`li.${human ? 'human' : 'engine'}`, { dataset: { seq: entry.seq } },
-      h('div.when', {}, formatTime(entry.at)),
-      h('div.what', {}, h('strong', {}, entryTitle(entry)), human ? `　${actorText(entry, dir)}` : ''),
-      entry.comment ? h('blockquote.opinion', {}, `意见：${entry.comment}`) : null,
-      human && data && Object.keys(data).length ? h('details', {}, h('summary', {}, '提交的数据'),
-        h('ul.changes', {}, Object.entries(data).map(([k, v]) => h('li', {}, `${labels.field(k)}：${labels.value(k, v)}`)))) : null,
-      entry.payload && entry.payload.result && entry.payload.result.error
-        ? h('div.error-detail', {}, `错误：${entry.payload.result.error}`) : null));
+    if (entry.command === 'engine_step') {
+      run.push(entry);
+      continue;
+    }
+    flush();
+    list.append(entryItem(entry, labels, dir, people));
   }
+  flush();
   return list;
 }

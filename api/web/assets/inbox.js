@@ -1,22 +1,43 @@
-// 我的待办: the clerk's ready tasks, starting a new case, and the cases they took part in.
+// 我的待办: the clerk's ready tasks (search, filter, sort, paging) and starting a new case.
 import {
-  api, apiOptional, directory, formatTime, formPathLabel, h, orgName, roleName, showError, startPage, STATUS_NAMES, waitingSince,
+  api, apiOptional, formatTime, formPathLabel, h, personText, refreshInboxCount, showError, startPage, waitingSince,
 } from './common.js';
 import { mountForm, withOrgChoices, withOrgChoiceUi } from './forms.js';
+import { fetchList, listView } from './listing.js';
 
-async function taskTable(dir, names) {
-  const { body: tasks } = await api('/tasks?limit=200');
-  if (!tasks.length) return h('p.muted#no-tasks', {}, '暂无待办任务。');
-  // GET /tasks names each task's case (business_key) and procedure (definition_key): no request per case
-  return h('table.list#tasks', {},
-    h('thead', {}, h('tr', {}, ['办件编号', '流程', '当前环节', '办理单位', '等待时间', ''].map((t) => h('th', {}, t)))),
-    h('tbody', {}, tasks.map((t) => h('tr', { dataset: { taskId: t.id } },
-      h('td', {}, h('a', { href: `/cases/${t.instance_id}` }, t.business_key || `#${t.instance_id}`)),
-      h('td', {}, names.get(t.definition_key) || t.definition_key || ''),
-      h('td.step', {}, t.name),
-      h('td', {}, `${orgName(dir, t.org)}${t.role ? ` · ${roleName(dir, t.role)}` : ''}`),
-      h('td', { title: formatTime(t.created_at) }, waitingSince(t.created_at)),
-      h('td', {}, h('a.button.primary', { href: `/tasks/${t.id}` }, '办理'))))));
+const SORTS = [
+  { value: 'created_at', label: '等待最久的在前' },
+  { value: '-created_at', label: '最新送达的在前' },
+];
+
+function taskList(definitions) {
+  return listView({
+    id: 'tasks',
+    sorts: SORTS,
+    definitions,
+    empty: '暂无待办任务。',
+    load: (query) => fetchList('/tasks', query),
+    rowData: (t) => ({ taskId: t.id, element: t.element_id }),
+    rowClass: (t) => (t.returned ? 'returned' : null),
+    onLoaded: ({ total, filtered }) => { if (!filtered) refreshInboxCount(total); },
+    columns: [
+      { label: '办件编号', cls: 'key', cell: (t) => h('a', { href: `/cases/${t.instance_id}` }, t.business_key || `#${t.instance_id}`) },
+      { label: '事项名称', cls: 'title', cell: (t) => t.case_title || h('span.muted', {}, '—') },
+      { label: '申请单位', cell: (t) => (t.applicant && t.applicant.org_name) || '' },
+      { label: '流程', cell: (t) => t.definition_name },
+      {
+        label: '环节',
+        cls: 'step',
+        cell: (t) => [h('span.step-name', {}, t.name), t.returned ? h('span.tag.returned', { title: '该任务经退回后重新送达' }, '被退回') : null],
+      },
+      {
+        label: '送达时间',
+        cell: (t) => [formatTime(t.sent_at), t.sent_by ? h('div.muted.sent-by', {}, personText(t.sent_by, { role: false })) : null],
+      },
+      { label: '等待时长', cls: 'waiting', cell: (t) => waitingSince(t.sent_at) },
+      { label: '操作', cls: 'actions', cell: (t) => h('a.button.primary', { href: `/tasks/${t.id}` }, '办理') },
+    ],
+  });
 }
 
 async function startSection(definitions) {
@@ -40,6 +61,7 @@ function openStart(panel, startForm) {
     schema: withOrgChoices(startForm.schema, startForm.org_choices),
     uiSchema: withOrgChoiceUi(startForm.ui_schema, startForm.org_choices),
     submitLabel: '发起办件',
+    startForm: true,
     onSubmit: async (data) => {
       try {
         const { body } = await api('/process-instances', { method: 'POST', json: { definition_key: startForm.key, data } });
@@ -52,34 +74,18 @@ function openStart(panel, startForm) {
       }
     },
   });
-}
-
-async function myCases(dir) {
-  const result = await api('/process-instances?acted_by_me=true&limit=20&sort=updated_at&order=desc', { allow: [400, 404, 405] });
-  if (result.status !== 200 || !Array.isArray(result.body)) return null;
-  if (!result.body.length) return null;
-  return h('section.card', {}, h('h2', {}, '我经办的办件'), h('table.list', {},
-    h('thead', {}, h('tr', {}, ['办件编号', '流程', '单位', '状态', '更新时间'].map((t) => h('th', {}, t)))),
-    h('tbody', {}, result.body.map((c) => h('tr', {},
-      h('td', {}, h('a', { href: `/cases/${c.id}` }, c.business_key || `#${c.id}`)),
-      h('td', {}, c.definition_name || c.definition_key),
-      h('td', {}, orgName(dir, c.org)),
-      h('td', {}, STATUS_NAMES[c.status] || c.status),
-      h('td', {}, formatTime(c.updated_at)))))));
+  panel.scrollIntoView({ block: 'nearest' });
 }
 
 async function main() {
   const { app } = await startPage('inbox');
-  const dir = await directory();
   const tasks = h('section.card', {}, h('h1', {}, '我的待办'));
   app.append(tasks);
   try {
     const { body: definitions } = await api('/process-definitions');
-    tasks.append(await taskTable(dir, new Map(definitions.map((d) => [d.key, d.name]))));
+    tasks.append(taskList(definitions).element);
     const start = await startSection(definitions);
     if (start) app.append(start);
-    const mine = await myCases(dir);
-    if (mine) app.append(mine);
   } catch (error) {
     showError(app, error);
   }

@@ -9,8 +9,9 @@ import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import { api, ApiError, directory, h, showError, startPage } from './common.js';
 import { fetchForms, fetchXml } from './diagram.js';
 import { formEditor } from './form-editor.js';
+import { shequPanelModule } from './modeler-panel.js';
 import { formFiles, moddleExtensions } from './spiff.js';
-import { translateModule } from './translations.js';
+import { translateAttributes, translateModule } from './translations.js';
 
 function multipart(key, xml, forms) {
   const body = new FormData();
@@ -96,6 +97,24 @@ function roleBadges(modeler, dir) {
   });
 }
 
+/** The panel's header names a lane by its role's Chinese name (the lane's name is the role id). */
+function laneHeaderNames(panel, modeler, dir) {
+  const show = () => {
+    const selected = modeler.get('selection').get();
+    const label = panel.querySelector('.bio-properties-panel-header-label');
+    if (!label || selected.length !== 1 || selected[0].type !== 'bpmn:Lane') return;
+    const id = selected[0].businessObject.name || '';
+    const name = dir.roles.get(id);
+    // change the text node preact rendered (it keeps updating that node when the lane is renamed)
+    const text = label.firstChild;
+    if (name && text && text.nodeType === Node.TEXT_NODE && text.data !== name) {
+      text.data = name;
+      label.title = `角色标识：${id}`;
+    }
+  };
+  new MutationObserver(show).observe(panel, { subtree: true, childList: true, characterData: true });
+}
+
 /** Fit the whole diagram into the canvas to the right of the palette (which would hide the lane labels). */
 function fitBesidePalette(canvas, left = 120, pad = 16) {
   const { inner, outer } = canvas.viewbox();
@@ -139,12 +158,22 @@ async function main() {
     return;
   }
   title.textContent = `流程建模：${latest.name}（基于第 ${latest.version} 版）`;
+  const dir = await directory();
+  // the properties panel opens a task's form files here, in the form editor below the diagram
+  const openForm = (element, file) => {
+    formPane.scrollIntoView({ block: 'start' });
+    const box = file ? formPane.querySelector(`textarea[data-file="${CSS.escape(file)}"]`) : null;
+    if (box) box.focus();
+    else if (!file) formPane.querySelector('button#new-form')?.focus();
+  };
   const modeler = new Modeler({
     container: canvas,
-    propertiesPanel: { parent: panel, layout: { groups: { general: { open: true } } } },
-    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, translateModule],
+    propertiesPanel: { parent: panel, layout: { groups: { general: { open: true }, shequForms: { open: true } } } },
+    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, translateModule, shequPanelModule],
     moddleExtensions,
+    shequ: { roles: [...dir.roles].map(([id, name]) => ({ id, name })), openForm },
   });
+  translateAttributes(panel);
   try {
     await modeler.importXML(xml);
   } catch (error) {
@@ -152,7 +181,8 @@ async function main() {
     return;
   }
   fitBesidePalette(modeler.get('canvas'));
-  roleBadges(modeler, await directory());
+  roleBadges(modeler, dir);
+  laneHeaderNames(panel, modeler, dir);
   canvas.dataset.ready = 'true';
   const problems = new Problems(modeler, problemsList);
   let dirty = false;

@@ -64,7 +64,7 @@ const OURS = {
   'Sub-process (collapsed)': '子流程（折叠）', 'Sub-process (expanded)': '子流程（展开）',
   'Message end event': '消息结束事件', 'Error end event': '错误结束事件', 'Escalation end event': '升级结束事件',
   'Signal end event': '信号结束事件', 'Compensation end event': '补偿结束事件',
-  'Divide into three lanes': '拆分为三个泳道', 'more than {count} child lanes': '超过 {count} 个子泳道',
+  'more than {count} child lanes': '超过 {count} 个子泳道',
   // properties panel (bpmn-js-properties-panel, BPMN provider)
   'Collaboration': '协作', 'Participant ID': '参与者标识', 'Group': '分组',
   'Conditional Flow': '条件顺序流', 'Default Flow': '默认顺序流', 'Data Object Reference': '数据对象',
@@ -87,6 +87,11 @@ const OURS = {
   'UTC plus 2 hours zone offset': 'UTC+2 时区偏移', 'UTC time': 'UTC 时间', 'Value': '值',
   'Wait for completion': '等待完成', 'every 10 seconds, up to 5 times': '每 10 秒一次，最多 5 次',
   'every day, infinitely': '每天，无限次',
+  // the properties panel's own chrome
+  'Toggle section': '展开/收起', 'Section contains edits': '本节有已填写的内容',
+  'Section contains an error': '本节有错误', 'Open pop-up editor': '在弹出窗口中编辑', 'Opened in editor': '已在编辑器中打开',
+  'Open documentation': '打开说明文档', 'Toggle list item': '展开/收起此项', 'Delete item': '删除此项',
+  'Create new list item': '新建一项', 'Create': '新建', '<empty>': '<空>', 'JSON contains errors': 'JSON 有错误',
 };
 
 const ZH = { ...community, ...OURS };
@@ -119,3 +124,33 @@ export default function translate(template, replacements = {}) {
 }
 
 export const translateModule = { translate: ['value', translate] };
+
+const ATTRIBUTES = ['title', 'placeholder', 'aria-label'];
+
+/**
+ * Some properties-panel parts build tooltips without the translate service (e.g. the pop-up editor
+ * button of a text area): translate those attributes as they appear in the container.
+ */
+export function translateAttributes(container) {
+  const fix = (el) => {
+    for (const name of ATTRIBUTES) {
+      const value = el.getAttribute && el.getAttribute(name);
+      if (value && /[A-Za-z]/.test(value) && !/[\u4e00-\u9fff]/.test(value)) {
+        const text = ZH[value];
+        if (text) el.setAttribute(name, text);
+        else untranslated.add(value);
+      }
+    }
+  };
+  const sweep = (root) => {
+    fix(root);
+    if (root.querySelectorAll) root.querySelectorAll(ATTRIBUTES.map((a) => `[${a}]`).join(',')).forEach(fix);
+  };
+  new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === 'attributes') fix(record.target);
+      else record.addedNodes.forEach(sweep);
+    }
+  }).observe(container, { subtree: true, childList: true, attributes: true, attributeFilter: ATTRIBUTES });
+  sweep(container);
+}
