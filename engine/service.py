@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from engine.audit.history import HistoryService
-from engine.case_record import CaseRecords
 from engine.cases.admin import CaseAdmin
 from engine.cases.attachments import AttachmentService
 from engine.cases.commands import InstanceService
@@ -16,6 +15,7 @@ from engine.identity.logins import LockoutPolicy, LoginService
 from engine.identity.orgs import DirectoryCache
 from engine.identity.tokens import IdentityService
 from engine.identity.users import UserAdmin
+from engine.read.case_record import CaseRecords
 from engine.read.queries import Queries
 from engine.seed.loader import seed_demo, seed_roles
 from engine.settings import Settings

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from engine.errors import ValidationFailed
-from engine.form_attachments import check_attachments
-from engine.form_render_check import analyse_form
+from engine.forms.attachments import check_attachments
+from engine.forms.render_check import analyse_form
 from tests.case_helpers import ACCESS_APPLY, ROOT, multipart, procedure_files, start_access
 from tests.support import ApiClient
 

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.audit.history import entry_view, history_csv
-from engine.people import display_names, with_actor_names
+from engine.read.people import display_names, with_actor_names
 
 from ..context import current_actor, engine
 from ..schemas import ApiErrorSchema

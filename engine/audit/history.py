@@ -23,7 +23,7 @@ from engine.definitions.registry import DefinitionRegistry
 from engine.errors import Conflict, NotFound
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
-from engine.people import display_names, org_name, role_name, with_actor_names
+from engine.read.people import display_names, org_name, role_name, with_actor_names
 from engine.read.queries import Queries
 from engine.runtime import runner
 from engine.store.models import JournalEntry

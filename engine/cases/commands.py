@@ -11,14 +11,14 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.orm import Session
 
 from engine.audit.journal import GENESIS_HASH
-from engine.case_titles import render_case_title
 from engine.cases.admin import status_label
 from engine.cases.business_keys import next_business_key
+from engine.cases.titles import render_case_title
 from engine.clock import Clock
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import BadRequest, Conflict, NotFound, Problem, ValidationFailed
-from engine.form_attachments import check_attachments
+from engine.forms.attachments import check_attachments
 from engine.forms.validation import validate_submission
 from engine.identity import access
 from engine.identity.actors import Actor

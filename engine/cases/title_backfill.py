@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from engine.case_titles import render_case_title
+from engine.cases.titles import render_case_title
 from engine.definitions.registry import DefinitionRegistry
 from engine.identity.orgs import OrgDirectory
 from engine.store.models import ProcessInstance

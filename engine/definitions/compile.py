@@ -17,12 +17,12 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
-from engine.case_titles import CASE_TITLE_PROP, template_problems
+from engine.cases.titles import CASE_TITLE_PROP, template_problems
 from engine.definitions.checks import model_problems
 from engine.definitions.xmlsafe import parse_untrusted_xml
 from engine.errors import InvalidModel, Problem
-from engine.form_render_check import render_problems
 from engine.forms.messages import schema_error_message
+from engine.forms.render_check import render_problems
 from engine.forms.schema_guard import FormFileError, load_json_document, make_validator, schema_problems
 from engine.runtime.snapshot import SnapshotCodec
 from engine.sandbox.evaluator import check_compiles, create_script_engine

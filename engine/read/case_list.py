@@ -14,10 +14,10 @@ from engine.errors import BadRequest, Problem
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
-from engine.people import person
 from engine.read.paging import PageRequest, fetch_page
+from engine.read.people import person
+from engine.read.workbench import case_search, current_steps
 from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, User
-from engine.workbench import case_search, current_steps
 
 # Days in filters are calendar days in Beijing time (no daylight saving).
 CASE_DAY_TZ = timezone(timedelta(hours=8), "CST")

@@ -12,14 +12,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.case_steps import case_steps
-from engine.cjk_font import find_cjk_font
 from engine.clock import Clock
 from engine.definitions.registry import DefinitionRegistry
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
+from engine.read.case_steps import case_steps
 from engine.read.queries import Queries
-from engine.record_pdf import render_record_pdf
+from engine.record.cjk_font import find_cjk_font
+from engine.record.pdf import render_record_pdf
 from engine.store.models import ProcessInstance
 
 

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from engine.clock import as_utc
 from engine.definitions.compile import CompiledDefinition, TaskForm
-from engine.field_display import attachment_ids, decision_field, display_value, field_order, form_properties
 from engine.identity.orgs import OrgDirectory
-from engine.people import person
+from engine.read.field_display import attachment_ids, decision_field, display_value, field_order, form_properties
+from engine.read.people import person
 from engine.store.models import Attachment, JournalEntry, User
 
 SUBMISSIONS = ("start", "complete")

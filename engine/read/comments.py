@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import as_utc
 from engine.identity.orgs import OrgDirectory
-from engine.people import org_name, role_name
+from engine.read.people import org_name, role_name
 from engine.store.models import JournalEntry, User
 
 

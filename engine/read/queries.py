@@ -8,15 +8,15 @@ from typing import Any
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
-from engine.case_steps import case_steps
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import Forbidden, NotFound
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
-from engine.people import org_name, person, role_name
+from engine.read.case_steps import case_steps
+from engine.read.people import org_name, person, role_name
+from engine.read.workbench import task_origin
 from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, User
-from engine.workbench import task_origin
 
 _definitions = ProcessDefinition.__table__
 

@@ -19,8 +19,8 @@ from engine.clock import as_utc
 from engine.errors import Problem, ValidationFailed
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
-from engine.people import org_name, person, role_name
 from engine.read.paging import Page, PageRequest, like_pattern
+from engine.read.people import org_name, person, role_name
 from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, User
 
 INBOX_SORTS: dict[str, Any] = {

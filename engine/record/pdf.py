@@ -22,8 +22,8 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace as PdfStyle
 
 from engine.cases.admin import STATUS_NAMES
-from engine.cjk_font import CjkFont
-from engine.pdf_fonts import truetype_subset
+from engine.record.cjk_font import CjkFont
+from engine.record.fonts import truetype_subset
 
 BEIJING = timezone(timedelta(hours=8), "CST")
 FAMILY = "cjk"

@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.audit import checkpoints
 from engine.audit.journal import CaseState, Entry, entry_hash
-from engine.case_titles import render_case_title
+from engine.cases.titles import render_case_title
 from engine.definitions.compile import CompiledDefinition
 from engine.errors import Conflict
 from engine.identity.actors import Actor

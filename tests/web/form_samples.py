@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from engine.form_render_check import Field, analyse_form
+from engine.forms.render_check import Field, analyse_form
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCEDURES = ("community_access", "housing_handover", "residents_committee", "village_to_community")

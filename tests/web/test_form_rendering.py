@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from engine.form_render_check import Field, analyse_form
+from engine.forms.render_check import Field, analyse_form
 from tests.web.conftest import ARTIFACTS, LiveServer, login, shot
 from tests.web.form_samples import PROCEDURES, ProcedureForm, procedure_forms
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import Problem, ValidationFailed
-from engine.form_render_check import analyse_form
+from engine.forms.render_check import analyse_form
 from engine.store.models import Attachment
 
 
