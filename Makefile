@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 
 # Web pages: npm packages (package-lock.json) and the esbuild bundle in
 # api/web/static/dist (git-ignored), rebuilt when a source file changes.
-WEB_SRC   := $(wildcard api/web/assets/*.js api/web/assets/*.jsx api/web/assets/*.css api/web/assets/*.json) engine/form_subset.json
+WEB_SRC   := $(wildcard api/web/assets/*.js api/web/assets/*.jsx api/web/assets/*.css api/web/assets/*.json) engine/forms/form_subset.json
 WEB_DIST  := api/web/static/dist/.built
 NODE_STAMP := node_modules/.installed
 

@@ -1,12 +1,12 @@
 // What the renderer can show of a form: each field classified into a kind with its widget, or named as a
-// problem. The subset is engine/form_subset.json, shared with the server (engine/form_render_check.py,
+// problem. The subset is engine/forms/form_subset.json, shared with the server (engine/forms/render_check.py,
 // which refuses at deployment what this refuses here, with the same messages); keep the two in step.
 //
 // analyseForm(schema, uiSchema, {startForm}) → {tree, fields, problems}
 //   fields:   [{path, title, kind, widget, options, required, conditional}] (list items as "name[]")
 //   problems: [{path, message, inUi}] — the fields left out of the form, with the server's message
 //   tree:     what renderTree() turns into the schema / UI schema given to rjsf for the current data
-import SUBSET from '../../../engine/form_subset.json';
+import SUBSET from '../../../engine/forms/form_subset.json';
 
 export { SUBSET };
 

@@ -4,7 +4,7 @@
  *
  *   const form = mountForm(container, props);   // → { render(nextProps), unmount() }
  *
- *   props.schema       the form's JSON Schema as deployed (the subset of engine/form_subset.json)
+ *   props.schema       the form's JSON Schema as deployed (the subset of engine/forms/form_subset.json)
  *   props.uiSchema     its UI schema (ui:order, ui:widget, ui:placeholder, ui:enumNames …); optional
  *   props.initial      data to start from (only the form's own fields are used)
  *   props.readonly     show the data without inputs or buttons
