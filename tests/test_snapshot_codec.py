@@ -25,6 +25,7 @@ from sqlalchemy import select
 from engine.definitions.compile import CompiledDefinition
 from engine.runtime import runner, snapshot_tasks
 from engine.runtime.snapshot import SnapshotCodec
+from engine.runtime.spiff_compat import child_ids_of, parent_id_of
 from engine.runtime.task_walk import CaseWorkflow
 from engine.service import WorkflowEngine
 from engine.store.models import ProcessInstance
@@ -74,8 +75,8 @@ def _same_workflow(ours: BpmnWorkflow, theirs: BpmnWorkflow, reference: BpmnWork
     assert (ours.last_task.id if ours.last_task else None) == (theirs.last_task.id if theirs.last_task else None)
     for task_id, task in ours.tasks.items():
         other = theirs.tasks[task_id]
-        assert (task.data, task.internal_data, task._parent, task._children, task.state, task.task_spec) == \
-            (other.data, other.internal_data, other._parent, other._children, other.state, other.task_spec)
+        assert (task.data, task.internal_data, parent_id_of(task), child_ids_of(task), task.state, task.task_spec) == \
+            (other.data, other.internal_data, parent_id_of(other), child_ids_of(other), other.state, other.task_spec)
     assert (ours.data, ours.success, ours.completed, ours.correlations, ours.bpmn_events) == \
         (theirs.data, theirs.success, theirs.completed, theirs.correlations, theirs.bpmn_events)
     assert ours.script_engine is not None

@@ -26,6 +26,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.audit.journal import CaseState
 from engine.definitions.compile import CompiledDefinition
+from engine.runtime.spiff_compat import state_of
 from engine.runtime.task_walk import is_completed, tasks_in_state
 
 # SpiffWorkflow logs every state change at INFO; keep that off the hot path.
@@ -142,7 +143,7 @@ def observe(definition: CompiledDefinition, workflow: BpmnWorkflow) -> tuple[Cas
     merged: dict[str, Any] = {}
     elements = definition.elements
     for task in tasks_in_state(workflow, _OBSERVED_STATES):
-        state = task._state
+        state = state_of(task)
         if state & _DATA_STATES:
             if not finished:
                 merged.update(task.data)
