@@ -22,6 +22,11 @@ from SpiffWorkflow.task import Task
 
 CHECKED_AGAINST = "3.2.0"
 
+# The serializer format a snapshot of each older version is in after SpiffWorkflow 3.2's migration
+# function for it (``version_migration.MIGRATIONS``) ran: the functions for 1.0-1.2 chain up to 1.3,
+# the later ones move one version each, so loading a 1.3 snapshot runs two of them.
+MIGRATED_TO = {"1.0": "1.3", "1.1": "1.3", "1.2": "1.3", "1.3": "1.4", "1.4": "1.5"}
+
 # Accessors as attrgetters: C calls, cheap enough for the walks that run after every engine step.
 state_of: Any = attrgetter("_state")
 """``task.state`` without the property (an int of :class:`SpiffWorkflow.util.task.TaskState`)."""
