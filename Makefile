@@ -8,6 +8,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed
+FLASK  := $(VENV)/bin/flask --app api
 LOCK     := requirements.lock
 DEV_LOCK := requirements-dev.lock
 UV_VERSION := 0.13.8
@@ -60,8 +61,12 @@ browser:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; fi
 
+# The demo: schema upgraded, demo users and the procedures of processes/ loaded, then the server.
 run: $(STAMP) $(WEB_DIST)
-	PORT=$(PORT) $(PY) -m api serve
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	$(FLASK) deploy-processes
+	PORT=$(PORT) $(FLASK) serve
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -1,6 +1,6 @@
 """The snapshot codec's own task converter writes and reads exactly what SpiffWorkflow's registry does.
 
-The reference is the codec as it was before issue 6's fast path: SpiffWorkflow's
+The reference is the codec as it was before the fast path: SpiffWorkflow's
 ``WorkflowConverter``/``TaskConverter`` through the registry (for the engine's
 workflow class, written as ``BpmnWorkflow`` as before). At every step of
 real cases (loops, parallel branches, scripts, the end) the fast ``dumps`` must
@@ -128,7 +128,7 @@ def test_typed_values_take_spiffworkflows_path(template_db: Path, tmp_path: Path
             definition = engine.registry.compiled(session, engine.registry.latest_id(session, "loop_approval")[0])
     finally:
         engine.db.dispose()
-    workflow, _ = runner.start(definition, {"title": "typed"})
+    workflow, _ = runner.start_case(definition, {"title": "typed"})
     ready = workflow.get_tasks(state=TaskState.READY)[0]
     ready.data["when"] = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     text = definition.codec.dumps(workflow)

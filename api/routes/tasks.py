@@ -5,7 +5,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from engine.read.lists import TaskFilter, inbox_page
+from engine.read.lists import TaskFilter
 
 from ..context import current_actor, engine
 from ..pagination import list_query, page_request, paginated_response, with_total_count
@@ -35,11 +35,9 @@ TaskListQuery = list_query(
 def inbox(args: dict[str, Any]) -> Any:
     """Ready tasks the caller may act on (their role at their organisation), paginated, sortable, filterable."""
     actor = current_actor()
-    eng = engine()
     filters = TaskFilter(definition_key=args.get("definition_key"), instance_id=args.get("instance_id"),
                          element_id=args.get("element_id"), role=args.get("role"))
-    with eng.db.reader() as session:
-        page = inbox_page(session, actor, filters, page_request(args))
+    page = engine().views.inbox(actor, filters, page_request(args))
     return with_total_count(page.items, page.total)
 
 
@@ -49,10 +47,7 @@ def inbox(args: dict[str, Any]) -> Any:
 @blp.alt_response(404, schema=ApiErrorSchema)
 def get_task(task_id: int) -> dict[str, Any]:
     """A task with its form (JSON Schema and UI schema) and the case's current data."""
-    actor = current_actor()
-    eng = engine()
-    with eng.db.reader() as session:
-        return eng.queries.task_detail(session, actor, task_id)
+    return engine().views.task(current_actor(), task_id)
 
 
 @blp.route("/tasks/<int:task_id>/complete", methods=["POST"])
@@ -67,5 +62,4 @@ def complete_task(body: dict[str, Any], task_id: int) -> dict[str, Any]:
     actor = current_actor()
     eng = engine()
     instance_id = eng.instances.complete(actor, task_id, body.get("data") or {}, body.get("comment"))
-    with eng.db.reader() as session:
-        return eng.queries.instance_view(session, actor, instance_id)
+    return eng.views.case(actor, instance_id)
