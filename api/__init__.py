@@ -1,4 +1,8 @@
-"""The HTTP entry point: Flask app factory, blueprints per resource."""
+"""The HTTP entry point: Flask app factory, blueprints per resource, the ``flask --app api`` commands.
+
+``create_app`` only builds the app: it touches no database and configures no
+logging. Setting a database up and serving are the CLI's (:mod:`api.cli`).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from . import messages_zh  # noqa: F401
 
 # isort: split
 
-import logging
 from typing import Any
 
 from flask import Flask
@@ -16,6 +19,7 @@ from engine.service import WorkflowEngine
 from engine.settings import Settings
 
 from . import docs
+from .cli import register_commands
 from .converters import IdConverter
 from .errors import register_error_handlers
 from .guard import register_auth_guard
@@ -28,12 +32,9 @@ from .web import blp as web_pages
 API_PREFIX = "/api/v1"
 
 
-def create_app(settings: Settings | None = None, engine: WorkflowEngine | None = None,
-               bootstrap: bool = True, **overrides: Any) -> Flask:
+def create_app(settings: Settings | None = None, engine: WorkflowEngine | None = None, **overrides: Any) -> Flask:
     settings = settings or Settings.from_env()
     engine = engine or WorkflowEngine(settings)
-    if bootstrap:
-        engine.bootstrap()
     app = Flask(__name__)
     app.url_map.converters["int"] = IdConverter
     app.config.update(
@@ -59,6 +60,5 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     register_auth_guard(app, API_PREFIX)
     register_error_handlers(app)
     register_request_limits(app)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("spiff").setLevel(logging.WARNING)
+    register_commands(app)
     return app

@@ -1,27 +1,14 @@
-"""``python -m api serve``: serve the API with waitress on 127.0.0.1:$PORT."""
+"""``python -m api …``: the same commands as ``flask --app api …`` (``python -m api serve`` serves)."""
 
 from __future__ import annotations
 
-import argparse
-import os
-
-from waitress import serve
+from flask.cli import FlaskGroup
 
 from . import create_app
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m api")
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("serve", help="serve the API")
-    run.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))
-    run.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", "8")))
-    args = parser.parse_args()
-    if args.command == "serve":
-        app = create_app()
-        print(f"社区治理审批流程引擎：http://{args.host}:{args.port}/  (API: /api/v1, 演示密码: demo)", flush=True)
-        serve(app, host=args.host, port=args.port, threads=args.threads)
+    FlaskGroup(create_app=create_app, help="社区治理审批流程引擎")(prog_name="python -m api")
 
 
 if __name__ == "__main__":

@@ -24,8 +24,5 @@ def bearer_token() -> str:
 def current_actor() -> Actor:
     actor = g.get("actor")
     if actor is None:
-        eng = engine()
-        with eng.db.reader() as session:
-            actor = eng.identity.authenticate(session, bearer_token())
-        g.actor = actor
+        actor = g.actor = engine().views.actor(bearer_token())
     return actor

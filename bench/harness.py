@@ -1,4 +1,4 @@
-"""A bootstrapped engine on a throw-away database, and driving cases through its service layer."""
+"""A set-up engine on a throw-away database, and driving cases through its service layer."""
 
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ def sqlite_url(directory: Path, name: str = "bench.db") -> str:
 
 def make_engine(database_url: str, attachments: Path) -> WorkflowEngine:
     engine = WorkflowEngine(Settings(database_url=database_url, attachments_dir=attachments))
-    engine.bootstrap()
+    engine.upgrade()
+    engine.seed_demo()
+    engine.deploy_processes()
     return engine
 
 

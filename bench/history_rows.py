@@ -25,11 +25,6 @@ from .harness import CaseDriver
 from .scenario import APPROVE, END_ADMITTED, LEDGER
 from .stats import ms, summary
 
-try:  # the journal engineer's replay (issue 4); absent until that branch is merged
-    from engine.audit import replay as _replay
-except ImportError:  # pragma: no cover - depends on the merge order
-    _replay = None
-
 
 def run_returned_case(driver: CaseDriver, returns: int,
                       on_round: Any = None) -> tuple[int, dict[int, list[float]]]:

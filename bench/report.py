@@ -48,7 +48,7 @@ def _fmt(value: Any, unit: str = "") -> str:
 
 
 def goals(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
-    """(goal, measured, met?) for each goal of issue 6; None where the row did not run."""
+    """(goal, measured, met?) for each performance goal; None where the row did not run."""
     out: list[tuple[str, str, bool | None]] = []
     ceiling = results.get("ceiling", {}).get("ms_per_completion")
     service = results.get("service_sqlite", {}).get("ms_per_completion")

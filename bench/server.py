@@ -2,7 +2,7 @@
 
 Run as a separate process so the server and the benchmark's clients do not
 share one interpreter lock. Prints the port on its first line, then serves
-until terminated. The database must have been bootstrapped already.
+until terminated. The database must have been set up already.
 """
 
 from __future__ import annotations
@@ -24,8 +24,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
     attachments = Path(tempfile.mkdtemp(prefix="shequ-bench-att-"))
-    app = create_app(Settings(database_url=args.database_url, attachments_dir=attachments, seed_demo=False,
-                              deploy_on_start=False), bootstrap=False)
+    app = create_app(Settings(database_url=args.database_url, attachments_dir=attachments))
     logging.getLogger().setLevel(logging.WARNING)  # no per-request logging in the measurement
     server = create_server(app, host="127.0.0.1", port=0, threads=args.threads)
     print(server.effective_port, flush=True)  # type: ignore[union-attr]

@@ -17,14 +17,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from sqlalchemy.orm import Session
+
 from engine.audit.export import history_jsonl, verify_export
-from engine.audit.verify import verify_all, verify_instance
+from engine.audit.verify import verify_all, verify_one
 from engine.clock import SystemClock
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import NotFound
 from engine.settings import Settings
 from engine.store.db import Database
-from engine.store.models import ProcessInstance
+from engine.store.unit_of_work import UnitOfWork
 
 
 def _database() -> Database:
@@ -40,7 +42,7 @@ def _verify_all(out: TextIO) -> int:
     db = _database()
     registry = DefinitionRegistry(SystemClock())
     total = bad = 0
-    for instance_id, business_key, verdict in verify_all(db, registry):
+    for instance_id, business_key, verdict in verify_all(UnitOfWork(db), registry):
         total += 1
         if verdict.ok:
             out.write(f"ok\t{instance_id}\t{business_key or ''}\t{verdict.entries} entries\n")
@@ -54,12 +56,11 @@ def _verify_all(out: TextIO) -> int:
 
 def _verify_one(instance_id: int, out: TextIO) -> int:
     db = _database()
-    with db.reader() as session:
-        instance = session.get(ProcessInstance, instance_id)
-        if instance is None:
-            raise SystemExit(f"no case {instance_id}")
-        verdict = verify_instance(session, DefinitionRegistry(SystemClock()), instance)
+    registry = DefinitionRegistry(SystemClock())
+    verdict = UnitOfWork(db).read(lambda session: verify_one(session, registry, instance_id))
     db.dispose()
+    if verdict is None:
+        raise SystemExit(f"no case {instance_id}")
     out.write(json.dumps(verdict.as_dict(), ensure_ascii=False) + "\n")
     return 0 if verdict.ok else 1
 
@@ -68,9 +69,11 @@ def _export(instance_id: int, target: str | None, out: TextIO) -> int:
     db = _database()
     stream = open(target, "w", encoding="utf-8") if target else out  # noqa: SIM115
     try:
-        with db.reader() as session:
+        def write(session: Session) -> None:
             for line in history_jsonl(session, instance_id):
                 stream.write(line + "\n")
+
+        UnitOfWork(db).read(write)
     except NotFound as exc:
         raise SystemExit(exc.message) from exc
     finally:

@@ -1,4 +1,11 @@
-"""The engine's front door: one object holding the database, clock and services."""
+"""The engine's front door: one object holding the database, clock and services.
+
+Writes go through the command services (``instances``, ``case_admin``, ``attachments``,
+``deployment``, ``users``, ``logins``), reads through ``views``; each call is one unit of
+work (:mod:`engine.store.unit_of_work`). Setting a database up is explicit (the CLI's
+``db upgrade``, ``seed-demo``, ``deploy-processes``, ``create-admin``): building an
+engine touches nothing.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +15,24 @@ from engine.audit.history import HistoryService
 from engine.cases.admin import CaseAdmin
 from engine.cases.attachments import AttachmentService
 from engine.cases.commands import InstanceService
+from engine.cases.title_backfill import backfill_case_titles
 from engine.clock import Clock, SystemClock
 from engine.definitions.deployment import DeploymentService
 from engine.definitions.registry import DefinitionRegistry
+from engine.identity import first_admin
 from engine.identity.logins import LockoutPolicy, LoginService
 from engine.identity.orgs import DirectoryCache
 from engine.identity.tokens import IdentityService
 from engine.identity.users import UserAdmin
 from engine.read.case_record import CaseRecords
 from engine.read.queries import Queries
+from engine.read.views import Views
 from engine.seed.loader import seed_demo, seed_roles
 from engine.settings import Settings
+from engine.store import schema
 from engine.store.blob_store import BlobStore
 from engine.store.db import Database
+from engine.store.unit_of_work import ROLE, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -30,30 +42,50 @@ class WorkflowEngine:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.db = Database(settings.database_url)
+        self.uow = UnitOfWork(self.db)
         self.registry = DefinitionRegistry(self.clock)
         self.identity = IdentityService(self.clock, settings.token_ttl_seconds)
         self.directories = DirectoryCache()  # organisations and role scopes, reloaded when they change
-        self.instances = InstanceService(self.db, self.registry, self.clock, self.directories.get)
+        self.instances = InstanceService(self.uow, self.registry, self.clock, self.directories.get)
         self.queries = Queries(self.registry, self.directories.get)
-        self.deployment = DeploymentService(self.db, self.registry)
-        self.case_admin = CaseAdmin(self.db, self.registry, self.clock, self.directories.get)
-        self.attachments = AttachmentService(self.db, self.registry, self.clock, self.queries,
+        self.deployment = DeploymentService(self.uow, self.registry)
+        self.case_admin = CaseAdmin(self.uow, self.registry, self.clock, self.directories.get)
+        self.attachments = AttachmentService(self.uow, self.registry, self.clock, self.queries,
                                              BlobStore(settings.attachments_dir), settings.max_attachment_bytes)
         self.history = HistoryService(self.registry, self.queries, self.directories.get)
         self.records = CaseRecords(self.registry, self.queries, self.clock, self.directories.get, settings.cjk_font)
-        self.logins = LoginService(self.db, self.clock, self.identity, LockoutPolicy(
+        self.logins = LoginService(self.uow, self.clock, self.identity, LockoutPolicy(
             settings.login_max_failures, settings.login_lockout_seconds, settings.login_lockout_max_seconds))
-        self.users = UserAdmin(self.db, self.clock)
+        self.users = UserAdmin(self.uow, self.clock)
+        self.views = Views(self.uow, self.registry, self.identity, self.queries, self.history, self.attachments,
+                           self.records, self.directories.get)
 
-    def bootstrap(self) -> None:
-        """Create the schema, load roles (and demo data), deploy the procedures that changed."""
-        self.db.create_schema()
-        with self.db.writer() as session, session.begin():
-            seed_roles(session)
-            if self.settings.seed_demo:
-                seed_demo(session, self.clock.now())
-            if self.settings.deploy_on_start:
-                for key, version, created in self.registry.deploy_directory(
-                        session, self.settings.processes_dir, self.settings.forms_dir):
-                    if created:
-                        log.info("deployed %s version %d", key, version)
+    # -- setting a database up ----------------------------------------------------------------
+
+    def upgrade(self) -> schema.Upgrade:
+        """The schema to the newest revision (under the migration lock), then the roles that are missing."""
+        result = schema.upgrade(self.db)
+        # several processes starting at once (PostgreSQL): the later ones run again and find the roles there
+        self.uow.write(seed_roles, unique_races=(ROLE,))
+        if result.changed:  # cases stored before the case_title column get theirs (a no-op when none lack it)
+            self.uow.write(lambda session: backfill_case_titles(session, self.registry))
+        return result
+
+    def seed_demo(self) -> bool:
+        """The demo organisations and users (password ``demo``), unless the database has users already."""
+        return self.uow.write(lambda session: seed_demo(session, self.clock.now()))
+
+    def deploy_processes(self) -> list[tuple[str, int, bool]]:
+        """Deploy ``processes/*.bpmn`` with their forms; a changed file becomes a new version."""
+        results = self.deployment.deploy_directory(self.settings.processes_dir, self.settings.forms_dir)
+        for key, version, created in results:
+            if created:
+                log.info("deployed %s version %d", key, version)
+        return results
+
+    def has_admin(self) -> bool:
+        return self.uow.read(first_admin.has_admin)
+
+    def create_admin(self, username: str, password: str, org_id: str, org_name: str) -> None:
+        self.uow.write(lambda session: first_admin.create_admin(session, username, password, org_id, org_name,
+                                                                self.clock.now()))

@@ -16,8 +16,12 @@ class Settings:
     forms_dir: Path = ROOT / "forms"
     attachments_dir: Path = ROOT / "var" / "attachments"
     token_ttl_seconds: int = 8 * 3600
-    seed_demo: bool = True
-    deploy_on_start: bool = True
+    seed_demo: bool = False  # SEED_DEMO=1: `serve` also loads the demo organisations and users
+    # the first admin, created by `serve` or `create-admin` when the database has none (engine/identity/first_admin.py)
+    admin_username: str = "admin"
+    admin_password: str = field(default="", repr=False)
+    admin_org: str = "xinqu"
+    admin_org_name: str = "西咸新区"
     max_request_bytes: int = 16 * 1024 * 1024
     max_attachment_bytes: int = 20 * 1024 * 1024
     # failed logins: after this many in a row an account is locked, first for
@@ -35,7 +39,11 @@ class Settings:
         return cls(
             database_url=os.environ.get("DATABASE_URL", defaults.database_url),
             token_ttl_seconds=int(os.environ.get("TOKEN_TTL_SECONDS", defaults.token_ttl_seconds)),
-            seed_demo=os.environ.get("SEED_DEMO", "1") != "0",
+            seed_demo=os.environ.get("SEED_DEMO", "0") not in ("", "0"),
+            admin_username=os.environ.get("ADMIN_USERNAME") or defaults.admin_username,
+            admin_password=os.environ.get("ADMIN_PASSWORD", ""),
+            admin_org=os.environ.get("ADMIN_ORG") or defaults.admin_org,
+            admin_org_name=os.environ.get("ADMIN_ORG_NAME") or defaults.admin_org_name,
             attachments_dir=Path(os.environ.get("ATTACHMENTS_DIR", str(defaults.attachments_dir))),
             max_attachment_bytes=int(os.environ.get("MAX_ATTACHMENT_BYTES", defaults.max_attachment_bytes)),
             cjk_font=Path(os.environ["CJK_FONT"]) if os.environ.get("CJK_FONT") else None,

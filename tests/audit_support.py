@@ -10,7 +10,7 @@ from sqlalchemy import text
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
 from engine.runtime import runner
-from engine.store.case_store import append_journal, run_command, save_workflow, sync_tasks
+from engine.store.case_store import CaseCommand, record, sync_tasks, workflow_values
 from engine.store.models import ProcessInstance
 from tests.support import ApiClient
 
@@ -64,11 +64,12 @@ def administer(api: ApiClient, instance_id: int, command: str, reason: str) -> N
         else:
             steps = runner.mark(definition, workflow, command)
             status = "suspended" if command == "suspend" else "running"
-        save_workflow(session, instance, definition, workflow, at, status=status)
-        append_journal(session, instance, steps, admin, at, None, reason, None, extra={"reason": reason})
-        sync_tasks(session, instance, definition, workflow, OrgDirectory.load(session), at)
+        case_command = CaseCommand(session, instance, definition, admin, at, workflow, comment=reason,
+                                   extra={"reason": reason})
+        record(case_command, steps, **workflow_values(case_command, status=status))
+        sync_tasks(case_command, OrgDirectory.load(session))
 
-    run_command(engine.db, run)
+    engine.uow.write(run)
 
 
 def deploy_probe(api: ApiClient) -> None:

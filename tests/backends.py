@@ -1,8 +1,8 @@
 """Both databases: a fresh SQLite file or a fresh PostgreSQL database per test.
 
 PostgreSQL comes from ``TEST_DATABASE_URL`` (``make test`` starts a throw-away
-server, see ``scripts/pg-test-server``). One template database is bootstrapped
-per session (schema, roles, demo users with the same pre-issued tokens as the
+server, see ``scripts/pg-test-server``). One template database is set up
+per session (schema by the migrations, roles, demo users with the same pre-issued tokens as the
 SQLite template, the four procedures); each test gets ``CREATE DATABASE …
 TEMPLATE`` of it, dropped afterwards. Without a server the PostgreSQL cases
 skip, except under ``CI=true`` where they fail: CI must not go green on SQLite
@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine, make_url
 from engine.service import WorkflowEngine
 from engine.settings import Settings
 from engine.store.models import AuthToken
-from tests.support import ApiClient, fresh_settings, make_client, sqlite_url
+from tests.support import ApiClient, fresh_settings, make_client, set_up, sqlite_url
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -66,12 +66,12 @@ class PostgresServer:
 
 @pytest.fixture(scope="session")
 def pg_template(template_db: Path) -> Iterator[tuple[PostgresServer, str]]:
-    """A bootstrapped template database carrying the SQLite template's demo tokens."""
+    """A set-up template database carrying the SQLite template's demo tokens."""
     server = PostgresServer(_require_postgres())
     name = f"shequ_template_{os.getpid()}"
     url = server.create(name)
     engine = WorkflowEngine(Settings(database_url=url))
-    engine.bootstrap()
+    set_up(engine)
     source = create_engine(sqlite_url(template_db))
     with source.connect() as conn:
         tokens = [dict(row._mapping) for row in conn.execute(select(AuthToken.__table__))]
@@ -94,7 +94,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def backend_settings(backend: str, request: pytest.FixtureRequest, template_db: Path,
                      tmp_path: Path) -> Iterator[Settings]:
-    """Settings for a fresh database of the parametrised backend (bootstrapped, demo tokens valid)."""
+    """Settings for a fresh database of the parametrised backend (set up, demo tokens valid)."""
     if backend == "sqlite":
         yield fresh_settings(template_db, tmp_path)
         return
@@ -111,3 +111,18 @@ def backend_settings(backend: str, request: pytest.FixtureRequest, template_db: 
 def backend_api(backend_settings: Settings) -> Iterator[ApiClient]:
     """The real Flask app on a fresh database of each backend."""
     yield from make_client(backend_settings)
+
+
+@pytest.fixture
+def empty_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database of the parametrised backend (no schema at all)."""
+    if backend == "sqlite":
+        yield sqlite_url(tmp_path / "empty.db")
+        return
+    server = PostgresServer(_require_postgres())
+    name = f"shequ_empty_{uuid.uuid4().hex[:12]}"
+    try:
+        yield server.create(name)
+    finally:
+        server.drop(name)
+        server.admin.dispose()

@@ -1,4 +1,4 @@
-"""Shared bits of the case tests (issue 3): valid start and task data, multipart uploads."""
+"""Shared bits of the case tests: valid start and task data, multipart uploads."""
 
 from __future__ import annotations
 

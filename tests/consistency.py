@@ -60,7 +60,7 @@ def check_case(session: Session, registry: DefinitionRegistry, instance_id: int)
     workflow = definition.codec.loads(instance.snapshot)
     if instance.status != "completed":
         # (A completed case's last entry is hashed before SpiffWorkflow marks the workflow
-        # finished, so its state_hash shows finished=False; the journal issue owns that.)
+        # finished, so its state_hash shows finished=False.)
         assert runner.case_state(definition, workflow).digest() == rows[-1].state_hash, \
             f"case {instance_id}: snapshot is not the state the journal ends in"
 

@@ -14,7 +14,7 @@ from engine.audit.verify import verify_all
 def verify_every_case(api: Any) -> int:
     engine = api.engine
     count = 0
-    for instance_id, business_key, verdict in verify_all(engine.db, engine.registry):
+    for instance_id, business_key, verdict in verify_all(engine.uow, engine.registry):
         assert verdict.ok, f"case {instance_id} ({business_key}) does not verify: {verdict.as_dict()}"
         with engine.db.reader() as session:
             exported = verify_export(list(history_jsonl(session, instance_id)))

@@ -26,15 +26,22 @@ def sqlite_url(path: Path) -> str:
 DEMO_TOKENS: dict[str, str] = {}
 
 
+def set_up(engine: WorkflowEngine) -> None:
+    """What ``make run`` does before serving: migrations, demo users, the procedures of processes/."""
+    engine.upgrade()
+    engine.seed_demo()
+    engine.deploy_processes()
+
+
 def build_template(directory: Path) -> Path:
-    """Bootstrap one database (schema, roles, demo users, the four procedures).
+    """Set up one database (schema by the migrations, roles, demo users, the four procedures).
 
     Every demo user is logged in once here; copies of the database carry those
     tokens, so tests do not pay for a password hash on each login.
     """
     path = directory / "template.db"
     engine = WorkflowEngine(Settings(database_url=sqlite_url(path)))
-    engine.bootstrap()
+    set_up(engine)
     with engine.db.writer() as session, session.begin():
         for username in session.scalars(select(User.username)):
             DEMO_TOKENS[username] = engine.identity.login(session, username, DEMO_PASSWORD)

@@ -65,11 +65,10 @@ def matrix_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
 
 @pytest.fixture
 def mapi(matrix_db: tuple[Path, MatrixCases], tmp_path: Path) -> Iterator[ApiClient]:
-    """A fresh copy of the matrix database (already bootstrapped) behind the real app."""
+    """A fresh copy of the matrix database (already set up) behind the real app."""
     db = tmp_path / "case.db"
     db.write_bytes(matrix_db[0].read_bytes())
-    app = create_app(Settings(database_url=sqlite_url(db), attachments_dir=tmp_path / "attachments"),
-                     bootstrap=False)
+    app = create_app(Settings(database_url=sqlite_url(db), attachments_dir=tmp_path / "attachments"))
     try:
         yield ApiClient(app, app.test_client())
     finally:

@@ -6,11 +6,6 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from engine.store.case_store import run_command
-from engine.store.models import ProcessInstance
 from tests.case_helpers import VILLAGE_START
 from tests.support import ApiClient
 
@@ -44,24 +39,6 @@ def expected_keys(count: int) -> set[str]:
 
 def test_concurrent_starts_get_distinct_consecutive_numbers(api: ApiClient) -> None:
     assert set(start_concurrently(api, STARTERS)) == expected_keys(STARTERS)
-
-
-def test_a_unique_violation_makes_the_command_retry(api: ApiClient) -> None:
-    taken = api.start("street_a", "village_to_community", VILLAGE_START).get_json()["business_key"]
-    attempts: list[int] = []
-
-    def command(session: Session) -> str:
-        attempts.append(1)
-        row = session.scalar(select(ProcessInstance).where(ProcessInstance.business_key == taken))
-        assert row is not None
-        if len(attempts) == 1:  # as if another transaction had taken our number in the meantime
-            session.add(ProcessInstance(**{c.name: getattr(row, c.name) for c in ProcessInstance.__table__.columns
-                                           if c.name != "id"}))
-            session.flush()
-        return "done"
-
-    assert run_command(api.engine.db, command) == "done"
-    assert len(attempts) == 2
 
 
 def test_concurrent_starts_on_each_backend(backend_api: ApiClient) -> None:

@@ -29,11 +29,11 @@ TWO_ENDS = (LOOP_BPMN
                                                  (["sign_b", "sign_a"], "已批准")])
 def test_the_end_event_that_finished_the_case_is_named(order: list[str], expected: str) -> None:
     definition = compile_definition(TWO_ENDS, LOOP_FORMS, {"street_office", "civil_affairs"})
-    workflow, _ = runner.start(definition, {})
+    workflow, _ = runner.start_case(definition, {})
 
     def complete(element: str, data: dict) -> None:
         task = next(t for t in ready_user_tasks(workflow) if bpmn_id(t) == element)
-        runner.complete(definition, workflow, task, data)
+        runner.complete_task(definition, workflow, task, data)
 
     complete("submit", {"title": "会签", "amount": 1})
     complete("review", {"decision": "pass"})

@@ -1,7 +1,7 @@
 """Journal and state hashes of a fixed scenario, pinned byte for byte.
 
 Existing databases must keep verifying whatever the engine's internals become
-(issue 6: faster, not different): the same commands at the same times must
+(faster, not different): the same commands at the same times must
 produce exactly these entry hashes and state hashes. The scenario uses only the
 test models (tests/fixtures, tests/data), so changes to processes/ do not move
 it: a loop reset, a gateway, parallel tokens, a script with results, the end

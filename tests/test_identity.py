@@ -122,7 +122,7 @@ def test_logout_revokes_the_token(api: ApiClient) -> None:
 def clocked(settings: Settings) -> Iterator[tuple[ApiClient, FixedClock]]:
     clock = FixedClock(datetime.now(UTC))
     engine = WorkflowEngine(settings, clock=clock)
-    app = create_app(settings, engine=engine, bootstrap=False)
+    app = create_app(settings, engine=engine)
     try:
         yield ApiClient(app, app.test_client()), clock
     finally:

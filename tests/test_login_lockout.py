@@ -25,7 +25,7 @@ def clock() -> FixedClock:
 
 def make_api(settings: Settings, clock: FixedClock) -> tuple[ApiClient, WorkflowEngine]:
     engine = WorkflowEngine(settings, clock=clock)
-    app = create_app(settings, engine=engine, bootstrap=False)
+    app = create_app(settings, engine=engine)
     return ApiClient(app, app.test_client()), engine
 
 

@@ -1,7 +1,7 @@
 """A case returned for correction 300 times still ends right, with a journal that verifies.
 
 SpiffWorkflow alone deepens its task tree on every loop back until it fails or
-wrongly completes a case (DESIGN.md); the engine resets loops instead
+wrongly completes a case; the engine resets loops instead
 (engine/runtime/runner.py ``_compact_loops``). Driven through the real HTTP API.
 Timing belongs to ``make bench`` (row 5), not here.
 """

@@ -1,6 +1,6 @@
 """The snapshot codec's own task converter writes and reads exactly what SpiffWorkflow's registry does.
 
-The reference is the codec as it was before issue 6's fast path: SpiffWorkflow's
+The reference is the codec as it was before the fast path: SpiffWorkflow's
 ``WorkflowConverter``/``TaskConverter`` through the registry (for the engine's
 workflow class, written as ``BpmnWorkflow`` as before). At every step of
 real cases (loops, parallel branches, scripts, the end) the fast ``dumps`` must
@@ -25,6 +25,7 @@ from sqlalchemy import select
 from engine.definitions.compile import CompiledDefinition
 from engine.runtime import runner, snapshot_tasks
 from engine.runtime.snapshot import SnapshotCodec
+from engine.runtime.spiff_compat import child_ids_of, parent_id_of
 from engine.runtime.task_walk import CaseWorkflow
 from engine.service import WorkflowEngine
 from engine.store.models import ProcessInstance
@@ -74,8 +75,8 @@ def _same_workflow(ours: BpmnWorkflow, theirs: BpmnWorkflow, reference: BpmnWork
     assert (ours.last_task.id if ours.last_task else None) == (theirs.last_task.id if theirs.last_task else None)
     for task_id, task in ours.tasks.items():
         other = theirs.tasks[task_id]
-        assert (task.data, task.internal_data, task._parent, task._children, task.state, task.task_spec) == \
-            (other.data, other.internal_data, other._parent, other._children, other.state, other.task_spec)
+        assert (task.data, task.internal_data, parent_id_of(task), child_ids_of(task), task.state, task.task_spec) == \
+            (other.data, other.internal_data, parent_id_of(other), child_ids_of(other), other.state, other.task_spec)
     assert (ours.data, ours.success, ours.completed, ours.correlations, ours.bpmn_events) == \
         (theirs.data, theirs.success, theirs.completed, theirs.correlations, theirs.bpmn_events)
     assert ours.script_engine is not None
@@ -127,7 +128,7 @@ def test_typed_values_take_spiffworkflows_path(template_db: Path, tmp_path: Path
             definition = engine.registry.compiled(session, engine.registry.latest_id(session, "loop_approval")[0])
     finally:
         engine.db.dispose()
-    workflow, _ = runner.start(definition, {"title": "typed"})
+    workflow, _ = runner.start_case(definition, {"title": "typed"})
     ready = workflow.get_tasks(state=TaskState.READY)[0]
     ready.data["when"] = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     text = definition.codec.dumps(workflow)

@@ -38,8 +38,7 @@ def upload(files: dict[str, Any], instance_id: int) -> dict[str, Any]:
     eng = engine()
     storage = files["file"]
     attachment_id = eng.attachments.upload(actor, instance_id, storage.filename, storage.stream)
-    with eng.db.reader() as session:
-        return next(a for a in eng.attachments.for_case(session, actor, instance_id) if a["id"] == attachment_id)
+    return next(a for a in eng.views.attachment_list(actor, instance_id) if a["id"] == attachment_id)
 
 
 @blp.route("/process-instances/<int:instance_id>/attachments", methods=["GET"])
@@ -48,10 +47,7 @@ def upload(files: dict[str, Any], instance_id: int) -> dict[str, Any]:
 @blp.alt_response(404, schema=ApiErrorSchema)
 def list_attachments(instance_id: int) -> list[dict[str, Any]]:
     """The case's attachments, oldest first."""
-    actor = current_actor()
-    eng = engine()
-    with eng.db.reader() as session:
-        return eng.attachments.for_case(session, actor, instance_id)
+    return engine().views.attachment_list(current_actor(), instance_id)
 
 
 @blp.route("/process-instances/<int:instance_id>/attachments/<int:attachment_id>", methods=["GET"])
@@ -61,10 +57,7 @@ def list_attachments(instance_id: int) -> list[dict[str, Any]]:
 @blp.alt_response(404, schema=ApiErrorSchema)
 def download(instance_id: int, attachment_id: int) -> Any:
     """Download an attachment under its original file name."""
-    actor = current_actor()
-    eng = engine()
-    with eng.db.reader() as session:
-        found = eng.attachments.download(session, actor, instance_id, attachment_id)
+    found = engine().views.attachment(current_actor(), instance_id, attachment_id)
     response = send_file(found.path, mimetype=found.content_type, as_attachment=True,
                          download_name=found.filename, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -31,6 +31,4 @@ def login(body: dict[str, Any]) -> dict[str, str]:
 def logout() -> None:
     """Revoke the token of this request."""
     current_actor()
-    eng = engine()
-    with eng.db.writer() as session, session.begin():
-        eng.identity.logout(session, bearer_token())
+    engine().logins.logout(bearer_token())

@@ -20,9 +20,7 @@ def _documented(func: Any) -> Any:
 
 
 def _view(instance_id: int) -> dict[str, Any]:
-    eng = engine()
-    with eng.db.reader() as session:
-        return eng.queries.instance_view(session, current_actor(), instance_id)
+    return engine().views.case(current_actor(), instance_id)
 
 
 @blp.route("/process-instances/<int:instance_id>/suspend", methods=["POST"])

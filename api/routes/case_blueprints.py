@@ -1,4 +1,4 @@
-"""The blueprints of issue 3 (cases): case list, case administration, opinions, attachments, deployment."""
+"""The blueprints of cases: case list, case administration, opinions, attachments, deployment."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from engine.read.case_list import CaseFilter, list_cases
+from engine.read.case_list import CaseFilter
 
 from ..case_schemas import CaseListQuerySchema, CaseSummarySchema
 from ..context import current_actor, engine
@@ -31,7 +31,5 @@ def list_instances(args: dict[str, Any]) -> Any:
         sort=args["sort"], descending=args["order"] == "desc",
         limit=limit, offset=offset,
     )
-    eng = engine()
-    with eng.db.reader() as session:
-        items, total = list_cases(session, actor, flt, eng.directories.get(session))
+    items, total = engine().views.cases(actor, flt)
     return with_total_count(items, total)

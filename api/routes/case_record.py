@@ -23,10 +23,7 @@ blp = Blueprint("case_record", __name__, description="办件办理过程与审�
 def steps(instance_id: int) -> dict[str, Any]:
     """The case's submissions grouped by step in the order they happened: who (name, unit, role), when,
     the opinion, and the fields of that step's form labelled by its titles; automatic steps are counted."""
-    actor = current_actor()
-    eng = engine()
-    with eng.db.reader() as session:
-        return eng.records.steps(session, actor, instance_id)
+    return engine().views.steps(current_actor(), instance_id)
 
 
 @blp.route("/process-instances/<int:instance_id>/record.pdf")
@@ -36,10 +33,7 @@ def steps(instance_id: int) -> dict[str, Any]:
 def record_pdf(instance_id: int) -> Any:
     """The 审批表 of a case as PDF: procedure, 办件编号, title, applicant, every step with its decision,
     opinion, person, unit, role and date, and the outcome."""
-    actor = current_actor()
-    eng = engine()
-    with eng.db.reader() as session:
-        record, pdf = eng.records.record_pdf(session, actor, instance_id)
+    record, pdf = engine().views.record_pdf(current_actor(), instance_id)
     number = record["business_key"] or str(instance_id)
     response = send_file(io.BytesIO(pdf), mimetype="application/pdf", max_age=0)
     # RFC 6266/5987: a plain ASCII name for old clients, the Chinese one in UTF-8

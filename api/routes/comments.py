@@ -4,8 +4,6 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from engine.read.comments import case_comments
-
 from ..case_schemas import CommentSchema
 from ..context import current_actor, engine
 from ..schemas import ApiErrorSchema
@@ -19,8 +17,4 @@ blp = Blueprint("comments", __name__, description="审批意见")
 @blp.alt_response(404, schema=ApiErrorSchema)
 def list_comments(instance_id: int) -> list[dict[str, Any]]:
     """The opinions given with the case's task actions: author, role, task and time, oldest first."""
-    actor = current_actor()
-    eng = engine()
-    with eng.db.reader() as session:
-        eng.queries.visible_instance(session, actor, instance_id)
-        return case_comments(session, instance_id, eng.directories.get(session))
+    return engine().views.comments(current_actor(), instance_id)

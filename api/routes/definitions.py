@@ -5,7 +5,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from engine.read.lists import DefinitionFilter, definitions_page
+from engine.read.lists import DefinitionFilter
 
 from ..context import current_actor, engine
 from ..pagination import list_query, page_request, paginated_response, with_total_count
@@ -27,8 +27,5 @@ DefinitionListQuery = list_query(
 def list_definitions(args: dict[str, Any]) -> Any:
     """The latest version of every procedure, paginated, sortable and filterable."""
     current_actor()
-    eng = engine()
-    filters = DefinitionFilter(key=args.get("key"), q=args.get("q"))
-    with eng.db.reader() as session:
-        page = definitions_page(session, filters, page_request(args))
-        return with_total_count(page.items, page.total)
+    page = engine().views.definitions(DefinitionFilter(key=args.get("key"), q=args.get("q")), page_request(args))
+    return with_total_count(page.items, page.total)

@@ -5,8 +5,6 @@ from typing import Any
 from flask import Response, jsonify
 from flask_smorest import Blueprint
 
-from engine.definitions.deployment import definition_summary
-
 from ..case_schemas import DefinitionVersionSchema, DeployFilesSchema, ValidationResultSchema
 from ..context import current_actor, engine
 from ..schemas import ApiErrorSchema
@@ -50,9 +48,7 @@ def validate_model(files: dict[str, Any]) -> dict[str, Any]:
 def versions(key: str) -> list[dict[str, Any]]:
     """Every deployed version of a procedure, oldest first."""
     current_actor()
-    eng = engine()
-    with eng.db.reader() as session:
-        return [definition_summary(row) for row in eng.registry.versions(session, key)]
+    return engine().views.versions(key)
 
 
 @blp.route("/process-definitions/<string:key>/versions/<int:version>/xml")
@@ -61,11 +57,9 @@ def versions(key: str) -> list[dict[str, Any]]:
 def version_xml(key: str, version: int) -> Response:
     """The BPMN of one version, exactly as it was uploaded."""
     current_actor()
-    eng = engine()
-    with eng.db.reader() as session:
-        row = eng.registry.version(session, key, version)
-        return Response(row.bpmn_xml.encode("utf-8"), mimetype="application/xml",
-                        headers={"Content-Disposition": f'inline; filename="{row.key}.v{row.version}.bpmn"'})
+    row = engine().views.version(key, version)
+    return Response(row.bpmn_xml.encode("utf-8"), mimetype="application/xml",
+                    headers={"Content-Disposition": f'inline; filename="{row.key}.v{row.version}.bpmn"'})
 
 
 @blp.route("/process-definitions/<string:key>/versions/<int:version>/forms")
@@ -75,6 +69,4 @@ def version_xml(key: str, version: int) -> Response:
 def version_forms(key: str, version: int) -> Any:
     """The form files of one version: file name → JSON document."""
     current_actor()
-    eng = engine()
-    with eng.db.reader() as session:
-        return jsonify(eng.registry.version(session, key, version).forms)
+    return jsonify(engine().views.version(key, version).forms)

@@ -8,9 +8,6 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.audit.history import entry_view, history_csv
-from engine.read.people import display_names, with_actor_names
-
 from ..context import current_actor, engine
 from ..schemas import ApiErrorSchema
 
@@ -93,17 +90,16 @@ _TOTAL = {"X-Total-Count": {"description": "number of entries", "schema": {"type
 def history(args: dict[str, Any], instance_id: int) -> Any:
     """Every journal entry of a case: who did what, when, with which data; hash-chained."""
     actor = current_actor()
-    eng = engine()
-    with eng.db.reader() as session:
-        rows, total = eng.history.entries(session, actor, instance_id, args.get("limit"), args["offset"])
-        if args["format"] == "csv":
-            response = Response(history_csv(rows), mimetype="text/csv")
-            response.headers["Content-Type"] = "text/csv; charset=utf-8"
-            response.headers["Content-Disposition"] = f'attachment; filename="case-{instance_id}-history.csv"'
-            response.headers["X-Total-Count"] = str(total)
-            return response
-        directory, names = eng.directories.get(session), display_names(session, (r.actor for r in rows))
-        return [with_actor_names(entry_view(r), directory, names) for r in rows], 200, {"X-Total-Count": str(total)}
+    views = engine().views
+    if args["format"] == "csv":
+        text, total = views.history_csv(actor, instance_id, args.get("limit"), args["offset"])
+        response = Response(text, mimetype="text/csv")
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+        response.headers["Content-Disposition"] = f'attachment; filename="case-{instance_id}-history.csv"'
+        response.headers["X-Total-Count"] = str(total)
+        return response
+    entries, total = views.history(actor, instance_id, args.get("limit"), args["offset"])
+    return entries, 200, {"X-Total-Count": str(total)}
 
 
 @blp.route("/process-instances/<int:instance_id>/history/<int:seq>/state")
@@ -113,10 +109,7 @@ def history(args: dict[str, Any], instance_id: int) -> Any:
 @blp.alt_response(409, schema=ApiErrorSchema, description="the journal up to this entry does not verify")
 def state_at(instance_id: int, seq: int) -> dict[str, Any]:
     """The case as it stood right after entry `seq`, rebuilt by replaying the journal."""
-    actor = current_actor()
-    eng = engine()
-    with eng.db.reader() as session:
-        return eng.history.state_at(session, actor, instance_id, seq)
+    return engine().views.state_at(current_actor(), instance_id, seq)
 
 
 @blp.route("/process-instances/<int:instance_id>/verify", methods=["POST"])
@@ -125,7 +118,4 @@ def state_at(instance_id: int, seq: int) -> dict[str, Any]:
 @blp.alt_response(404, schema=ApiErrorSchema)
 def verify(instance_id: int) -> dict[str, Any]:
     """Re-execute the journal from the start and check chain, entries, head and snapshot."""
-    actor = current_actor()
-    eng = engine()
-    with eng.db.reader() as session:
-        return eng.history.verify(session, actor, instance_id).as_dict()
+    return engine().views.verify(current_actor(), instance_id).as_dict()

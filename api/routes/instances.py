@@ -21,8 +21,7 @@ def start_instance(body: dict[str, Any]) -> dict[str, Any]:
     actor = current_actor()
     eng = engine()
     instance_id = eng.instances.start(actor, body["definition_key"], body.get("org"), body.get("data") or {})
-    with eng.db.reader() as session:
-        return eng.queries.instance_view(session, actor, instance_id)
+    return eng.views.case(actor, instance_id)
 
 
 @blp.route("/process-instances/<int:instance_id>")
@@ -31,7 +30,4 @@ def start_instance(body: dict[str, Any]) -> dict[str, Any]:
 @blp.alt_response(404, schema=ApiErrorSchema)
 def get_instance(instance_id: int) -> dict[str, Any]:
     """One case: status, data, open tasks and (when finished) the end event reached."""
-    actor = current_actor()
-    eng = engine()
-    with eng.db.reader() as session:
-        return eng.queries.instance_view(session, actor, instance_id)
+    return engine().views.case(current_actor(), instance_id)

@@ -7,8 +7,6 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from engine.read.start_forms import start_form_view
-
 from ..context import current_actor, engine
 from ..schemas import ApiErrorSchema
 
@@ -40,7 +38,4 @@ class StartFormSchema(Schema):
 @blp.alt_response(404, schema=ApiErrorSchema, description="流程不存在")
 def get_start_form(key: str) -> dict[str, Any]:
     """The latest version's start form (JSON Schema and UI schema) and whether the caller may start it."""
-    actor = current_actor()
-    eng = engine()
-    with eng.db.reader() as session:
-        return start_form_view(session, eng.registry, actor, key)
+    return engine().views.start_form(current_actor(), key)

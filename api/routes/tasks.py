@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from api.workbench_schemas import DoneTaskSchema, InboxTaskSchema, WorkbenchTaskDetailSchema
-from engine.read.workbench import DONE_SORTS, INBOX_SORTS, DoneFilter, InboxFilter, done_page, inbox_page
+from engine.read.workbench import DONE_SORTS, INBOX_SORTS, DoneFilter, InboxFilter
 
 from ..context import current_actor, engine
 from ..pagination import list_query, page_request, paginated_response, with_total_count
@@ -34,11 +34,9 @@ TaskListQuery = list_query(
 def inbox(args: dict[str, Any]) -> Any:
     """Ready tasks the caller may act on (their role at their organisation), paginated, sortable, filterable."""
     actor = current_actor()
-    eng = engine()
     filters = InboxFilter(definition_key=args.get("definition_key"), instance_id=args.get("instance_id"),
                           element_id=args.get("element_id"), role=args.get("role"), q=args.get("q"))
-    with eng.db.reader() as session:
-        page = inbox_page(session, actor, eng.directories.get(session), filters, page_request(args))
+    page = engine().views.inbox(actor, filters, page_request(args))
     return with_total_count(page.items, page.total)
 
 
@@ -52,10 +50,8 @@ DoneListQuery = list_query("DoneListQuery", sorts=tuple(DONE_SORTS), default_sor
 def done(args: dict[str, Any]) -> Any:
     """已办: the tasks the caller completed, newest first, with their opinion and where each case stands now."""
     actor = current_actor()
-    eng = engine()
     filters = DoneFilter(definition_key=args.get("definition_key"), q=args.get("q"))
-    with eng.db.reader() as session:
-        page = done_page(session, actor, eng.directories.get(session), filters, page_request(args))
+    page = engine().views.done(actor, filters, page_request(args))
     return with_total_count(page.items, page.total)
 
 
@@ -66,10 +62,7 @@ def done(args: dict[str, Any]) -> Any:
 def get_task(task_id: int) -> dict[str, Any]:
     """A task with its form (JSON Schema and UI schema), the case's current data, who sent it and when,
     and the case's earlier submissions step by step (`case.steps`, as `/process-instances/{id}/steps`)."""
-    actor = current_actor()
-    eng = engine()
-    with eng.db.reader() as session:
-        return eng.queries.task_detail(session, actor, task_id)
+    return engine().views.task(current_actor(), task_id)
 
 
 @blp.route("/tasks/<int:task_id>/complete", methods=["POST"])
@@ -84,5 +77,4 @@ def complete_task(body: dict[str, Any], task_id: int) -> dict[str, Any]:
     actor = current_actor()
     eng = engine()
     instance_id = eng.instances.complete(actor, task_id, body.get("data") or {}, body.get("comment"))
-    with eng.db.reader() as session:
-        return eng.queries.instance_view(session, actor, instance_id)
+    return eng.views.case(actor, instance_id)

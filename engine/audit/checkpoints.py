@@ -3,7 +3,7 @@
 Replaying a 1,000-entry history from the start takes a few hundred milliseconds.
 So every command that carries the journal across a multiple of ``EVERY`` entries
 also stores a copy of the case's snapshot in the same transaction
-(:func:`engine.store.case_store.append_journal`). To rebuild the state after entry *n*,
+(:func:`engine.store.case_store.record`). To rebuild the state after entry *n*,
 replay starts from the nearest checkpoint at or before *n* and re-executes at most
 about ``EVERY`` entries. A checkpoint is a cache, not history: it is used only when
 the entry it was taken after still has the same hash and the snapshot's state has

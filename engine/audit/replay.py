@@ -108,7 +108,7 @@ def replays(command: str) -> Callable[[ReplayFunction], ReplayFunction]:
 def _start(ctx: ReplayContext, entry: EntryLike) -> None:
     if ctx.workflow is not None:
         raise ReplayMismatch(entry.seq, "办件被重复发起")
-    ctx.workflow, _ = runner.start(ctx.definition, dict(entry.payload.get("data") or {}))
+    ctx.workflow, _ = runner.start_case(ctx.definition, dict(entry.payload.get("data") or {}))
     ctx.settle_status()
 
 
@@ -128,14 +128,14 @@ def _complete(ctx: ReplayContext, entry: EntryLike) -> None:
     data = dict(entry.payload.get("data") or {})
     recorded_error = (entry.payload.get("result") or {}).get("error")
     if recorded_error is None:
-        runner.complete(ctx.definition, workflow, task, data)
+        runner.complete_task(ctx.definition, workflow, task, data)
         ctx.settle_status()
         return
     # A submission whose script failed: it must fail again, and change nothing.
     saved = ctx.definition.codec.dumps(workflow)
     with runner.observe_steps(lambda step, workflow: None):
         try:
-            runner.complete(ctx.definition, workflow, task, data)
+            runner.complete_task(ctx.definition, workflow, task, data)
         except (SpiffWorkflowException, SandboxError) as exc:
             failure = runner.failure_message(exc)
         else:

@@ -21,8 +21,8 @@ from engine.audit.replay import ReplayMismatch, replay
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
 from engine.runtime import runner
-from engine.store.db import Database
 from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance
+from engine.store.unit_of_work import UnitOfWork
 
 
 @dataclass
@@ -142,13 +142,17 @@ def verify_instance(session: Session, registry: DefinitionRegistry, instance: Pr
     return Verdict(True, count)
 
 
-def verify_all(db: Database, registry: DefinitionRegistry) -> Iterator[tuple[int, str | None, Verdict]]:
+def verify_one(session: Session, registry: DefinitionRegistry, instance_id: int) -> Verdict | None:
+    """The verdict on case ``instance_id``, or None if there is no such case."""
+    instance = session.get(ProcessInstance, instance_id)
+    return verify_instance(session, registry, instance) if instance is not None else None
+
+
+def verify_all(uow: UnitOfWork, registry: DefinitionRegistry) -> Iterator[tuple[int, str | None, Verdict]]:
     """Every case in the database: (id, business key, verdict), one read transaction per case."""
-    with db.reader() as session:
-        ids = list(session.execute(select(ProcessInstance.id, ProcessInstance.business_key)
-                                   .order_by(ProcessInstance.id)))
+    ids = uow.read(lambda session: list(session.execute(
+        select(ProcessInstance.id, ProcessInstance.business_key).order_by(ProcessInstance.id))))
     for instance_id, business_key in ids:
-        with db.reader() as session:
-            instance = session.get(ProcessInstance, instance_id)
-            if instance is not None:
-                yield instance_id, business_key, verify_instance(session, registry, instance)
+        verdict = uow.read(lambda session, case=instance_id: verify_one(session, registry, case))
+        if verdict is not None:
+            yield instance_id, business_key, verdict

@@ -1,6 +1,6 @@
 """Case administration by admins: suspend (挂起), resume (恢复), terminate (终止), each with a reason.
 
-Each is one command in one transaction: the case's status (optimistically
+Each is one command in one unit of work: the case's status (optimistically
 locked), its task rows and a journal entry whose comment is the reason.
 A suspended case keeps its ready task rows; inboxes hide them and completing
 one is refused until the case is resumed. Terminating cancels the workflow and
@@ -10,7 +10,6 @@ its open task rows; the journal keeps everything that happened before.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -21,9 +20,9 @@ from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
 from engine.runtime import runner
-from engine.store.case_store import append_journal, run_command, save_workflow, sync_tasks, update_instance
-from engine.store.db import Database
+from engine.store.case_store import CaseCommand, record, sync_tasks, workflow_values
 from engine.store.models import ProcessInstance
+from engine.store.unit_of_work import UnitOfWork
 
 MAX_REASON_CHARS = 2000
 STATUS_NAMES = {
@@ -49,33 +48,33 @@ def _clean_reason(reason: str | None) -> str:
 
 
 class CaseAdmin:
-    def __init__(self, db: Database, registry: DefinitionRegistry, clock: Clock,
+    def __init__(self, uow: UnitOfWork, registry: DefinitionRegistry, clock: Clock,
                  directory_loader: Callable[[Session], OrgDirectory]) -> None:
-        self.db = db
+        self.uow = uow
         self.registry = registry
         self.clock = clock
         self._directory = directory_loader
 
     def suspend(self, actor: Actor, instance_id: int, reason: str | None) -> int:
         text = _clean_reason(reason)
-        return run_command(self.db, lambda s: self._mark(s, actor, instance_id, text, "suspend",
-                                                         ("running", "error"), "suspended"))
+        return self.uow.write(lambda s: self._mark(s, actor, instance_id, text, "suspend",
+                                                   ("running", "error"), "suspended"))
 
     def resume(self, actor: Actor, instance_id: int, reason: str | None) -> int:
         text = _clean_reason(reason)
-        return run_command(self.db, lambda s: self._mark(s, actor, instance_id, text, "resume",
-                                                         ("suspended", "error"), "running"))
+        return self.uow.write(lambda s: self._mark(s, actor, instance_id, text, "resume",
+                                                   ("suspended", "error"), "running"))
 
     def terminate(self, actor: Actor, instance_id: int, reason: str | None) -> int:
         text = _clean_reason(reason)
-        return run_command(self.db, lambda s: self._terminate(s, actor, instance_id, text))
+        return self.uow.write(lambda s: self._terminate(s, actor, instance_id, text))
 
     # -- commands ---------------------------------------------------------------------------
 
     def _load(self, session: Session, actor: Actor, instance_id: int) -> ProcessInstance:
         access.require_case_admin(actor)
         # PostgreSQL: lock the case row like task completion does, so commands on one case queue
-        instance = session.get(ProcessInstance, instance_id, with_for_update=not self.db.is_sqlite)
+        instance = session.get(ProcessInstance, instance_id, with_for_update=not self.uow.is_sqlite)
         if instance is None:
             raise NotFound(f"办件 {instance_id} 不存在")
         return instance
@@ -85,32 +84,29 @@ class CaseAdmin:
         instance = self._load(session, actor, instance_id)
         if instance.status not in allowed_from:
             raise Conflict(f"办件当前状态为{status_label(instance.status)}，不能{_VERBS[command]}")
-        previous = instance.status
-        definition = self.registry.compiled(session, instance.definition_id)
-        workflow = definition.codec.loads(instance.snapshot)
-        at = self.clock.now()
-        steps = runner.mark(definition, workflow, command)
+        case_command = self._command(session, actor, instance, reason)
+        steps = runner.mark(case_command.definition, case_command.workflow, command)
         # resuming also clears a script failure: the failed submission was never applied, so the
         # task is open again for a corrected submission
         values = {"status": new_status} | ({"error": None} if command == "resume" else {})
-        update_instance(session, instance, **values, updated_at=at)
-        append_journal(session, instance, steps, actor, at, None, reason, None,
-                       extra={"from_status": previous})
+        record(case_command, steps, **values, updated_at=case_command.at)
         return instance.id
 
     def _terminate(self, session: Session, actor: Actor, instance_id: int, reason: str) -> int:
         instance = self._load(session, actor, instance_id)
         if instance.status in ("completed", "terminated"):
             raise Conflict(f"办件当前状态为{status_label(instance.status)}，不能终止")
-        previous = instance.status
+        command = self._command(session, actor, instance, reason)
+        steps = runner.terminate(command.definition, command.workflow)
+        record(command, steps, **workflow_values(command, status="terminated"))
+        sync_tasks(command, self._directory(session))
+        return instance.id
+
+    def _command(self, session: Session, actor: Actor, instance: ProcessInstance, reason: str) -> CaseCommand:
         definition = self.registry.compiled(session, instance.definition_id)
         workflow = definition.codec.loads(instance.snapshot)
-        at: datetime = self.clock.now()
-        steps = runner.terminate(definition, workflow)
-        save_workflow(session, instance, definition, workflow, at, status="terminated")
-        append_journal(session, instance, steps, actor, at, None, reason, None, extra={"from_status": previous})
-        sync_tasks(session, instance, definition, workflow, self._directory(session), at)
-        return instance.id
+        return CaseCommand(session, instance, definition, actor, self.clock.now(), workflow, comment=reason,
+                           extra={"from_status": instance.status})
 
 
 _VERBS = {"suspend": "挂起", "resume": "恢复"}

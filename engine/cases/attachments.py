@@ -24,9 +24,9 @@ from engine.identity.actors import Actor
 from engine.read.queries import Queries
 from engine.runtime import runner
 from engine.store.blob_store import BlobStore, Incoming
-from engine.store.case_store import append_journal, run_command, update_instance
-from engine.store.db import Database
+from engine.store.case_store import CaseCommand, record
 from engine.store.models import Attachment, ProcessInstance, User
+from engine.store.unit_of_work import UnitOfWork
 
 MAX_FILENAME_CHARS = 200
 _ZIP = (b"PK\x03\x04",)
@@ -123,9 +123,9 @@ def _summary(row: Attachment, display_name: str | None) -> dict[str, Any]:
 
 
 class AttachmentService:
-    def __init__(self, db: Database, registry: DefinitionRegistry, clock: Clock, queries: Queries,
+    def __init__(self, uow: UnitOfWork, registry: DefinitionRegistry, clock: Clock, queries: Queries,
                  store: BlobStore, max_bytes: int) -> None:
-        self.db = db
+        self.uow = uow
         self.registry = registry
         self.clock = clock
         self.queries = queries
@@ -136,13 +136,12 @@ class AttachmentService:
         """Store a file and attach it to the case; returns the attachment id."""
         name = clean_filename(filename)
         ext, content_type = file_type(name)
-        with self.db.reader() as session:
-            self._require_upload(session, actor, instance_id)
+        self.uow.read(lambda session: self._require_upload(session, actor, instance_id))
         incoming: Incoming
         with self.store.receive(stream, self.max_bytes) as incoming:
             check_content(ext, incoming.head)
             self.store.keep(incoming)
-        return run_command(self.db, lambda s: self._attach(s, actor, instance_id, name, content_type, incoming))
+        return self.uow.write(lambda s: self._attach(s, actor, instance_id, name, content_type, incoming))
 
     def for_case(self, session: Session, actor: Actor, instance_id: int) -> list[dict[str, Any]]:
         self.queries.visible_instance(session, actor, instance_id)
@@ -183,8 +182,8 @@ class AttachmentService:
                          size=incoming.size, sha256=incoming.sha256, uploaded_by=actor.username, uploaded_at=at)
         session.add(row)
         session.flush()
-        update_instance(session, instance, updated_at=at)
-        append_journal(session, instance, runner.mark(definition, workflow, "attach"), actor, at, None, None, None,
-                       extra={"attachment_id": row.id, "filename": filename, "sha256": incoming.sha256,
-                              "size": incoming.size})
+        command = CaseCommand(session, instance, definition, actor, at, workflow,
+                              extra={"attachment_id": row.id, "filename": filename, "sha256": incoming.sha256,
+                                     "size": incoming.size})
+        record(command, runner.mark(definition, workflow, "attach"), updated_at=at)
         return row.id

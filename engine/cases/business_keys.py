@@ -4,8 +4,8 @@ The number is the highest of its prefix and year plus one, computed inside the
 starting command's transaction; the column is unique. On SQLite writers are
 serialised (``BEGIN IMMEDIATE``); on PostgreSQL a transaction-scoped advisory
 lock per prefix and year serialises the starts that compete for a number, and
-should two transactions still collide, the unique violation makes
-``case_store.run_command`` retry the whole command.
+should two transactions still collide, the unique violation is a named race the
+unit of work runs the start again for (:mod:`engine.store.unit_of_work`).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def next_business_key(session: Session, key: str, at: datetime) -> str:
     if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": _lock_id(stem)})
     if dialect == "sqlite":
-        # SQLite's LIKE ignores case and so cannot use the unique index: it read every case (issue 6).
+        # SQLite's LIKE ignores case and so cannot use the unique index: it read every case.
         # Keys are upper case, so the keys starting with the stem are exactly this range of the index.
         high = stem[:-1] + chr(ord(stem[-1]) + 1)
         last = session.connection().execute(_LAST_IN_RANGE, {"low": stem, "high": high}).scalar()

@@ -1,9 +1,8 @@
-"""Commands on cases. One command = one transaction writing snapshot, task rows and journal."""
+"""Starting and completing cases. One command = one unit of work writing the case row, its journal and task rows."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -15,7 +14,6 @@ from engine.cases.admin import status_label
 from engine.cases.business_keys import next_business_key
 from engine.cases.titles import render_case_title
 from engine.clock import Clock
-from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import BadRequest, Conflict, NotFound, Problem, ValidationFailed
 from engine.forms.attachments import check_attachments
@@ -26,9 +24,9 @@ from engine.identity.orgs import OrgDirectory
 from engine.runtime import runner
 from engine.runtime.runner import Step
 from engine.sandbox.evaluator import SandboxError
-from engine.store.case_store import append_journal, load_task, record_command, run_command, sync_tasks, update_instance
-from engine.store.db import Database
-from engine.store.models import HumanTask, ProcessInstance
+from engine.store.case_store import CaseCommand, load_task, record, sync_tasks, workflow_values
+from engine.store.models import ProcessInstance
+from engine.store.unit_of_work import BUSINESS_KEY, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +39,13 @@ def _task_ordinal(workflow: BpmnWorkflow, task: Any) -> dict[str, Any] | None:
     return {"task_ordinal": same.index(task)} if len(same) > 1 else None
 
 
+RACE_MESSAGE = "办件正被他人同时办理，请稍后重试"
+
+
 class InstanceService:
-    def __init__(self, db: Database, registry: DefinitionRegistry, clock: Clock,
+    def __init__(self, uow: UnitOfWork, registry: DefinitionRegistry, clock: Clock,
                  directory_loader: Any) -> None:
-        self.db = db
+        self.uow = uow
         self.registry = registry
         self.clock = clock
         self._directory = directory_loader
@@ -52,10 +53,15 @@ class InstanceService:
     # -- commands ---------------------------------------------------------------------------
 
     def start(self, actor: Actor, key: str, org: str | None, data: dict[str, Any]) -> int:
-        return run_command(self.db, lambda s: self._start(s, actor, key, org, data))
+        """Start a case of the latest version of ``key``; returns its id."""
+        # two starts drawing the same business key on PostgreSQL: the later one runs again and draws the next
+        return self.uow.write(lambda s: self._start(s, actor, key, org, data), unique_races=(BUSINESS_KEY,),
+                              conflict_message=RACE_MESSAGE)
 
     def complete(self, actor: Actor, task_id: int, data: dict[str, Any], comment: str | None) -> int:
-        return run_command(self.db, lambda s: self._complete(s, actor, task_id, data, comment))
+        """Submit a task's form (and an opinion); returns the case's id."""
+        return self.uow.write(lambda s: self._complete(s, actor, task_id, data, comment),
+                              conflict_message=RACE_MESSAGE)
 
     def _start(self, session: Session, actor: Actor, key: str, org: str | None, data: dict[str, Any]) -> int:
         directory: OrgDirectory = self._directory(session)
@@ -79,20 +85,22 @@ class InstanceService:
         except (SpiffWorkflowException, SandboxError) as exc:
             raise BadRequest(f"流程无法启动：{runner.failure_message(exc)}") from exc
         state = outcome.state
+        # inserted at version 0 with an empty journal; recording the start makes it version 1
         instance = ProcessInstance(
             business_key=next_business_key(session, key, at),
             definition_id=definition_id, definition_key=key, status="completed" if state.finished else "running",
             org_id=case_org, subject_org=subject_org, developer_org=developer_org,
             snapshot=definition.codec.dumps(workflow), data=state.data, end_event=state.end_event, error=None,
             case_title=render_case_title(definition.case_title, state.data, directory),
-            version=1, journal_seq=0, journal_hash=GENESIS_HASH,
+            version=0, journal_seq=0, journal_hash=GENESIS_HASH,
             started_by=actor.username, created_at=at, updated_at=at,
         )
         session.add(instance)
         session.flush()
-        append_journal(session, instance, outcome.steps, actor, at, data, None, None,
-                       extra={"definition_key": key, "definition_version": definition_version})
-        sync_tasks(session, instance, definition, workflow, directory, at, ready_tasks=outcome.ready)
+        command = CaseCommand(session, instance, definition, actor, at, workflow, data=data,
+                              extra={"definition_key": key, "definition_version": definition_version})
+        record(command, outcome.steps)
+        sync_tasks(command, directory, ready_tasks=outcome.ready)
         return instance.id
 
     def _complete(self, session: Session, actor: Actor, task_id: int, data: dict[str, Any],
@@ -100,7 +108,7 @@ class InstanceService:
         task_row, instance = load_task(session, task_id)
         if task_row is None:
             raise NotFound(f"任务 {task_id} 不存在")
-        if not self.db.is_sqlite:
+        if not self.uow.is_sqlite:
             # PostgreSQL: lock the case row so commands on one case queue instead of retrying on
             # version conflicts, then re-read the task as of the lock. (SQLite: BEGIN IMMEDIATE
             # already serialises writers.)
@@ -124,16 +132,15 @@ class InstanceService:
         spiff_task = runner.ready_user_task(workflow, task_row.spiff_task_id)
         if spiff_task is None:
             raise Conflict("任务与办件状态不一致，请刷新后重试")
-        at = self.clock.now()
-        extra = _task_ordinal(workflow, spiff_task)
+        command = CaseCommand(session, instance, definition, actor, self.clock.now(), workflow, task=task_row,
+                              data=data, comment=comment, extra=_task_ordinal(workflow, spiff_task))
         try:
             outcome = runner.complete_task(definition, workflow, spiff_task, data)
         except (SpiffWorkflowException, SandboxError) as exc:
-            self._record_failure(session, instance, definition, actor, at, task_row, data, comment, exc, extra)
+            self._record_failure(command, exc)
             return instance.id
-        record_command(session, instance, definition, workflow, outcome.steps, actor, at, data, comment, task_row,
-                       extra, state=outcome.state, directory=directory)
-        sync_tasks(session, instance, definition, workflow, directory, at, task_row, actor, ready_tasks=outcome.ready)
+        record(command, outcome.steps, **workflow_values(command, state=outcome.state, directory=directory))
+        sync_tasks(command, directory, ready_tasks=outcome.ready)
         return instance.id
 
     # -- helpers ----------------------------------------------------------------------------
@@ -173,14 +180,17 @@ class InstanceService:
             raise ValidationFailed("发起数据中的单位不正确", problems)
         return subject, developer
 
-    def _record_failure(self, session: Session, instance: ProcessInstance, definition: CompiledDefinition,
-                        actor: Actor, at: datetime, task_row: HumanTask, data: dict[str, Any],
-                        comment: str | None, exc: Exception, extra: dict[str, Any] | None = None) -> None:
-        """A model's script failed: keep the submission in the journal and put the case in error."""
+    @staticmethod
+    def _record_failure(command: CaseCommand, exc: Exception) -> None:
+        """A model's script failed: keep the submission in the journal and put the case in error.
+
+        The submission was not applied: the entry's state is the stored snapshot's, and the snapshot stays.
+        """
+        definition, task = command.definition, command.task
+        assert task is not None
         message = runner.failure_message(exc)
-        state_hash = runner.case_state(definition, definition.codec.loads(instance.snapshot)).digest()
-        step = Step(task_row.element_id, task_row.name, "userTask", command="complete",
+        state_hash = runner.case_state(definition, definition.codec.loads(command.instance.snapshot)).digest()
+        step = Step(task.element_id, task.name, "userTask", command="complete",
                     result={"error": message}, state_hash=state_hash)
-        update_instance(session, instance, status="error", error=message, updated_at=at)
-        append_journal(session, instance, [step], actor, at, data, comment, task_row, extra)
+        record(command, [step], status="error", error=message, updated_at=command.at)
 

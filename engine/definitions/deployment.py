@@ -9,6 +9,7 @@ or the form file at fault.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,9 +20,8 @@ from engine.definitions.registry import DefinitionRegistry
 from engine.errors import InvalidModel, Problem
 from engine.identity import access
 from engine.identity.actors import Actor
-from engine.store.case_store import run_command
-from engine.store.db import Database
 from engine.store.models import ProcessDefinition
+from engine.store.unit_of_work import DEFINITION_VERSION, UnitOfWork
 
 MAX_FORM_FILES = 200
 FORM_FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\.json$")
@@ -61,16 +61,16 @@ def collect_forms(files: list[tuple[str | None, bytes]]) -> dict[str, bytes]:
 
 
 class DeploymentService:
-    def __init__(self, db: Database, registry: DefinitionRegistry) -> None:
-        self.db = db
+    def __init__(self, uow: UnitOfWork, registry: DefinitionRegistry) -> None:
+        self.uow = uow
         self.registry = registry
 
     def validate(self, actor: Actor, bpmn: bytes, form_files: list[tuple[str | None, bytes]]) -> CompiledDefinition:
         """Check without deploying (for the modeler); raises InvalidModel with every problem."""
         access.require_deploy(actor)
         forms = self._inputs(bpmn, form_files)
-        with self.db.reader() as session:
-            return compile_definition(bpmn, forms, self.registry.known_roles(session))
+        roles = self.uow.read(self.registry.known_roles)
+        return compile_definition(bpmn, forms, roles)
 
     def deploy(self, actor: Actor, bpmn: bytes,
                form_files: list[tuple[str | None, bytes]]) -> tuple[dict[str, Any], bool]:
@@ -82,8 +82,13 @@ class DeploymentService:
             row, created = self.registry.deploy(session, bpmn, forms, actor)
             return definition_summary(row), created
 
-        # two owners deploying the same key at once: the unique (key, version) makes one retry
-        return run_command(self.db, command)
+        # two owners deploying the same key at once (PostgreSQL): the later one runs again and takes the next version
+        return self.uow.write(command, unique_races=(DEFINITION_VERSION,))
+
+    def deploy_directory(self, processes_dir: Path, forms_dir: Path) -> list[tuple[str, int, bool]]:
+        """Deploy every ``processes/*.bpmn`` with its ``forms/<key>/*.json`` that changed (one unit of work)."""
+        return self.uow.write(lambda session: self.registry.deploy_directory(session, processes_dir, forms_dir),
+                              unique_races=(DEFINITION_VERSION,))
 
     @staticmethod
     def _inputs(bpmn: bytes, form_files: list[tuple[str | None, bytes]]) -> dict[str, bytes]:

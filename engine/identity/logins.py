@@ -19,14 +19,13 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
 from engine.errors import TooManyRequests, Unauthorized
 from engine.identity.tokens import IdentityService
-from engine.store.db import Database
 from engine.store.models import LoginThrottle
+from engine.store.unit_of_work import LOGIN_THROTTLE, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -44,44 +43,46 @@ class LockoutPolicy:
 
 
 class LoginService:
-    def __init__(self, db: Database, clock: Clock, identity: IdentityService, policy: LockoutPolicy) -> None:
-        self.db = db
+    def __init__(self, uow: UnitOfWork, clock: Clock, identity: IdentityService, policy: LockoutPolicy) -> None:
+        self.uow = uow
         self.clock = clock
         self.identity = identity
         self.policy = policy
 
     def login(self, username: str, password: str) -> str:
         """A bearer token, or Unauthorized (wrong credentials) / TooManyRequests (locked)."""
-        for _attempt in range(3):
-            try:
-                return self._login(username, password)
-            except IntegrityError:  # two first failures of one username at once (PostgreSQL): count again
-                continue
-        raise Unauthorized("用户名或密码错误")
-
-    def _login(self, username: str, password: str) -> str:
         # 1. a lock in force refuses before any hashing
-        with self.db.reader() as session:
+        def check(session: Session) -> int | None:
             row = session.get(LoginThrottle, username)
             now = self.clock.now()
             if row is not None and row.locked_until is not None and row.locked_until > now:
                 raise self._locked(row.locked_until - now)
             # 2. the password check (argon2, slow) holds no write lock
-            user_id = self.identity.check_password(session, username, password)
+            return self.identity.check_password(session, username, password)
+
+        user_id = self.uow.read(check)
+
         # 3. a short write: re-check the lock as of now, then count the failure or issue the token
-        refusal: Exception | None = None
-        with self.db.writer() as session, session.begin():
+        def settle(session: Session) -> str | Exception:
             now = self.clock.now()
             row = session.get(LoginThrottle, username, with_for_update=True)
             if row is not None and row.locked_until is not None and row.locked_until > now:
-                refusal = self._locked(row.locked_until - now)
-            elif user_id is None:
-                refusal = self._record_failure(session, row, username, now) or Unauthorized("用户名或密码错误")
-            else:
-                if row is not None:
-                    session.delete(row)
-                return self.identity.issue_token(session, user_id)
-        raise refusal  # after the commit: the failure is counted even though the request fails
+                return self._locked(row.locked_until - now)
+            if user_id is None:
+                return self._record_failure(session, row, username, now) or Unauthorized("用户名或密码错误")
+            if row is not None:
+                session.delete(row)
+            return self.identity.issue_token(session, user_id)
+
+        # two first failures of one username at once (PostgreSQL): the later one runs again and counts on the row
+        outcome = self.uow.write(settle, unique_races=(LOGIN_THROTTLE,))
+        if isinstance(outcome, Exception):
+            raise outcome  # after the commit: the failure is counted even though the request fails
+        return outcome
+
+    def logout(self, token: str) -> None:
+        """Revoke ``token``."""
+        self.uow.write(lambda session: self.identity.logout(session, token))
 
     def _record_failure(self, session: Session, row: LoginThrottle | None, username: str,
                         now: datetime) -> TooManyRequests | None:

@@ -20,7 +20,7 @@ from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, Proc
 
 _definitions = ProcessDefinition.__table__
 
-# The case view in two prebuilt Core statements (issue 6): the case's columns without its snapshot, with
+# The case view in two prebuilt Core statements: the case's columns without its snapshot, with
 # its definition's name and version, then its open tasks. Loading ORM objects cost more than the queries.
 _instances, _tasks = ProcessInstance.__table__, HumanTask.__table__
 _users, _journal = User.__table__, JournalEntry.__table__

@@ -26,6 +26,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.audit.journal import CaseState
 from engine.definitions.compile import CompiledDefinition
+from engine.runtime.spiff_compat import state_of
 from engine.runtime.task_walk import is_completed, tasks_in_state
 
 # SpiffWorkflow logs every state change at INFO; keep that off the hot path.
@@ -142,7 +143,7 @@ def observe(definition: CompiledDefinition, workflow: BpmnWorkflow) -> tuple[Cas
     merged: dict[str, Any] = {}
     elements = definition.elements
     for task in tasks_in_state(workflow, _OBSERVED_STATES):
-        state = task._state
+        state = state_of(task)
         if state & _DATA_STATES:
             if not finished:
                 merged.update(task.data)
@@ -296,12 +297,8 @@ def _only_live_branch(workflow: BpmnWorkflow, first: Task, task: Task) -> bool:
     return True
 
 
-def start(definition: CompiledDefinition, data: dict[str, Any]) -> tuple[BpmnWorkflow, list[Step]]:
-    workflow, outcome = start_case(definition, data)
-    return workflow, outcome.steps
-
-
 def start_case(definition: CompiledDefinition, data: dict[str, Any]) -> tuple[BpmnWorkflow, Outcome]:
+    """A new workflow of ``definition`` started with ``data``, run until it waits for people."""
     workflow = definition.codec.new_workflow()
     workflow.task_tree.data.update(deepcopy(data))
     for task in tasks_in_state(workflow, TaskState.READY):
@@ -313,13 +310,9 @@ def start_case(definition: CompiledDefinition, data: dict[str, Any]) -> tuple[Bp
     return workflow, recorder.outcome()
 
 
-def complete(definition: CompiledDefinition, workflow: BpmnWorkflow, task: Task,
-             data: dict[str, Any]) -> list[Step]:
-    return complete_task(definition, workflow, task, data).steps
-
-
 def complete_task(definition: CompiledDefinition, workflow: BpmnWorkflow, task: Task,
                   data: dict[str, Any]) -> Outcome:
+    """Complete the ready user ``task`` with ``data`` and run until the workflow waits for people again."""
     recorder = StepRecorder(definition, workflow)
     task.data.update(deepcopy(data))
     task.run()

@@ -2,12 +2,19 @@
 
 The stock serializer writes the whole process spec into every snapshot; here a
 snapshot carries only the tree and is restored against the spec parsed once
-per definition version (DESIGN.md: half the size and time).
+per definition version (half the size and time).
 
 The task tree itself is written and read by :mod:`engine.runtime.snapshot_tasks`: the
 same JSON as SpiffWorkflow's registry-based converters, without their generic
-dispatch (issue 6). Anything unusual (subprocesses, pending BPMN events, typed
-values in task data) takes SpiffWorkflow's own path.
+dispatch. Anything unusual (subprocesses, pending BPMN events, typed values in
+task data) takes SpiffWorkflow's own path.
+
+Every snapshot names the serializer format it was written in, as SpiffWorkflow
+writes it (``"serializer_version"``, 1.5 for SpiffWorkflow 3.2). A snapshot in an
+older format (a case stored by an earlier SpiffWorkflow) is brought up to date by
+SpiffWorkflow's own migrations when it is read, with the definition's spec put back
+in for them to work on; the next command stores it in the current format. A format
+this release does not know (a newer SpiffWorkflow wrote it) is refused.
 """
 
 from __future__ import annotations
@@ -20,11 +27,17 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from engine.runtime import snapshot_tasks
+from engine.runtime.spiff_compat import MIGRATED_TO
 from engine.runtime.task_walk import CaseWorkflow
+
+
+class SnapshotVersionError(ValueError):
+    """A snapshot in a serializer format that cannot be read or migrated."""
 
 
 class SnapshotCodec:
@@ -78,13 +91,39 @@ class SnapshotCodec:
     def dumps(self, workflow: BpmnWorkflow) -> str:
         return self._serializer.serialize_json(workflow)
 
+    @property
+    def version(self) -> str:
+        """The serializer format :meth:`dumps` writes."""
+        return str(self._serializer.VERSION)
+
     def loads(self, text: str) -> BpmnWorkflow:
         dct = json.loads(text)
-        dct.pop(self._serializer.VERSION_KEY, None)
-        plain = snapshot_tasks.plain(dct, text)
-        workflow = self._restore_plain(dct) if plain else self._serializer.from_dict(dct)
+        version = dct.pop(self._serializer.VERSION_KEY, None)
+        if version != self.version:
+            self._migrate(dct, version)
+            workflow = self._serializer.from_dict(dct)
+        elif snapshot_tasks.plain(dct, text):
+            workflow = self._restore_plain(dct)
+        else:
+            workflow = self._serializer.from_dict(dct)
         workflow.script_engine = self.script_engine
         return workflow
+
+    def _migrate(self, dct: dict[str, Any], version: Any) -> None:
+        """Run SpiffWorkflow's migrations from ``version`` up to the current format, in place."""
+        if version not in MIGRATED_TO:
+            raise SnapshotVersionError(f"快照的序列化格式 {version!r} 无法读取（当前格式 {self.version}）")
+        registry = self._serializer.registry
+        # the migrations read and rewrite the spec too; ours is already current and is used on restore
+        dct.setdefault("spec", registry.convert(self.spec))
+        dct.setdefault("subprocess_specs", {name: registry.convert(spec)
+                                            for name, spec in self.subprocess_specs.items()})
+        try:
+            while version != self.version:
+                MIGRATIONS[version](dct)
+                version = MIGRATED_TO[version]
+        except Exception as exc:
+            raise SnapshotVersionError(f"快照的序列化格式 {version} 迁移失败：{exc}") from exc
 
     def _restore_plain(self, dct: dict[str, Any]) -> BpmnWorkflow:
         """What ``_Converter.from_dict`` does, for a snapshot :func:`snapshot_tasks.plain` accepted."""

@@ -3,7 +3,7 @@
 SpiffWorkflow's ``TaskConverter`` goes through the registry for every task and
 every value, and parses or formats each task id up to four times; these
 functions produce and consume exactly the same dictionaries (the tests compare
-them with SpiffWorkflow's own output) in a fraction of the time (issue 6).
+them with SpiffWorkflow's own output) in a fraction of the time.
 
 Reading takes this path only for a *plain* snapshot: no subprocesses, no
 pending BPMN events, every task a ``Task``, and no typed value (datetime, …)
@@ -20,6 +20,8 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
+
+from engine.runtime.spiff_compat import child_ids_of, parent_id_of, set_links, state_of
 
 _TYPENAME = '"typename"'
 _SHALLOW_COPIED = (dict, list, set)
@@ -49,7 +51,8 @@ def tasks_to_dict(registry: Any, workflow: BpmnWorkflow) -> dict[str, Any]:
         if type(task) is not Task:
             out[names[task_id]] = registry.convert(task)
             continue
-        parent = lookup(task._parent)
+        parent_id = parent_id_of(task)
+        parent = lookup(parent_id)
         if parent is None:
             data, delta = task.data, {}
         else:
@@ -61,8 +64,8 @@ def tasks_to_dict(registry: Any, workflow: BpmnWorkflow) -> dict[str, Any]:
             }
         out[names[task_id]] = {
             "id": names.get(task.id) or str(task.id),
-            "parent": (names.get(task._parent) or str(task._parent)) if parent is not None else None,
-            "children": [names.get(child) or str(child) for child in task._children],
+            "parent": (names.get(parent_id) or str(parent_id)) if parent is not None else None,
+            "children": [names.get(child) or str(child) for child in child_ids_of(task)],
             "last_state_change": task.last_state_change,
             "state": task.state,
             "task_spec": task.task_spec.name,
@@ -101,15 +104,15 @@ def tasks_from_dict(mapping: dict[str, Any], workflow: BpmnWorkflow, ids: IdCach
         spec = specs.get(dct["task_spec"])
         task = Task(workflow, spec, state=dct["state"], id=cached.get(dct["id"]) or ids(dct["id"]))
         parent_id = dct["parent"]
-        task._parent = (cached.get(parent_id) or ids(parent_id)) if parent_id is not None else None
-        task._children = [cached.get(child) or ids(child) for child in dct["children"]]
+        parent_uid = (cached.get(parent_id) or ids(parent_id)) if parent_id is not None else None
+        set_links(task, parent_uid, [cached.get(child) or ids(child) for child in dct["children"]])
         task.last_state_change = dct["last_state_change"]
         task.triggered = dct["triggered"]
         task.internal_data = dct["internal_data"]
-        if isinstance(spec, CatchingEvent) and task._state & TaskState.WAITING:
+        if isinstance(spec, CatchingEvent) and state_of(task) & TaskState.WAITING:
             workflow.top_workflow.event_manager.add_task(task)
         delta = dct.get("delta")
-        parent = known.get(task._parent) if delta else None
+        parent = known.get(parent_uid) if delta else None
         if parent is not None:
             # DeepMerge.merge({}, parent.data): into an empty dict, it copies each list, dict or set one level
             data = {name: copy(value) if isinstance(value, _SHALLOW_COPIED) else value

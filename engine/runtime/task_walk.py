@@ -2,7 +2,7 @@
 
 ``workflow.get_tasks(state=…)`` runs a general iterator (filters, depth
 bookkeeping, a subprocess lookup per task): most of a command's time went into
-it, several times per step (issue 6). :func:`tasks_in_state` returns exactly
+it, several times per step. :func:`tasks_in_state` returns exactly
 the same tasks in exactly the same order — depth first, pre-order, descending
 into a task's children under the same rule (the task has children, its state
 is at least the mask's minimum, it is less than 1,000 levels deep) — with a
@@ -22,6 +22,8 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from SpiffWorkflow.workflow import Workflow
+
+from engine.runtime.spiff_compat import child_ids_of, state_of
 
 _MAX_DEPTH = 1000  # TaskIterator's default max_depth
 
@@ -46,10 +48,10 @@ def tasks_in_state(workflow: BpmnWorkflow, mask: int) -> list[Task]:
     pop, push = stack.pop, stack.extend
     while stack:
         task, depth = pop()
-        state = task._state
+        state = state_of(task)
         if state & mask:
             found.append(task)
-        children = task._children
+        children = child_ids_of(task)
         if children and state >= min_state and depth < _MAX_DEPTH:
             depth += 1
             push([(lookup(child), depth) for child in reversed(children)])  # type: ignore[misc]
@@ -66,9 +68,9 @@ def is_completed(workflow: BpmnWorkflow) -> bool:
     unfinished = TaskState.NOT_FINISHED_MASK
     while stack:
         task, depth = pop()
-        if task._state & unfinished:
+        if state_of(task) & unfinished:
             return False
-        children = task._children
+        children = child_ids_of(task)
         if children and depth < _MAX_DEPTH:  # every state is at least MAYBE, the mask's minimum
             depth += 1
             push([(lookup(child), depth) for child in reversed(children)])  # type: ignore[misc]

@@ -1,20 +1,21 @@
-"""Writing a command's effects: snapshot (optimistically locked), human-task rows, journal entries.
+"""Writing a command's effects: the case row (optimistically locked), the journal, the human-task rows.
 
-Every command module (starting and completing, case administration, timers, …)
-writes through these functions inside one transaction opened by
-:func:`run_command`, so a command is either wholly stored or not at all.
+Every command on a case (starting and completing, case administration,
+attachments, …) runs in one write transaction of :class:`engine.store.unit_of_work.UnitOfWork`
+and describes itself as a :class:`CaseCommand`; :func:`record` is the one path by
+which journal entries are written: the command's entries, chained, and the case
+row's new values with the new journal head in one versioned UPDATE. A command is
+either wholly stored or not at all.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -22,40 +23,29 @@ from engine.audit import checkpoints
 from engine.audit.journal import CaseState, Entry, entry_hash
 from engine.cases.titles import render_case_title
 from engine.definitions.compile import CompiledDefinition
-from engine.errors import Conflict
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
 from engine.runtime import runner
 from engine.runtime.runner import Step
 from engine.store import statements
-from engine.store.db import Database
 from engine.store.models import HumanTask, ProcessInstance
-
-log = logging.getLogger(__name__)
-MAX_RETRIES = 5
-T = TypeVar("T")
+from engine.store.unit_of_work import VersionConflict
 
 
-class VersionConflict(Exception):
-    """Another command changed the case between our read and our write: retry."""
+@dataclass
+class CaseCommand:
+    """One command on one case: what its journal entry records and what its writes need."""
 
-
-def run_command(db: Database, command: Callable[[Session], T]) -> T:
-    """Run ``command`` in one write transaction, retrying when it lost a race."""
-    for attempt in range(MAX_RETRIES):
-        session = db.writer()
-        try:
-            with session.begin():
-                return command(session)
-        except (VersionConflict, IntegrityError) as exc:
-            log.info("retrying command after %s (attempt %d)", exc.__class__.__name__, attempt + 1)
-        except OperationalError as exc:
-            if "locked" not in str(exc) and "deadlock" not in str(exc) and "serialize" not in str(exc):
-                raise
-            log.info("retrying command after a lock error (attempt %d)", attempt + 1)
-        finally:
-            session.close()
-    raise Conflict("办件正被他人同时办理，请稍后重试")
+    session: Session
+    instance: ProcessInstance
+    definition: CompiledDefinition
+    actor: Actor
+    at: datetime
+    workflow: BpmnWorkflow
+    task: HumanTask | None = None  # the human task the command completes (or tried to)
+    data: dict[str, Any] | None = None  # the submitted data, the entry's payload "data"
+    comment: str | None = None  # the opinion, or the reason of an administrative command
+    extra: dict[str, Any] | None = None  # more payload: definition version, from_status, task_ordinal, …
 
 
 def load_task(session: Session, task_id: int) -> tuple[HumanTask | None, ProcessInstance | None]:
@@ -81,81 +71,73 @@ def _written(instance: ProcessInstance, values: dict[str, Any]) -> None:
         set_committed_value(instance, name, value)
 
 
-def _workflow_values(definition: CompiledDefinition, workflow: BpmnWorkflow, at: datetime,
-                     status: str | None, state: CaseState | None = None,
-                     directory: OrgDirectory | None = None) -> dict[str, Any]:
-    """``state``: the workflow's case state if the caller already has it (a command's outcome).
+def workflow_values(command: CaseCommand, status: str | None = None, state: CaseState | None = None,
+                    directory: OrgDirectory | None = None) -> dict[str, Any]:
+    """The case row's columns that follow from the command's workflow: snapshot, data, status, end event.
 
+    ``state``: the workflow's case state if the caller already has it (a command's outcome).
     ``directory``: given by commands that may change the data, to refresh the case title.
     """
+    definition = command.definition
     if state is None:
-        state = runner.case_state(definition, workflow)
+        state = runner.case_state(definition, command.workflow)
     title = ({"case_title": render_case_title(definition.case_title, state.data, directory)}
              if directory is not None else {})
     return title | {
-        "snapshot": definition.codec.dumps(workflow),
+        "snapshot": definition.codec.dumps(command.workflow),
         "data": state.data,
         "status": status or ("completed" if state.finished else "running"),
         "end_event": state.end_event,
-        "updated_at": at,
+        "updated_at": command.at,
     }
 
 
-def save_workflow(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
-                  workflow: BpmnWorkflow, at: datetime, status: str | None = None) -> None:
-    update_instance(session, instance, **_workflow_values(definition, workflow, at, status))
+def record(command: CaseCommand, steps: list[Step], **values: Any) -> None:
+    """Journal ``steps`` (the first is the command itself) and write ``values`` to the case row.
 
-
-def record_command(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
-                   workflow: BpmnWorkflow, steps: list[Step], actor: Actor, at: datetime,
-                   data: dict[str, Any] | None, comment: str | None, task: HumanTask | None,
-                   extra: dict[str, Any] | None = None, status: str | None = None,
-                   state: CaseState | None = None, directory: OrgDirectory | None = None) -> None:
-    """``save_workflow`` and ``append_journal`` together, writing the instance row once.
-
-    The snapshot, the journal head and the version go in one UPDATE (SQLite rewrites the whole
-    row, snapshot included, on every UPDATE), then the journal entries.
+    The values, the journal head and the version go in one UPDATE (SQLite rewrites the whole
+    row, snapshot included, on every UPDATE), then the journal entries, then a checkpoint when
+    the journal crossed a multiple of :data:`engine.audit.checkpoints.EVERY`.
     """
-    rows, seq, head = journal_rows(instance, steps, actor, at, data, comment, task, extra)
+    instance = command.instance
+    rows, seq, head = journal_rows(command, steps)
     seq_before = instance.journal_seq
-    values = _workflow_values(definition, workflow, at, status, state, directory)
-    update_instance(session, instance, **values, journal_seq=seq, journal_hash=head)
+    update_instance(command.session, instance, **values, journal_seq=seq, journal_hash=head)
     if rows:
-        session.connection().execute(statements.journal_insert, rows)
-    checkpoints.maybe_checkpoint(session, instance, seq_before)
+        command.session.connection().execute(statements.journal_insert, rows)
+    checkpoints.maybe_checkpoint(command.session, instance, seq_before)
 
 
-def journal_rows(instance: ProcessInstance, steps: list[Step], actor: Actor, at: datetime,
-                 data: dict[str, Any] | None, comment: str | None, task: HumanTask | None,
-                 extra: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], int, str]:
+def journal_rows(command: CaseCommand, steps: list[Step]) -> tuple[list[dict[str, Any]], int, str]:
     """The chained journal rows of ``steps`` (the first is the command), the new last seq and hash."""
+    instance, actor, task = command.instance, command.actor, command.task
     seq, prev = instance.journal_seq, instance.journal_hash
     rows = []
     for index, step in enumerate(steps):
         is_command = index == 0
         payload: dict[str, Any] = {}
-        if is_command and data is not None:
-            payload["data"] = data
-        if is_command and extra:
-            payload.update(extra)
+        if is_command and command.data is not None:
+            payload["data"] = command.data
+        if is_command and command.extra:
+            payload.update(command.extra)
         if step.flows:
             payload["flows"] = step.flows
         if step.result:
             payload["result"] = step.result
         entry = Entry(
-            command=step.command, at=at,
+            command=step.command, at=command.at,
             actor=actor.username if is_command else None,
             actor_role=(task.role if task is not None else ",".join(sorted(actor.roles)) or None)
             if is_command else None,
             actor_org=actor.org_id if is_command else None,
             element_id=step.element_id, element_name=step.element_name, element_type=step.element_type,
             task_id=task.id if is_command and task is not None else None,
-            payload=payload, comment=comment if is_command else None, state_hash=step.state_hash,
+            payload=payload, comment=command.comment if is_command else None, state_hash=step.state_hash,
         )
         seq += 1
         digest = entry_hash(instance.id, seq, entry, prev)
         rows.append({
-            "instance_id": instance.id, "seq": seq, "at": at, "command": entry.command,
+            "instance_id": instance.id, "seq": seq, "at": command.at, "command": entry.command,
             "actor": entry.actor, "actor_role": entry.actor_role, "actor_org": entry.actor_org,
             "element_id": entry.element_id, "element_name": entry.element_name,
             "element_type": entry.element_type, "task_id": entry.task_id, "payload": entry.payload,
@@ -165,35 +147,22 @@ def journal_rows(instance: ProcessInstance, steps: list[Step], actor: Actor, at:
     return rows, seq, prev
 
 
-def append_journal(session: Session, instance: ProcessInstance, steps: list[Step], actor: Actor, at: datetime,
-                   data: dict[str, Any] | None, comment: str | None, task: HumanTask | None,
-                   extra: dict[str, Any] | None = None) -> None:
-    """Chain ``steps`` onto the case's journal; the first step is the command itself."""
-    rows, seq, head = journal_rows(instance, steps, actor, at, data, comment, task, extra)
-    seq_before = instance.journal_seq
-    if rows:
-        session.execute(statements.journal_insert, rows)
-    head_values = {"journal_seq": seq, "journal_hash": head}
-    session.execute(statements.instance_update(tuple(sorted(head_values)), check_version=False),
-                    statements.instance_params(instance.id, head_values))
-    _written(instance, head_values)
-    checkpoints.maybe_checkpoint(session, instance, seq_before)
+def sync_tasks(command: CaseCommand, directory: OrgDirectory, ready_tasks: list[Task] | None = None) -> None:
+    """Make the human-task rows match the workflow's ready user tasks (``ready_tasks`` if the caller has them).
 
-
-def sync_tasks(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
-               workflow: BpmnWorkflow, directory: OrgDirectory, at: datetime,
-               completed: HumanTask | None = None, actor: Actor | None = None,
-               ready_tasks: list[Task] | None = None) -> None:
-    """Make the human-task rows match the workflow's ready user tasks (``ready_tasks`` if the caller has them)."""
+    The command's task, if it has one, is closed as completed by the command's actor; other rows whose
+    task is no longer ready are cancelled.
+    """
+    instance, definition, at, completed = command.instance, command.definition, command.at, command.task
     if ready_tasks is None:
-        ready_tasks = runner.ready_user_tasks(workflow)
+        ready_tasks = runner.ready_user_tasks(command.workflow)
     ready = {str(t.id): t for t in ready_tasks}
     closed: list[dict[str, Any]] = []
     still_open: set[str] = set()
-    conn = session.connection()
+    conn = command.session.connection()
     for row_id, spiff_id in conn.execute(statements.ready_tasks, {statements.P + "instance_id": instance.id}):
         if completed is not None and row_id == completed.id:
-            by = actor.username if actor else None
+            by = command.actor.username
             closed.append(_closing(row_id, "completed", at, by))
             _written_task(completed, {"state": "completed", "completed_at": at, "completed_by": by})
         elif spiff_id not in ready:

@@ -1,4 +1,4 @@
-"""Database access: SQLite (WAL) by default, PostgreSQL by URL.
+"""Database access: SQLite (WAL) by default, PostgreSQL by URL. The schema is :mod:`engine.store.schema`'s.
 
 Commands write in transactions of their own. On SQLite a writing transaction
 takes the write lock when it begins (``BEGIN IMMEDIATE``), so concurrent
@@ -16,9 +16,6 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
-
-from engine.store import append_only
-from engine.store.models import Base
 
 
 def _sqlite_engine(url: str, immediate: bool) -> Engine:
@@ -62,10 +59,6 @@ class Database:
             self.read_engine = self.write_engine.execution_options(isolation_level="REPEATABLE READ")
         self._writer = sessionmaker(bind=self.write_engine, expire_on_commit=False, autoflush=False)
         self._reader = sessionmaker(bind=self.read_engine, expire_on_commit=False, autoflush=False)
-
-    def create_schema(self) -> None:
-        Base.metadata.create_all(self.write_engine)
-        append_only.install(self.write_engine)
 
     def writer(self) -> Session:
         return self._writer()

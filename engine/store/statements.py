@@ -3,7 +3,7 @@
 Building an ``update(...).where(...).values(...)`` per call costs SQLAlchemy
 ~0.3 ms (construction and cache key) against ~0.01 ms of SQLite's own work;
 a statement built once with bind parameters runs in ~0.04 ms. Every command
-writes through these, so they are built once per process here (issue 6).
+writes through these, so they are built once per process here.
 """
 
 from __future__ import annotations

@@ -1,0 +1,46 @@
+"""Every use of SpiffWorkflow's private API, in one place, checked against one release.
+
+The fast paths (:mod:`engine.runtime.task_walk`, :mod:`engine.runtime.snapshot_tasks`,
+:func:`engine.runtime.runner.observe`) read a task's raw state and the raw ids of its
+parent and children instead of SpiffWorkflow's properties, which resolve ids to
+tasks and log state changes. Those attributes are not public: a SpiffWorkflow
+release may rename or change them without notice. So they are read and written only
+through this module, which names the release it was checked against
+(``tests/test_spiff_compat.py`` fails on any other): upgrading SpiffWorkflow means
+re-checking what is here, running the snapshot-codec and tree-walk tests (they compare
+every answer with SpiffWorkflow's own), then changing ``CHECKED_AGAINST``.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+from operator import attrgetter
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.task import Task
+
+CHECKED_AGAINST = "3.2.0"
+
+# The serializer format a snapshot of each older version is in after SpiffWorkflow 3.2's migration
+# function for it (``version_migration.MIGRATIONS``) ran: the functions for 1.0-1.2 chain up to 1.3,
+# the later ones move one version each, so loading a 1.3 snapshot runs two of them.
+MIGRATED_TO = {"1.0": "1.3", "1.1": "1.3", "1.2": "1.3", "1.3": "1.4", "1.4": "1.5"}
+
+# Accessors as attrgetters: C calls, cheap enough for the walks that run after every engine step.
+state_of: Any = attrgetter("_state")
+"""``task.state`` without the property (an int of :class:`SpiffWorkflow.util.task.TaskState`)."""
+parent_id_of: Any = attrgetter("_parent")
+"""The parent's id (a UUID, or None for the root) without resolving it to a task."""
+child_ids_of: Any = attrgetter("_children")
+"""The children's ids, in order, without resolving them to tasks."""
+
+
+def set_links(task: Task, parent: UUID | None, children: list[UUID]) -> None:
+    """Restore a task's parent and children ids as the serializer's ``TaskConverter.from_dict`` does."""
+    task._parent = parent
+    task._children = children
+
+
+def installed_version() -> str:
+    return version("SpiffWorkflow")
