@@ -14,6 +14,7 @@ from click.testing import Result
 
 from api import create_app
 from engine.settings import Settings
+from engine.store import schema
 from tests.live_server import LiveServer
 from tests.support import sqlite_url
 
@@ -33,9 +34,9 @@ def empty(tmp_path: Path) -> Settings:
 
 def test_set_up_commands(empty: Settings) -> None:
     upgraded = _cli(empty, "db", "upgrade")
-    assert upgraded.exit_code == 0 and "0001_baseline" in upgraded.output
+    assert upgraded.exit_code == 0 and schema.head() in upgraded.output
     assert "已是最新版本" in _cli(empty, "db", "upgrade").output
-    assert _cli(empty, "db", "current").output.startswith("0001_baseline")
+    assert _cli(empty, "db", "current").output.startswith(schema.head())
     deployed = _cli(empty, "deploy-processes")
     assert deployed.exit_code == 0 and deployed.output.count("新版本") == 4
     assert _cli(empty, "deploy-processes").output.count("未变") == 4

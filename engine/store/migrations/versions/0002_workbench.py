@@ -21,11 +21,16 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("process_instances") as batch:
-        batch.add_column(sa.Column("case_title", sa.String(200), nullable=True))
-    with op.batch_alter_table("human_tasks") as batch:
-        batch.add_column(sa.Column("previous_task_id", sa.Integer(), nullable=True))
-    op.create_index("ix_human_tasks_done", "human_tasks", ["completed_by", "completed_at"])
+    # Only what is missing: a database that a development build made with create_all may have them.
+    inspector = sa.inspect(op.get_bind())
+    if "case_title" not in {c["name"] for c in inspector.get_columns("process_instances")}:
+        with op.batch_alter_table("process_instances") as batch:
+            batch.add_column(sa.Column("case_title", sa.String(200), nullable=True))
+    if "previous_task_id" not in {c["name"] for c in inspector.get_columns("human_tasks")}:
+        with op.batch_alter_table("human_tasks") as batch:
+            batch.add_column(sa.Column("previous_task_id", sa.Integer(), nullable=True))
+    if "ix_human_tasks_done" not in {i["name"] for i in inspector.get_indexes("human_tasks")}:
+        op.create_index("ix_human_tasks_done", "human_tasks", ["completed_by", "completed_at"])
 
 
 def downgrade() -> None:
