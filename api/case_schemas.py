@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from engine.read.case_list import SORT_COLUMNS, STATUSES
+from engine.read.case_list import CASE_DATE_MAX, CASE_DATE_MIN, SORT_COLUMNS, STATUSES
 
 from .pagination import PaginationQuerySchema
 from .schemas import DefinitionSchema, UtcDateTime
 
 _BINARY = {"type": "string", "format": "binary"}
+_DATE_RANGE = validate.Range(min=CASE_DATE_MIN, max=CASE_DATE_MAX,
+                             error=f"日期须在 {CASE_DATE_MIN} 至 {CASE_DATE_MAX} 之间")
 
 
 class CaseListQuerySchema(PaginationQuerySchema):
@@ -20,8 +22,8 @@ class CaseListQuerySchema(PaginationQuerySchema):
     business_key = fields.String(validate=validate.Length(min=1, max=64), metadata={"description": "办件编号（精确）"})
     business_key_prefix = fields.String(validate=validate.Length(min=1, max=64),
                                         metadata={"description": "办件编号前缀，如 CJJ-2026-"})
-    started_from = fields.Date(metadata={"description": "发起日期起（含，北京时间）"})
-    started_to = fields.Date(metadata={"description": "发起日期止（含，北京时间）"})
+    started_from = fields.Date(validate=_DATE_RANGE, metadata={"description": "发起日期起（含，北京时间）"})
+    started_to = fields.Date(validate=_DATE_RANGE, metadata={"description": "发起日期止（含，北京时间）"})
     acted_by_me = fields.Boolean(load_default=False, metadata={"description": "只看我办理过任务的办件"})
     sort = fields.String(load_default="created_at", validate=validate.OneOf(list(SORT_COLUMNS)))
     order = fields.String(load_default="desc", validate=validate.OneOf(["asc", "desc"]))

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any
 
-from flask import request, send_file
+from flask import send_file
 from flask_smorest import Blueprint
 
 from ..case_schemas import AttachmentSchema, UploadSchema
 from ..context import current_actor, engine
+from ..limits import body_limit
 from ..schemas import ApiErrorSchema
 
 blp = Blueprint("attachments", __name__, description="办件附件")
@@ -15,17 +15,13 @@ blp = Blueprint("attachments", __name__, description="办件附件")
 MULTIPART_OVERHEAD = 64 * 1024
 
 
-def _allow_attachment_sized_body(func: Any) -> Any:
-    """Let this view read a body as large as the attachment limit (the app's default is smaller)."""
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        request.max_content_length = engine().settings.max_attachment_bytes + MULTIPART_OVERHEAD
-        return func(*args, **kwargs)
-    return wrapper
+def _attachment_sized_body() -> int:
+    """A body as large as the attachment limit (the app's default may be smaller)."""
+    return engine().settings.max_attachment_bytes + MULTIPART_OVERHEAD
 
 
 @blp.route("/process-instances/<int:instance_id>/attachments", methods=["POST"])
-@_allow_attachment_sized_body
+@body_limit(_attachment_sized_body)
 @blp.arguments(UploadSchema, location="files")
 @blp.response(201, AttachmentSchema)
 @blp.alt_response(403, schema=ApiErrorSchema, description="无权查看该办件，或不参与该流程")
