@@ -23,6 +23,7 @@ from .limits import register_request_limits
 from .openapi import DocumentedApi, register_security, spec_kwargs
 from .routes import auth, definitions, health, history, identity, instances, start_forms, tasks, users
 from .routes.case_blueprints import CASE_BLUEPRINTS
+from .security_headers import register_security_headers, trust_proxies
 from .text_input import register_text_checks
 from .web import blp as web_pages
 
@@ -61,6 +62,8 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     register_error_handlers(app)
     register_request_limits(app)
     register_text_checks(app)
+    register_security_headers(app)
+    trust_proxies(app, settings.trusted_proxies)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("spiff").setLevel(logging.WARNING)
     return app

@@ -63,6 +63,8 @@ def download(instance_id: int, attachment_id: int) -> Any:
         found = eng.attachments.download(session, actor, instance_id, attachment_id)
     response = send_file(found.path, mimetype=found.content_type, as_attachment=True,
                          download_name=found.filename, max_age=0)
+    # as stored, with its one charset (Flask would append a second one to a text type)
+    response.headers["Content-Type"] = found.content_type
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -84,28 +84,34 @@ def file_type(filename: str) -> tuple[str, str]:
     return ext, FILE_TYPES[ext][0]
 
 
-def check_content(ext: str, head: bytes) -> None:
-    """The file's first bytes must match its extension (a renamed program is not a PDF)."""
-    signatures = FILE_TYPES[ext][1]
+def check_content(ext: str, head: bytes) -> str:
+    """The file's first bytes must match its extension (a renamed program is not a PDF).
+
+    Returns the content type to serve it with: a text file's names the encoding its first bytes are in.
+    """
+    content_type, signatures = FILE_TYPES[ext]
     if signatures is None:
-        ok = b"\x00" not in head and _decodes_as_text(head)
-    else:
-        ok = any(head.startswith(sig) for sig in signatures)
-        if ext == "webp":
-            ok = ok and head[8:12] == b"WEBP"
+        encoding = _text_encoding(head) if b"\x00" not in head else None
+        if encoding is None:
+            raise ValidationFailed("附件内容与扩展名不符", [Problem("file", f"文件内容不是 .{ext} 格式")])
+        return f"text/plain; charset={encoding}"
+    ok = any(head.startswith(sig) for sig in signatures)
+    if ext == "webp":
+        ok = ok and head[8:12] == b"WEBP"
     if not ok:
         raise ValidationFailed("附件内容与扩展名不符", [Problem("file", f"文件内容不是 .{ext} 格式")])
+    return content_type
 
 
-def _decodes_as_text(head: bytes) -> bool:
+def _text_encoding(head: bytes) -> str | None:
     for encoding in ("utf-8", "gb18030"):
         try:
             head.decode(encoding)
-            return True
+            return encoding
         except UnicodeDecodeError as exc:
             if exc.start >= len(head) - 4 and exc.reason.startswith("unexpected end"):
-                return True  # a character cut by the end of the sample
-    return False
+                return encoding  # a character cut by the end of the sample
+    return None
 
 
 def _summary(row: Attachment, display_name: str | None) -> dict[str, Any]:
@@ -140,7 +146,7 @@ class AttachmentService:
             self._require_upload(session, actor, instance_id)
         incoming: Incoming
         with self.store.receive(stream, self.max_bytes) as incoming:
-            check_content(ext, incoming.head)
+            content_type = check_content(ext, incoming.head)
             self.store.keep(incoming)
         return run_command(self.db, lambda s: self._attach(s, actor, instance_id, name, content_type, incoming))
 
