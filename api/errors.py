@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from engine import errors as e
+from engine.store.faults import translate
+
+fault_log = logging.getLogger("api.faults")
 
 STATUS = {
     e.BadRequest: 400,
@@ -19,6 +23,8 @@ STATUS = {
     e.ValidationFailed: 422,
     e.InvalidModel: 422,
     e.TooManyRequests: 429,
+    e.Unavailable: 503,
+    e.InsufficientStorage: 507,
 }
 
 HTTP_MESSAGES = {
@@ -32,6 +38,8 @@ HTTP_MESSAGES = {
     415: "不支持的内容类型",
     422: "请求数据校验未通过",
     429: "请求过于频繁",
+    503: "服务暂时不可用，请稍后重试",
+    507: "服务器存储空间不足",
 }
 
 
@@ -68,8 +76,9 @@ def register_error_handlers(app: Flask) -> None:
         status = STATUS.get(type(exc), 400)
         response = jsonify(error_body(exc.code, exc.message, exc.details_dicts()))
         response.status_code = status
-        if isinstance(exc, e.TooManyRequests):
-            response.headers["Retry-After"] = str(exc.retry_after)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
         return response
 
     @app.errorhandler(HTTPException)
@@ -85,5 +94,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:
-        app.logger.exception("unhandled error")
-        return jsonify(error_body("internal_error", "服务器内部错误")), 500
+        fault = translate(exc)
+        if fault is None:
+            app.logger.exception("unhandled error")
+            return jsonify(error_body("internal_error", "服务器内部错误")), 500
+        # a fault of the storage, not a bug: one line naming the cause, for the operator
+        fault_log.error("%s during %s %s: the request was not carried out (%s)", fault.cause, request.method,
+                        request.path, type(exc).__name__)
+        return _engine_error(fault.error)

@@ -7,7 +7,8 @@ flask-smorest generates the document from the marshmallow schemas. Here:
   the body every error really has;
 - :class:`SecurityPlugin` requires the bearer token on every operation unless it
   is marked public with :data:`PUBLIC` (``@blp.doc(**PUBLIC)``), and documents
-  the 401 of every protected operation;
+  the 401 of every protected operation, the 503 of every operation and the 507
+  of every write;
 - :func:`errors` documents a view's other error statuses in one decorator.
 """
 
@@ -33,6 +34,8 @@ ERROR_DESCRIPTIONS = {
     413: "请求体过大",
     422: "请求数据校验未通过（details 逐项列出路径与原因）",
     429: "失败次数过多，暂时锁定（Retry-After 为需等待的秒数）",
+    503: "数据库繁忙或暂时无法连接，操作未执行（Retry-After 为建议等待的秒数）",
+    507: "服务器存储空间不足，操作未执行",
 }
 
 
@@ -45,13 +48,18 @@ class SecurityPlugin(BasePlugin):
 
     def operation_helper(self, path: str | None = None, operations: dict[str, Any] | None = None,
                          **kwargs: Any) -> None:
-        for operation in (operations or {}).values():
+        for method, operation in (operations or {}).items():
             if not isinstance(operation, dict):
                 continue
+            # storage faults (engine/store/faults.py) can answer any operation; a write can meet a full disk
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("503", "SERVICE_UNAVAILABLE")
+            if method.lower() in ("post", "put", "patch", "delete"):
+                responses.setdefault("507", "INSUFFICIENT_STORAGE")
             if operation.get("security") == []:
                 continue
             operation.setdefault("security", [{SECURITY_SCHEME: []}])
-            operation.setdefault("responses", {}).setdefault("401", "UNAUTHORIZED")
+            responses.setdefault("401", "UNAUTHORIZED")
 
 
 def spec_kwargs() -> dict[str, Any]:

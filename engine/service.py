@@ -28,7 +28,7 @@ class WorkflowEngine:
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
-        self.db = Database(settings.database_url)
+        self.db = Database(settings.database_url, settings.db_lock_timeout_ms)
         self.registry = DefinitionRegistry(self.clock)
         self.identity = IdentityService(self.clock, settings.token_ttl_seconds)
         self.directories = DirectoryCache()  # organisations and role scopes, reloaded when they change

@@ -27,6 +27,8 @@ class Settings:
     login_lockout_max_seconds: int = 3600
     # reverse proxies in front whose X-Forwarded-* headers are believed (0: none; see api/security_headers.py)
     trusted_proxies: int = 0
+    # how long a command waits for another's lock (SQLite busy timeout, PostgreSQL lock_timeout), then 503
+    db_lock_timeout_ms: int = 30_000
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -39,4 +41,5 @@ class Settings:
             attachments_dir=Path(os.environ.get("ATTACHMENTS_DIR", str(defaults.attachments_dir))),
             max_attachment_bytes=int(os.environ.get("MAX_ATTACHMENT_BYTES", defaults.max_attachment_bytes)),
             trusted_proxies=int(os.environ.get("TRUSTED_PROXIES", defaults.trusted_proxies)),
+            db_lock_timeout_ms=int(os.environ.get("DB_LOCK_TIMEOUT_MS", defaults.db_lock_timeout_ms)),
         )

@@ -49,7 +49,10 @@ def run_command(db: Database, command: Callable[[Session], T]) -> T:
         except (VersionConflict, IntegrityError) as exc:
             log.info("retrying command after %s (attempt %d)", exc.__class__.__name__, attempt + 1)
         except OperationalError as exc:
-            if "locked" not in str(exc) and "deadlock" not in str(exc) and "serialize" not in str(exc):
+            # PostgreSQL's deadlock and serialisation failures are races: run again. A lock still held
+            # after the lock timeout (SQLite "database is locked") is not retried here: the caller
+            # answers 503 (engine/store/faults.py) rather than keep a request waiting several timeouts.
+            if "deadlock" not in str(exc) and "serialize" not in str(exc):
                 raise
             log.info("retrying command after a lock error (attempt %d)", attempt + 1)
         finally:
