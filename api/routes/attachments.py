@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from ..case_schemas import AttachmentSchema, UploadSchema
 from ..context import current_actor, engine
+from ..idempotency import idempotent
 from ..limits import body_limit
 from ..schemas import ApiErrorSchema
 
@@ -28,6 +29,7 @@ def _attachment_sized_body() -> int:
 @blp.alt_response(404, schema=ApiErrorSchema)
 @blp.alt_response(413, schema=ApiErrorSchema, description="文件超过大小上限")
 @blp.alt_response(422, schema=ApiErrorSchema, description="缺少文件、类型不允许或内容与扩展名不符")
+@idempotent(blp)
 def upload(files: dict[str, Any], instance_id: int) -> dict[str, Any]:
     """Attach a file (PDF, image, office document or text) to a case; recorded in the journal as `attach`."""
     actor = current_actor()

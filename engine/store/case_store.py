@@ -22,6 +22,7 @@ from engine.audit import checkpoints
 from engine.audit.journal import CaseState, Entry, entry_hash
 from engine.definitions.compile import CompiledDefinition
 from engine.errors import Conflict
+from engine.idempotency import keys as idempotency
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
 from engine.runtime import runner
@@ -40,12 +41,24 @@ class VersionConflict(Exception):
 
 
 def run_command(db: Database, command: Callable[[Session], T]) -> T:
-    """Run ``command`` in one write transaction, retrying when it lost a race."""
+    """Run ``command`` in one write transaction, retrying when it lost a race.
+
+    Under an idempotent request (engine/idempotency/keys.py) the key is claimed and given the
+    command's result in the same transaction; a key already stored returns its result instead.
+    """
+    request = idempotency.take()
     for attempt in range(MAX_RETRIES):
         session = db.writer()
         try:
             with session.begin():
-                return command(session)
+                if request is None:
+                    return command(session)
+                stored = idempotency.claim(session, request)
+                if stored is not None:
+                    return stored.result  # type: ignore[no-any-return]
+                result = command(session)
+                idempotency.record(session, request, result)
+                return result
         except (VersionConflict, IntegrityError) as exc:
             log.info("retrying command after %s (attempt %d)", exc.__class__.__name__, attempt + 1)
         except OperationalError as exc:
