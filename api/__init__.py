@@ -20,6 +20,7 @@ from .converters import IdConverter
 from .errors import register_error_handlers
 from .guard import register_auth_guard
 from .limits import register_request_limits
+from .login_limits import register_login_limits
 from .openapi import DocumentedApi, register_security, spec_kwargs
 from .routes import auth, definitions, health, history, identity, instances, start_forms, tasks, users
 from .routes.case_blueprints import CASE_BLUEPRINTS
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     register_text_checks(app)
     register_security_headers(app)
     trust_proxies(app, settings.trusted_proxies)
+    register_login_limits(app, settings.login_rate_limit, settings.login_rate_limit_storage)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("spiff").setLevel(logging.WARNING)
     return app

@@ -25,6 +25,9 @@ class Settings:
     login_max_failures: int = 5
     login_lockout_seconds: int = 30
     login_lockout_max_seconds: int = 3600
+    # failed logins one client address may make, across usernames (api/login_limits.py), and where it is counted
+    login_rate_limit: str = "30 per minute;300 per hour"
+    login_rate_limit_storage: str = "memory://"
     # reverse proxies in front whose X-Forwarded-* headers are believed (0: none; see api/security_headers.py)
     trusted_proxies: int = 0
     # how long a command waits for another's lock (SQLite busy timeout, PostgreSQL lock_timeout), then 503
@@ -40,6 +43,8 @@ class Settings:
             seed_demo=os.environ.get("SEED_DEMO", "1") != "0",
             attachments_dir=Path(os.environ.get("ATTACHMENTS_DIR", str(defaults.attachments_dir))),
             max_attachment_bytes=int(os.environ.get("MAX_ATTACHMENT_BYTES", defaults.max_attachment_bytes)),
+            login_rate_limit=os.environ.get("LOGIN_RATE_LIMIT", defaults.login_rate_limit),
+            login_rate_limit_storage=os.environ.get("LOGIN_RATE_LIMIT_STORAGE", defaults.login_rate_limit_storage),
             trusted_proxies=int(os.environ.get("TRUSTED_PROXIES", defaults.trusted_proxies)),
             db_lock_timeout_ms=int(os.environ.get("DB_LOCK_TIMEOUT_MS", defaults.db_lock_timeout_ms)),
         )

@@ -183,10 +183,12 @@ class JournalCheckpoint(Base):
     status: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
 class LoginThrottle(Base):
-    """Consecutive failed logins per username (known or not) and the lockout they earned."""
+    """Consecutive failed logins per username (known or not) from one client address, and the lockout earned."""
 
     __tablename__ = "login_throttle"
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # the client address (an IPv6 client by its /64 network): a lockout earned there holds only there
+    address: Mapped[str] = mapped_column(String(64), primary_key=True, default="")
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
