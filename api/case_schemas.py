@@ -75,6 +75,9 @@ class CommentSchema(Schema):
 
 class UploadSchema(Schema):
     file = fields.Raw(required=True, metadata=_BINARY, error_messages={"required": "缺少文件（表单字段 file）"})
+    # a plain form field beside the file: documented here (one multipart body), read by the view from the form
+    reason = fields.String(metadata={"description": "原因：管理员向已办结或已终止的办件补充附件时必填"
+                                                   "（最多 2000 字，写入办件日志）"})
 
 
 class AttachmentSchema(Schema):

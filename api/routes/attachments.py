@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import send_file
+from flask import request, send_file
 from flask_smorest import Blueprint
 
 from ..case_schemas import AttachmentSchema, UploadSchema
@@ -27,15 +27,19 @@ def _attachment_sized_body() -> int:
 @blp.response(201, AttachmentSchema)
 @blp.alt_response(403, schema=ApiErrorSchema, description="无权查看该办件，或不参与该流程")
 @blp.alt_response(404, schema=ApiErrorSchema)
+@blp.alt_response(409, schema=ApiErrorSchema, description="办件已办结或已终止（管理员须填写原因）")
 @blp.alt_response(413, schema=ApiErrorSchema, description="文件超过大小上限")
 @blp.alt_response(422, schema=ApiErrorSchema, description="缺少文件、类型不允许或内容与扩展名不符")
 @idempotent(blp)
 def upload(files: dict[str, Any], instance_id: int) -> dict[str, Any]:
-    """Attach a file (PDF, image, office document or text) to a case; recorded in the journal as `attach`."""
+    """Attach a file (PDF, image, office document or text) to a case; recorded in the journal as `attach`.
+
+    A completed or terminated case takes new files only from an admin giving a `reason`."""
     actor = current_actor()
     eng = engine()
     storage = files["file"]
-    attachment_id = eng.attachments.upload(actor, instance_id, storage.filename, storage.stream)
+    attachment_id = eng.attachments.upload(actor, instance_id, storage.filename, storage.stream,
+                                           request.form.get("reason"))
     with eng.db.reader() as session:
         return next(a for a in eng.attachments.for_case(session, actor, instance_id) if a["id"] == attachment_id)
 
