@@ -1,4 +1,4 @@
-"""Every error is JSON ``{"error": {"code", "message", "details"?}}`` with the right status."""
+"""Every error is JSON ``{"error": {"code", "message", "details"?, "request_id"}}`` with the right status."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from werkzeug.exceptions import HTTPException
 
 from engine import errors as e
 from engine.store.faults import translate
+
+from .request_log import current_request_id
 
 fault_log = logging.getLogger("api.faults")
 
@@ -47,6 +49,9 @@ def error_body(code: str, message: str, details: list[dict[str, Any]] | None = N
     body: dict[str, Any] = {"code": code, "message": message}
     if details:
         body["details"] = details
+    request_id = current_request_id()
+    if request_id is not None:
+        body["request_id"] = request_id
     return {"error": body}
 
 

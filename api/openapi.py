@@ -65,7 +65,7 @@ class SecurityPlugin(BasePlugin):
 def spec_kwargs() -> dict[str, Any]:
     return {
         "info": {"description": "街道、民政、区政府与开发单位之间的法定审批流程。\n\n"
-                                "除 /health 与 /auth/token 外，每个请求都需携带 `Authorization: Bearer <令牌>`"
+                                "除 /health、/ready 与 /auth/token 外，每个请求都需携带 `Authorization: Bearer <令牌>`"
                                 "（POST /auth/token 获取）。列表接口支持 limit/offset 分页、sort 排序与筛选，"
                                 "总数在 X-Total-Count 响应头中。"},
         "extra_plugins": [SecurityPlugin()],

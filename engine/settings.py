@@ -32,6 +32,8 @@ class Settings:
     trusted_proxies: int = 0
     # how long a command waits for another's lock (SQLite busy timeout, PostgreSQL lock_timeout), then 503
     db_lock_timeout_ms: int = 30_000
+    # log lines: "json" (one JSON object a line, with request ids) or "text"
+    log_format: str = "json"
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -46,5 +48,6 @@ class Settings:
             login_rate_limit=os.environ.get("LOGIN_RATE_LIMIT", defaults.login_rate_limit),
             login_rate_limit_storage=os.environ.get("LOGIN_RATE_LIMIT_STORAGE", defaults.login_rate_limit_storage),
             trusted_proxies=int(os.environ.get("TRUSTED_PROXIES", defaults.trusted_proxies)),
+            log_format=os.environ.get("LOG_FORMAT", defaults.log_format),
             db_lock_timeout_ms=int(os.environ.get("DB_LOCK_TIMEOUT_MS", defaults.db_lock_timeout_ms)),
         )

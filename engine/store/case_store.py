@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from engine import metrics
 from engine.audit import checkpoints
 from engine.audit.journal import CaseState, Entry, entry_hash
 from engine.definitions.compile import CompiledDefinition
@@ -34,6 +35,8 @@ from engine.store.models import HumanTask, ProcessInstance
 log = logging.getLogger(__name__)
 MAX_RETRIES = 5
 T = TypeVar("T")
+# session.info key: the journalled commands of the transaction (counted in metrics once it commits)
+_JOURNALLED = "journalled_commands"
 
 
 class VersionConflict(Exception):
@@ -51,15 +54,16 @@ def run_command(db: Database, command: Callable[[Session], T]) -> T:
         session = db.writer()
         try:
             with session.begin():
-                if request is None:
-                    return command(session)
-                stored = idempotency.claim(session, request)
+                stored = idempotency.claim(session, request) if request is not None else None
                 if stored is not None:
                     return stored.result  # type: ignore[no-any-return]
                 result = command(session)
-                idempotency.record(session, request, result)
-                return result
+                if request is not None:
+                    idempotency.record(session, request, result)
+            metrics.command_committed(session.info.get(_JOURNALLED, ()))
+            return result
         except (VersionConflict, IntegrityError) as exc:
+            metrics.command_retried("version_conflict" if isinstance(exc, VersionConflict) else "integrity")
             log.info("retrying command after %s (attempt %d)", exc.__class__.__name__, attempt + 1)
         except OperationalError as exc:
             # PostgreSQL's deadlock and serialisation failures are races: run again. A lock still held
@@ -67,9 +71,11 @@ def run_command(db: Database, command: Callable[[Session], T]) -> T:
             # answers 503 (engine/store/faults.py) rather than keep a request waiting several timeouts.
             if "deadlock" not in str(exc) and "serialize" not in str(exc):
                 raise
+            metrics.command_retried("deadlock" if "deadlock" in str(exc) else "serialization")
             log.info("retrying command after a lock error (attempt %d)", attempt + 1)
         finally:
             session.close()
+    metrics.command_conflict()
     raise Conflict("办件正被他人同时办理，请稍后重试")
 
 
@@ -126,12 +132,18 @@ def record_command(session: Session, instance: ProcessInstance, definition: Comp
     row, snapshot included, on every UPDATE), then the journal entries.
     """
     rows, seq, head = journal_rows(instance, steps, actor, at, data, comment, task, extra)
+    _note_journalled(session, rows)
     seq_before = instance.journal_seq
     values = _workflow_values(definition, workflow, at, status, state)
     update_instance(session, instance, **values, journal_seq=seq, journal_hash=head)
     if rows:
         session.connection().execute(statements.journal_insert, rows)
     checkpoints.maybe_checkpoint(session, instance, seq_before)
+
+
+def _note_journalled(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.info.setdefault(_JOURNALLED, []).append(rows[0]["command"])
 
 
 def journal_rows(instance: ProcessInstance, steps: list[Step], actor: Actor, at: datetime,
@@ -179,6 +191,7 @@ def append_journal(session: Session, instance: ProcessInstance, steps: list[Step
                    extra: dict[str, Any] | None = None) -> None:
     """Chain ``steps`` onto the case's journal; the first step is the command itself."""
     rows, seq, head = journal_rows(instance, steps, actor, at, data, comment, task, extra)
+    _note_journalled(session, rows)
     seq_before = instance.journal_seq
     if rows:
         session.execute(statements.journal_insert, rows)
