@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean-db install web browser
+.PHONY: run test lint bench clean-db install web browser production
 
 # Web pages: npm packages (package-lock.json) and the esbuild bundle in
 # api/web/static/dist (git-ignored), rebuilt when a source file changes.
@@ -43,6 +43,10 @@ browser:
 
 run: $(STAMP) $(WEB_DIST)
 	PORT=$(PORT) $(PY) -m api serve
+
+# Several worker processes on one DATABASE_URL (README, "Production"): gunicorn, WORKERS=4 by default.
+production: $(STAMP) $(WEB_DIST)
+	PYTHON=$(PY) scripts/serve-production
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -34,6 +34,8 @@ class Settings:
     db_lock_timeout_ms: int = 30_000
     # log lines: "json" (one JSON object a line, with request ids) or "text"
     log_format: str = "json"
+    # how long a process trusts its copy of organisations and role scopes (another process may change them)
+    directory_cache_seconds: float = 30.0
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -49,5 +51,7 @@ class Settings:
             login_rate_limit_storage=os.environ.get("LOGIN_RATE_LIMIT_STORAGE", defaults.login_rate_limit_storage),
             trusted_proxies=int(os.environ.get("TRUSTED_PROXIES", defaults.trusted_proxies)),
             log_format=os.environ.get("LOG_FORMAT", defaults.log_format),
+            directory_cache_seconds=float(os.environ.get("DIRECTORY_CACHE_SECONDS",
+                                                         defaults.directory_cache_seconds)),
             db_lock_timeout_ms=int(os.environ.get("DB_LOCK_TIMEOUT_MS", defaults.db_lock_timeout_ms)),
         )
