@@ -43,7 +43,7 @@ def client_address() -> str:
     try:
         address = ipaddress.ip_address(raw)
     except ValueError:
-        return raw[:64] or "unknown"
+        return "unknown"  # not an address (a forwarded header's garbage): all such clients share one count
     if isinstance(address, ipaddress.IPv6Address):
         if address.ipv4_mapped is not None:
             return str(address.ipv4_mapped)
