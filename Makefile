@@ -13,7 +13,7 @@ LOCK     := requirements.lock
 DEV_LOCK := requirements-dev.lock
 UV_VERSION := 0.13.8
 
-.PHONY: run test lint bench clean-db install web browser lock
+.PHONY: run test lint bench clean-db install web browser lock production
 
 # Web pages: npm packages (package-lock.json) and the esbuild bundle in
 # api/web/static/dist (git-ignored), rebuilt when a source file changes.
@@ -67,6 +67,10 @@ run: $(STAMP) $(WEB_DIST)
 	$(FLASK) seed-demo
 	$(FLASK) deploy-processes
 	PORT=$(PORT) $(FLASK) serve
+
+# Several worker processes on one DATABASE_URL (README, "Production"): gunicorn, WORKERS=4 by default.
+production: $(STAMP) $(WEB_DIST)
+	PYTHON=$(PY) scripts/serve-production
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -24,9 +24,14 @@ from .converters import IdConverter
 from .errors import register_error_handlers
 from .guard import register_auth_guard
 from .limits import register_request_limits
+from .login_limits import register_login_limits
+from .metrics import register_metrics
 from .openapi import DocumentedApi, register_security, spec_kwargs
+from .request_log import register_request_log
 from .routes import auth, definitions, health, history, identity, instances, start_forms, tasks, users
 from .routes.case_blueprints import CASE_BLUEPRINTS
+from .security_headers import register_security_headers, trust_proxies
+from .text_input import register_text_checks
 from .web import blp as web_pages
 
 API_PREFIX = "/api/v1"
@@ -49,6 +54,8 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     app.config.update(overrides)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["workflow_engine"] = engine
+    register_request_log(app)  # first: every later hook, error and log line has the request id
+    register_metrics(app)
     api = DocumentedApi(app, spec_kwargs=spec_kwargs())
     register_security(api)
     for module in (health, auth, users, identity, definitions, instances, tasks, history, start_forms):
@@ -60,5 +67,9 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     register_auth_guard(app, API_PREFIX)
     register_error_handlers(app)
     register_request_limits(app)
+    register_text_checks(app)
+    register_security_headers(app)
+    trust_proxies(app, settings.trusted_proxies)
+    register_login_limits(app, settings.login_rate_limit, settings.login_rate_limit_storage)
     register_commands(app)
     return app

@@ -6,12 +6,14 @@ from marshmallow import Schema, fields, validate
 
 from api.people_schemas import PersonSchema
 from api.workbench_schemas import CurrentStepSchema
-from engine.read.case_list import SORT_COLUMNS, STATUSES
+from engine.read.case_list import CASE_DATE_MAX, CASE_DATE_MIN, SORT_COLUMNS, STATUSES
 
 from .pagination import PaginationQuerySchema
 from .schemas import DefinitionSchema, UtcDateTime
 
 _BINARY = {"type": "string", "format": "binary"}
+_DATE_RANGE = validate.Range(min=CASE_DATE_MIN, max=CASE_DATE_MAX,
+                             error=f"日期须在 {CASE_DATE_MIN} 至 {CASE_DATE_MAX} 之间")
 
 
 class CaseListQuerySchema(PaginationQuerySchema):
@@ -22,8 +24,8 @@ class CaseListQuerySchema(PaginationQuerySchema):
     business_key = fields.String(validate=validate.Length(min=1, max=64), metadata={"description": "办件编号（精确）"})
     business_key_prefix = fields.String(validate=validate.Length(min=1, max=64),
                                         metadata={"description": "办件编号前缀，如 CJJ-2026-"})
-    started_from = fields.Date(metadata={"description": "发起日期起（含，北京时间）"})
-    started_to = fields.Date(metadata={"description": "发起日期止（含，北京时间）"})
+    started_from = fields.Date(validate=_DATE_RANGE, metadata={"description": "发起日期起（含，北京时间）"})
+    started_to = fields.Date(validate=_DATE_RANGE, metadata={"description": "发起日期止（含，北京时间）"})
     acted_by_me = fields.Boolean(load_default=False, metadata={"description": "只看我办理过任务的办件"})
     started_by_me = fields.Boolean(load_default=False, metadata={"description": "只看我发起的办件（我发起的）"})
     q = fields.String(validate=validate.Length(min=1, max=100),
@@ -84,6 +86,9 @@ class CommentSchema(Schema):
 
 class UploadSchema(Schema):
     file = fields.Raw(required=True, metadata=_BINARY, error_messages={"required": "缺少文件（表单字段 file）"})
+    # a plain form field beside the file: documented here (one multipart body), read by the view from the form
+    reason = fields.String(metadata={"description": "原因：管理员向已办结或已终止的办件补充附件时必填"
+                                                   "（最多 2000 字，写入办件日志）"})
 
 
 class AttachmentSchema(Schema):

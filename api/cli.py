@@ -24,6 +24,8 @@ from engine.errors import EngineError
 from engine.service import WorkflowEngine
 from engine.store import schema
 
+from . import request_log
+
 
 def _engine() -> WorkflowEngine:
     return current_app.extensions["workflow_engine"]
@@ -33,8 +35,9 @@ def _explained(exc: EngineError) -> str:
     return "；".join([exc.message, *(problem.message for problem in exc.details)])
 
 
-def configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def configure_logging(fmt: str) -> None:
+    """A serving process's logs: JSON lines (or text, LOG_FORMAT) with request ids; SpiffWorkflow's warnings only."""
+    request_log.configure_logging(fmt)
     logging.getLogger("spiff").setLevel(logging.WARNING)
 
 
@@ -132,8 +135,8 @@ def serve(host: str, port: int, threads: int) -> None:
     """Upgrade the schema, make sure there is an admin, then serve with waitress."""
     from waitress import serve as waitress_serve
 
-    configure_logging()
     engine = _engine()
+    configure_logging(engine.settings.log_format)
     engine.upgrade()
     if engine.settings.seed_demo:
         engine.seed_demo()

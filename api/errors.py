@@ -1,13 +1,19 @@
-"""Every error is JSON ``{"error": {"code", "message", "details"?}}`` with the right status."""
+"""Every error is JSON ``{"error": {"code", "message", "details"?, "request_id"}}`` with the right status."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from engine import errors as e
+from engine.store.faults import translate
+
+from .request_log import current_request_id
+
+fault_log = logging.getLogger("api.faults")
 
 STATUS = {
     e.BadRequest: 400,
@@ -20,6 +26,8 @@ STATUS = {
     e.InvalidModel: 422,
     e.TooManyRequests: 429,
     e.ServiceUnavailable: 503,
+    e.Unavailable: 503,
+    e.InsufficientStorage: 507,
 }
 
 HTTP_MESSAGES = {
@@ -33,7 +41,8 @@ HTTP_MESSAGES = {
     415: "不支持的内容类型",
     422: "请求数据校验未通过",
     429: "请求过于频繁",
-    503: "服务暂不可用",
+    503: "服务暂时不可用，请稍后重试",
+    507: "服务器存储空间不足",
 }
 
 
@@ -41,6 +50,9 @@ def error_body(code: str, message: str, details: list[dict[str, Any]] | None = N
     body: dict[str, Any] = {"code": code, "message": message}
     if details:
         body["details"] = details
+    request_id = current_request_id()
+    if request_id is not None:
+        body["request_id"] = request_id
     return {"error": body}
 
 
@@ -70,8 +82,9 @@ def register_error_handlers(app: Flask) -> None:
         status = STATUS.get(type(exc), 400)
         response = jsonify(error_body(exc.code, exc.message, exc.details_dicts()))
         response.status_code = status
-        if isinstance(exc, e.TooManyRequests):
-            response.headers["Retry-After"] = str(exc.retry_after)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
         return response
 
     @app.errorhandler(HTTPException)
@@ -87,5 +100,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:
-        app.logger.exception("unhandled error")
-        return jsonify(error_body("internal_error", "服务器内部错误")), 500
+        fault = translate(exc)
+        if fault is None:
+            app.logger.exception("unhandled error")
+            return jsonify(error_body("internal_error", "服务器内部错误")), 500
+        # a fault of the storage, not a bug: one line naming the cause, for the operator
+        fault_log.error("%s during %s %s: the request was not carried out (%s)", fault.cause, request.method,
+                        request.path, type(exc).__name__)
+        return _engine_error(fault.error)

@@ -7,7 +7,8 @@ flask-smorest generates the document from the marshmallow schemas. Here:
   the body every error really has;
 - :class:`SecurityPlugin` requires the bearer token on every operation unless it
   is marked public with :data:`PUBLIC` (``@blp.doc(**PUBLIC)``), and documents
-  the 401 of every protected operation;
+  the 401 of every protected operation, the 503 of every operation and the 507
+  of every write;
 - :func:`errors` documents a view's other error statuses in one decorator.
 """
 
@@ -33,7 +34,9 @@ ERROR_DESCRIPTIONS = {
     413: "请求体过大",
     422: "请求数据校验未通过（details 逐项列出路径与原因）",
     429: "失败次数过多，暂时锁定（Retry-After 为需等待的秒数）",
-    503: "服务器缺少所需组件（message 说明缺什么）",
+    503: ("数据库繁忙或暂时无法连接（Retry-After 为建议等待的秒数），"
+          "或服务器缺少所需组件（message 说明缺什么）；操作未执行"),
+    507: "服务器存储空间不足，操作未执行",
 }
 
 
@@ -46,19 +49,24 @@ class SecurityPlugin(BasePlugin):
 
     def operation_helper(self, path: str | None = None, operations: dict[str, Any] | None = None,
                          **kwargs: Any) -> None:
-        for operation in (operations or {}).values():
+        for method, operation in (operations or {}).items():
             if not isinstance(operation, dict):
                 continue
+            # storage faults (engine/store/faults.py) can answer any operation; a write can meet a full disk
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("503", "SERVICE_UNAVAILABLE")
+            if method.lower() in ("post", "put", "patch", "delete"):
+                responses.setdefault("507", "INSUFFICIENT_STORAGE")
             if operation.get("security") == []:
                 continue
             operation.setdefault("security", [{SECURITY_SCHEME: []}])
-            operation.setdefault("responses", {}).setdefault("401", "UNAUTHORIZED")
+            responses.setdefault("401", "UNAUTHORIZED")
 
 
 def spec_kwargs() -> dict[str, Any]:
     return {
         "info": {"description": "街道、民政、区政府与开发单位之间的法定审批流程。\n\n"
-                                "除 /health 与 /auth/token 外，每个请求都需携带 `Authorization: Bearer <令牌>`"
+                                "除 /health、/ready 与 /auth/token 外，每个请求都需携带 `Authorization: Bearer <令牌>`"
                                 "（POST /auth/token 获取）。列表接口支持 limit/offset 分页、sort 排序与筛选，"
                                 "总数在 X-Total-Count 响应头中。"},
         "extra_plugins": [SecurityPlugin()],

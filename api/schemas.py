@@ -28,6 +28,7 @@ class ErrorBodySchema(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
     details = fields.List(fields.Nested(ErrorDetailSchema))
+    request_id = fields.String(metadata={"description": "本次请求的编号（同 X-Request-Id 响应头），报告问题时请提供"})
 
 
 class ApiErrorSchema(Schema):
@@ -36,6 +37,10 @@ class ApiErrorSchema(Schema):
 
 class HealthSchema(Schema):
     status = fields.String(required=True)
+
+
+class ReadySchema(Schema):
+    status = fields.String(required=True, metadata={"description": "ready"})
 
 
 class LoginSchema(Schema):

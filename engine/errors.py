@@ -87,3 +87,19 @@ class TooManyRequests(EngineError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message, [], "too_many_requests")
         self.retry_after = retry_after
+
+
+class Unavailable(EngineError):
+    """The database is busy or cannot be reached (HTTP 503): nothing was done; retry after ``retry_after`` s."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, [], "service_unavailable")
+        self.retry_after = retry_after
+
+
+class InsufficientStorage(EngineError):
+    """The disk (database or attachments) is full (HTTP 507): nothing was stored."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, [], "insufficient_storage")
+        self.retry_after = retry_after

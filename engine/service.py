@@ -41,11 +41,12 @@ class WorkflowEngine:
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
-        self.db = Database(settings.database_url)
+        self.db = Database(settings.database_url, settings.db_lock_timeout_ms)
         self.uow = UnitOfWork(self.db)
         self.registry = DefinitionRegistry(self.clock)
         self.identity = IdentityService(self.clock, settings.token_ttl_seconds)
-        self.directories = DirectoryCache()  # organisations and role scopes, reloaded when they change
+        # organisations and role scopes: reloaded when this process changes them, else after a while
+        self.directories = DirectoryCache(settings.directory_cache_seconds)
         self.instances = InstanceService(self.uow, self.registry, self.clock, self.directories.get)
         self.queries = Queries(self.registry, self.directories.get)
         self.deployment = DeploymentService(self.uow, self.registry)

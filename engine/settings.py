@@ -31,6 +31,17 @@ class Settings:
     login_lockout_max_seconds: int = 3600
     # a font file with Chinese glyphs for the 审批表 PDF; None: look for one (engine/record/cjk_font.py)
     cjk_font: Path | None = None
+    # failed logins one client address may make, across usernames (api/login_limits.py), and where it is counted
+    login_rate_limit: str = "30 per minute;300 per hour"
+    login_rate_limit_storage: str = "memory://"
+    # reverse proxies in front whose X-Forwarded-* headers are believed (0: none; see api/security_headers.py)
+    trusted_proxies: int = 0
+    # how long a command waits for another's lock (SQLite busy timeout, PostgreSQL lock_timeout), then 503
+    db_lock_timeout_ms: int = 30_000
+    # log lines: "json" (one JSON object a line, with request ids) or "text"
+    log_format: str = "json"
+    # how long a process trusts its copy of organisations and role scopes (another process may change them)
+    directory_cache_seconds: float = 30.0
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -47,4 +58,11 @@ class Settings:
             attachments_dir=Path(os.environ.get("ATTACHMENTS_DIR", str(defaults.attachments_dir))),
             max_attachment_bytes=int(os.environ.get("MAX_ATTACHMENT_BYTES", defaults.max_attachment_bytes)),
             cjk_font=Path(os.environ["CJK_FONT"]) if os.environ.get("CJK_FONT") else None,
+            login_rate_limit=os.environ.get("LOGIN_RATE_LIMIT", defaults.login_rate_limit),
+            login_rate_limit_storage=os.environ.get("LOGIN_RATE_LIMIT_STORAGE", defaults.login_rate_limit_storage),
+            trusted_proxies=int(os.environ.get("TRUSTED_PROXIES", defaults.trusted_proxies)),
+            log_format=os.environ.get("LOG_FORMAT", defaults.log_format),
+            directory_cache_seconds=float(os.environ.get("DIRECTORY_CACHE_SECONDS",
+                                                         defaults.directory_cache_seconds)),
+            db_lock_timeout_ms=int(os.environ.get("DB_LOCK_TIMEOUT_MS", defaults.db_lock_timeout_ms)),
         )

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from ..case_schemas import ReasonSchema
 from ..context import current_actor, engine
+from ..idempotency import idempotent
 from ..schemas import ApiErrorSchema, InstanceSchema
 
 blp = Blueprint("case_admin", __name__, description="办件管理（管理员）：挂起、恢复、终止")
@@ -27,6 +28,7 @@ def _view(instance_id: int) -> dict[str, Any]:
 @blp.arguments(ReasonSchema)
 @blp.response(200, InstanceSchema)
 @_documented
+@idempotent(blp)
 def suspend(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
     """Suspend a running case (挂起): its tasks leave the inboxes and cannot be completed until resumed."""
     engine().case_admin.suspend(current_actor(), instance_id, body["reason"])
@@ -37,6 +39,7 @@ def suspend(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
 @blp.arguments(ReasonSchema)
 @blp.response(200, InstanceSchema)
 @_documented
+@idempotent(blp)
 def resume(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
     """Resume a suspended case (恢复)."""
     engine().case_admin.resume(current_actor(), instance_id, body["reason"])
@@ -47,6 +50,7 @@ def resume(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
 @blp.arguments(ReasonSchema)
 @blp.response(200, InstanceSchema)
 @_documented
+@idempotent(blp)
 def terminate(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
     """Terminate a case (终止): its open tasks are cancelled; the journal keeps its history."""
     engine().case_admin.terminate(current_actor(), instance_id, body["reason"])

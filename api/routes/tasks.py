@@ -9,6 +9,7 @@ from api.workbench_schemas import DoneTaskSchema, InboxTaskSchema, WorkbenchTask
 from engine.read.workbench import DONE_SORTS, INBOX_SORTS, DoneFilter, InboxFilter
 
 from ..context import current_actor, engine
+from ..idempotency import idempotent
 from ..pagination import list_query, page_request, paginated_response, with_total_count
 from ..schemas import ApiErrorSchema, CompleteTaskSchema, CompletionResultSchema
 
@@ -71,7 +72,8 @@ def get_task(task_id: int) -> dict[str, Any]:
 @blp.alt_response(403, schema=ApiErrorSchema, description="不是您的任务")
 @blp.alt_response(404, schema=ApiErrorSchema, description="任务不存在")
 @blp.alt_response(409, schema=ApiErrorSchema, description="任务已办理")
-@blp.alt_response(422, schema=ApiErrorSchema, description="表单数据不符合要求")
+@blp.alt_response(422, schema=ApiErrorSchema, description="表单数据不符合要求，或幂等键已用于另一请求")
+@idempotent(blp)
 def complete_task(body: dict[str, Any], task_id: int) -> dict[str, Any]:
     """Submit the task's form (and an opinion); the case moves on. Returns the case's new state."""
     actor = current_actor()

@@ -11,8 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, send_from_directory, url_for
+from flask import Blueprint, make_response, redirect, render_template, send_from_directory, url_for
 from werkzeug.wrappers import Response
+
+from ..security_headers import FORM_PAGE_CSP
 
 STATIC = Path(__file__).resolve().parent / "static"
 DIST = STATIC / "dist"
@@ -21,15 +23,20 @@ blp = Blueprint("web", __name__, template_folder="templates", static_folder="sta
                 static_url_path="/web-static")
 
 
-Page = str | tuple[str, int]
+Page = Response | tuple[str, int]
+# bundles that render JSON-Schema forms (rjsf + ajv, which compiles validators with eval)
+FORM_PAGES = frozenset({"inbox", "task", "version", "modeler"})
 
 
 def _page(bundle: str, title: str, **mount: Any) -> Page:
     """The shell of one page: header, navigation and a mount point carrying the page's ids."""
     if not (DIST / f"{bundle}.js").is_file():
         return render_template("unbuilt.html", title=title), 503
-    return render_template("page.html", bundle=bundle, title=title,
-                           has_css=(DIST / f"{bundle}.css").is_file(), mount=mount)
+    response = make_response(render_template("page.html", bundle=bundle, title=title,
+                                             has_css=(DIST / f"{bundle}.css").is_file(), mount=mount))
+    if bundle in FORM_PAGES:
+        response.headers["Content-Security-Policy"] = FORM_PAGE_CSP
+    return response
 
 
 @blp.route("/")

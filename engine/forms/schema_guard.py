@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from referencing import Registry
 
 from engine.errors import Problem
+from engine.store.storable import NUL_MESSAGE, nul_path
 
 MAX_FORM_DEPTH = 32
 MAX_PATTERN_LENGTH = 1000
@@ -72,6 +73,9 @@ def load_json_document(raw: bytes, max_depth: int = MAX_FORM_DEPTH) -> Any:
         raise FormFileError(f"不是合法的 JSON：{exc}") from exc
     if depth_of(doc, max_depth) > max_depth:
         raise FormFileError(f"JSON 嵌套过深（上限 {max_depth} 层）")
+    where = nul_path(doc)
+    if where is not None:
+        raise FormFileError(f"{where}：{NUL_MESSAGE}")
     return doc
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,8 +71,9 @@ class OrgDirectory:
 # -- a cached directory ------------------------------------------------------------------------
 # Organisations and role scopes are read by every command and change rarely (seeding, an
 # administrator's edit). A commit that wrote either table through the ORM in this process bumps
-# _GENERATION, which makes every DirectoryCache reload on its next use; a short time bound covers
-# writes the events cannot see (another process, raw SQL).
+# _GENERATION, which makes every DirectoryCache reload on its next use; a short time bound
+# (DIRECTORY_CACHE_SECONDS, 30 s) covers writes the events cannot see: another process (every
+# gunicorn worker has its own cache), raw SQL, a seeding run.
 
 _GENERATION = 0
 _DIRECTORY_TABLES = frozenset({Organisation.__table__.name, Role.__table__.name})
@@ -114,14 +116,15 @@ def _forget_on_rollback(session: Session) -> None:
 class DirectoryCache:
     """``OrgDirectory.load`` once, reused until the tables change (or ``max_age`` seconds pass)."""
 
-    def __init__(self, max_age: float = 30.0) -> None:
+    def __init__(self, max_age: float = 30.0, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.max_age = max_age
+        self._monotonic = monotonic
         self._cached: tuple[int, float, OrgDirectory] | None = None
         self._lock = threading.Lock()
 
     def get(self, session: Session) -> OrgDirectory:
         cached = self._cached
-        now = time.monotonic()
+        now = self._monotonic()
         if cached is not None and cached[0] == _GENERATION and now - cached[1] < self.max_age:
             return cached[2]
         generation = _GENERATION

@@ -21,6 +21,9 @@ from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, Proc
 
 # Days in filters are calendar days in Beijing time (no daylight saving).
 CASE_DAY_TZ = timezone(timedelta(hours=8), "CST")
+# Filter days must convert to UTC and back, a day after included: Python's dates end at 9999-12-31.
+CASE_DATE_MIN = date(1900, 1, 1)
+CASE_DATE_MAX = date(9999, 12, 30)
 STATUSES = ("running", "suspended", "completed", "terminated", "error")
 SORT_COLUMNS = {
     "created_at": ProcessInstance.created_at,
@@ -74,6 +77,9 @@ def _conditions(actor: Actor, directory: OrgDirectory, flt: CaseFilter, dialect:
         conditions.append(ProcessInstance.business_key == flt.business_key.strip())
     if flt.business_key_prefix:
         conditions.append(ProcessInstance.business_key.startswith(flt.business_key_prefix.strip(), autoescape=True))
+    for name, day in (("started_from", flt.started_from), ("started_to", flt.started_to)):
+        if day is not None and not CASE_DATE_MIN <= day <= CASE_DATE_MAX:
+            raise BadRequest("查询条件不正确", [Problem(name, f"日期须在 {CASE_DATE_MIN} 至 {CASE_DATE_MAX} 之间")])
     if flt.started_from and flt.started_to and flt.started_from > flt.started_to:
         problems.append(Problem("started_to", "结束日期不能早于开始日期"))
     if flt.started_from:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.audit.history import HistoryService, entry_view, history_csv
@@ -30,7 +31,7 @@ from engine.read.people import display_names, with_actor_names
 from engine.read.queries import Queries
 from engine.read.start_forms import start_form_view
 from engine.read.workbench import DoneFilter, InboxFilter, done_page, inbox_page
-from engine.store.models import ProcessDefinition
+from engine.store.models import ProcessDefinition, Role
 from engine.store.unit_of_work import UnitOfWork
 
 
@@ -46,6 +47,10 @@ class Views:
         self._attachments = attachments
         self._records = records
         self._directory = directory
+
+    def ready(self) -> None:
+        """Raises unless the database answers a query on the schema (the readiness check)."""
+        self.uow.read(lambda s: s.execute(select(Role.id).limit(1)).all())
 
     # -- who is asking --------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from engine.runtime import runner
 from engine.runtime.runner import Step
 from engine.store import statements
 from engine.store.models import HumanTask, ProcessInstance
-from engine.store.unit_of_work import VersionConflict
+from engine.store.unit_of_work import VersionConflict, note_journalled
 
 
 @dataclass
@@ -101,6 +101,8 @@ def record(command: CaseCommand, steps: list[Step], **values: Any) -> None:
     """
     instance = command.instance
     rows, seq, head = journal_rows(command, steps)
+    if rows:
+        note_journalled(command.session, rows[0]["command"])
     seq_before = instance.journal_seq
     update_instance(command.session, instance, **values, journal_seq=seq, journal_hash=head)
     if rows:

@@ -17,12 +17,14 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+DEFAULT_LOCK_TIMEOUT_MS = 30_000
 
-def _sqlite_engine(url: str, immediate: bool) -> Engine:
+
+def _sqlite_engine(url: str, immediate: bool, lock_timeout_ms: int) -> Engine:
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": lock_timeout_ms / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -31,7 +33,7 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout_ms)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -42,16 +44,22 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
 
 
 class Database:
-    """The engines and session factories of one database."""
+    """The engines and session factories of one database.
 
-    def __init__(self, url: str) -> None:
+    ``lock_timeout_ms``: how long a statement waits for a lock another transaction holds (SQLite's busy
+    timeout, PostgreSQL's ``lock_timeout``) before it fails — and the request gets a 503
+    (engine/store/faults.py) instead of hanging.
+    """
+
+    def __init__(self, url: str, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
-            self.write_engine = _sqlite_engine(url, immediate=True)
-            self.read_engine = _sqlite_engine(url, immediate=False)
+            self.write_engine = _sqlite_engine(url, immediate=True, lock_timeout_ms=lock_timeout_ms)
+            self.read_engine = _sqlite_engine(url, immediate=False, lock_timeout_ms=lock_timeout_ms)
         else:
-            self.write_engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            self.write_engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                                              connect_args={"options": f"-c lock_timeout={int(lock_timeout_ms)}"})
             # A view reads several statements (case row, then its task rows): under READ COMMITTED a
             # command committing in between shows a running case without tasks. Readers get one
             # snapshot (REPEATABLE READ; read-only transactions there never fail to serialise).

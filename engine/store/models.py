@@ -188,10 +188,27 @@ class JournalCheckpoint(Base):
     status: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
 class LoginThrottle(Base):
-    """Consecutive failed logins per username (known or not) and the lockout they earned."""
+    """Consecutive failed logins per username (known or not) from one client address, and the lockout earned."""
 
     __tablename__ = "login_throttle"
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # the client address (an IPv6 client by its /64 network): a lockout earned there holds only there
+    address: Mapped[str] = mapped_column(String(64), primary_key=True, default="")
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class IdempotencyKey(Base):
+    """A client's ``Idempotency-Key`` and what the command it came with produced (engine/idempotency/keys.py).
+
+    Written in the command's own transaction, so a key is stored exactly when its command is.
+    """
+
+    __tablename__ = "idempotency_keys"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    operation: Mapped[str] = mapped_column(String(200))  # method and route, e.g. "POST /api/v1/process-instances"
+    fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of the request's arguments and body
+    result: Mapped[Any] = mapped_column(JSON, nullable=True)  # the command's return value (JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

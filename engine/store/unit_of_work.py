@@ -13,7 +13,15 @@ the start, up to ``MAX_ATTEMPTS`` times, and only then:
   insert; SQLite serialises writers, so there the check cannot be overtaken).
 
 Anything else, any other integrity error included, is a bug and propagates: the API
-answers 500 and logs it with its cause, instead of a misleading 409.
+answers 500 and logs it with its cause, instead of a misleading 409. SQLite's BUSY is
+a lost race too, but it comes only after the busy timeout was waited out in full
+(writers begin IMMEDIATE), so it is not run again: it propagates, and the API answers
+503 with Retry-After (:mod:`engine.store.faults`) rather than keep the request waiting
+several timeouts.
+
+Under an idempotent request (:mod:`engine.idempotency.keys`) the first write of the
+request claims the key and stores the work's result in the same transaction; a key
+already stored returns its result without running the work.
 """
 
 from __future__ import annotations
@@ -25,7 +33,9 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from engine import metrics
 from engine.errors import Conflict
+from engine.idempotency import keys as idempotency
 from engine.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -40,6 +50,12 @@ DEFINITION_VERSION = "process_definitions_key_version_key"
 USERNAME = "users_username_key"
 LOGIN_THROTTLE = "login_throttle_pkey"
 ROLE = "roles_pkey"
+# two requests with one Idempotency-Key at once (PostgreSQL): the later claim fails here, runs again and
+# finds the stored result
+IDEMPOTENCY_KEY = "idempotency_keys_pkey"
+SQLITE_LOCKED_OUT = "database locked"
+# session.info key: the journalled commands of the transaction (counted in metrics once it commits)
+JOURNALLED = "journalled_commands"
 
 _PG_RETRY = {"40001": "serialization failure", "40P01": "deadlock"}
 _PG_UNIQUE_VIOLATION = "23505"
@@ -65,7 +81,7 @@ def lost_race(exc: BaseException, unique_races: Collection[str] = ()) -> str | N
         return f"unique {constraint}" if constraint in unique_races else None
     code = getattr(cause, "sqlite_errorcode", None)  # sqlite3 (extended result code)
     if isinstance(code, int) and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED):
-        return "database locked"
+        return SQLITE_LOCKED_OUT
     return None
 
 
@@ -84,16 +100,32 @@ class UnitOfWork:
     def write(self, work: Callable[[Session], T], *, unique_races: Collection[str] = (),
               conflict_message: str = "数据正被他人同时修改，请稍后重试") -> T:
         """Run ``work`` in one write transaction; again when it lost a race (see the module)."""
+        request = idempotency.take()
+        races = (*unique_races, IDEMPOTENCY_KEY) if request is not None else unique_races
         for attempt in range(1, MAX_ATTEMPTS + 1):
             session = self.db.writer()
             try:
                 with session.begin():
-                    return work(session)
+                    stored = idempotency.claim(session, request) if request is not None else None
+                    if stored is not None:
+                        return stored.result  # type: ignore[no-any-return]
+                    result = work(session)
+                    if request is not None:
+                        idempotency.record(session, request, result)
+                metrics.command_committed(session.info.get(JOURNALLED, ()))
+                return result
             except (VersionConflict, DBAPIError) as exc:
-                reason = lost_race(exc, unique_races)
-                if reason is None:
+                reason = lost_race(exc, races)
+                if reason is None or reason == SQLITE_LOCKED_OUT:
                     raise
+                metrics.command_retried(reason.replace(" ", "_"))
                 log.info("running the command again after a lost race: %s (attempt %d)", reason, attempt)
             finally:
                 session.close()
+        metrics.command_conflict()
         raise Conflict(conflict_message)
+
+
+def note_journalled(session: Session, command: str) -> None:
+    """Count ``command`` in the metrics once the session's transaction commits."""
+    session.info.setdefault(JOURNALLED, []).append(command)

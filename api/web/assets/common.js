@@ -47,11 +47,21 @@ function toLogin() {
   location.assign(`/login?next=${encodeURIComponent(next)}`);
 }
 
-/** Call the API; returns {status, body, headers}. Throws ApiError for 4xx/5xx (401 goes to the login page). */
-export async function api(path, { method = 'GET', json, form, raw = false, allow = [] } = {}) {
+/** A fresh Idempotency-Key (crypto.randomUUID needs a secure context; getRandomValues does not). */
+export function idempotencyKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Call the API; returns {status, body, headers}. Throws ApiError for 4xx/5xx (401 goes to the login page).
+ * A POST carries an Idempotency-Key (pass `key` to reuse one when retrying the same request).
+ */
+export async function api(path, { method = 'GET', json, form, raw = false, allow = [], key } = {}) {
   const headers = {};
   const t = token();
   if (t) headers.Authorization = `Bearer ${t}`;
+  if (method === 'POST' && !path.startsWith('/auth/')) headers['Idempotency-Key'] = key || idempotencyKey();
   let body;
   if (json !== undefined) {
     headers['Content-Type'] = 'application/json';

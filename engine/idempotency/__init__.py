@@ -1,0 +1,1 @@
+"""Idempotent commands: a retried request with the same ``Idempotency-Key`` returns the first result."""
