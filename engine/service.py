@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from engine.audit.history import HistoryService
 from engine.cases.admin import CaseAdmin
@@ -20,6 +21,9 @@ from engine.seed.loader import seed_demo, seed_roles
 from engine.settings import Settings
 from engine.store.blob_store import BlobStore
 from engine.store.db import Database
+from engine.timers import start_cases  # noqa: F401  (registers how start timers fire)
+from engine.timers.firing import TimerService
+from engine.timers.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,11 @@ class WorkflowEngine:
         self.logins = LoginService(self.db, self.clock, self.identity, LockoutPolicy(
             settings.login_max_failures, settings.login_lockout_seconds, settings.login_lockout_max_seconds))
         self.users = UserAdmin(self.db, self.clock)
+        self.timers = TimerService(self.db, self.registry, self.directories.get, self.instances)
+
+    def worker(self, name: str | None = None, **options: Any) -> Worker:
+        """A timer worker on this engine's database and clock (``flask --app api worker``)."""
+        return Worker(self.db, self.timers, self.clock, name, **options)
 
     def bootstrap(self) -> None:
         """Create the schema, load roles (and demo data), deploy the procedures that changed."""

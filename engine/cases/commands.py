@@ -71,7 +71,16 @@ class InstanceService:
         else:
             self._check_plain_start_data(data)
 
-        at = self.clock.now()
+        if definition.start_timer is not None:
+            raise BadRequest("该流程由定时器按时自动发起，不能手动发起")
+        return self.create_case(session, directory, actor, key, definition_id, definition_version, definition,
+                                case_org, subject_org, developer_org, data, self.clock.now())
+
+    def create_case(self, session: Session, directory: OrgDirectory, actor: Actor, key: str, definition_id: int,
+                    definition_version: int, definition: CompiledDefinition, case_org: str,
+                    subject_org: str | None, developer_org: str | None, data: dict[str, Any], at: datetime,
+                    extra: dict[str, Any] | None = None) -> int:
+        """The start command's writes, once who may start and with what is settled (also a timer start)."""
         try:
             workflow, outcome = runner.start_case(definition, data)
         except (SpiffWorkflowException, SandboxError) as exc:
@@ -88,7 +97,7 @@ class InstanceService:
         session.add(instance)
         session.flush()
         append_journal(session, instance, outcome.steps, actor, at, data, None, None,
-                       extra={"definition_key": key, "definition_version": definition_version})
+                       extra={"definition_key": key, "definition_version": definition_version, **(extra or {})})
         sync_tasks(session, instance, definition, workflow, directory, at, ready_tasks=outcome.ready)
         return instance.id
 

@@ -24,6 +24,8 @@ from engine.forms.messages import schema_error_message
 from engine.forms.schema_guard import FormFileError, load_json_document, make_validator, schema_problems
 from engine.runtime.snapshot import SnapshotCodec
 from engine.sandbox.evaluator import check_compiles, create_script_engine
+from engine.timers.events import journal_timers
+from engine.timers.model import TimerInfo, read_timers
 
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -77,6 +79,7 @@ class CompiledDefinition:
     start_form: TaskForm | None
     codec: SnapshotCodec
     flow_by_pair: dict[tuple[str, str], str] = field(default_factory=dict)
+    timers: dict[str, TimerInfo] = field(default_factory=dict)  # by element id
     _validators: dict[str, Any] = field(default_factory=dict)
 
     def validator(self, schema_file: str) -> Any:
@@ -88,6 +91,11 @@ class CompiledDefinition:
 
     def form_for(self, element_id: str) -> TaskForm | None:
         return self.task_forms.get(element_id)
+
+    @property
+    def start_timer(self) -> TimerInfo | None:
+        """The timer start event, when cases of this definition are started by the clock."""
+        return next((t for t in self.timers.values() if t.position == "start"), None)
 
     @property
     def start_role(self) -> str | None:
@@ -211,13 +219,15 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         for extension in ("preScript", "postScript"):
             for script_node in node.iterfind(f"bpmn:extensionElements/spiffworkflow:{extension}", NS):
                 sources.append((element_id, "script", script_node.text or ""))
-        for timer in ("timeDuration", "timeDate", "timeCycle", "loopCardinality", "completionCondition"):
-            for expr in node.iterfind(f".//bpmn:{timer}", NS):
+        for expression in ("loopCardinality", "completionCondition"):
+            for expr in node.iterfind(f".//bpmn:{expression}", NS):
                 sources.append((element_id, "expression", expr.text or ""))
-        if node.find("bpmn:timerEventDefinition", NS) is not None:
-            # SpiffWorkflow reads timers against the wall clock whenever any command runs, which
-            # replay cannot reproduce; timers wait for a journalled timer command (docs/extending.md).
-            problems.append(Problem(element_id, "暂不支持定时事件：定时器须由后台任务触发并记入办理日志"))
+    # timers: ISO values checked here, expressions compiled with the others (engine/timers/model.py)
+    timers, timer_problems, timer_sources = read_timers(process)
+    problems.extend(timer_problems)
+    sources.extend(timer_sources)
+    problems.extend(Problem(t.element_id, "定时启动事件须位于以角色命名的泳道中")
+                    for t in timers.values() if t.position == "start" and t.element_id not in lanes)
     if any(e.type == "userTask" for e in elements.values()) and not lanes:
         problems.append(Problem(key, "流程没有泳道：每个用户任务都必须位于以角色命名的泳道中"))
 
@@ -237,6 +247,8 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
 
     if problems or spec is None:
         raise InvalidModel("流程模型校验未通过", problems)
+    # SpiffWorkflow's timers read the wall clock; ours fire only by the journalled command
+    journal_timers([spec, *subprocess_specs.values()])
     script_engine = create_script_engine()
     compiled = CompiledDefinition(
         key=key,
@@ -251,6 +263,7 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         task_forms=task_forms,
         start_form=start_form,
         codec=SnapshotCodec(spec, subprocess_specs, script_engine),
+        timers=timers,
     )
     compiled.flow_by_pair = {(f.source, f.target): f.id for f in flows}
     return compiled

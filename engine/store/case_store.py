@@ -29,6 +29,7 @@ from engine.runtime.runner import Step
 from engine.store import statements
 from engine.store.db import Database
 from engine.store.models import HumanTask, ProcessInstance
+from engine.timers.hooks import after_tasks_synced
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 5
@@ -208,6 +209,7 @@ def sync_tasks(session: Session, instance: ProcessInstance, definition: Compiled
         })
     if new_rows:
         conn.execute(statements.task_insert, new_rows)
+    after_tasks_synced(session, instance, definition, workflow, at)  # timer rows, time limits
 
 
 def _closing(row_id: int, state: str, at: datetime, by: str | None) -> dict[str, Any]:
