@@ -63,7 +63,7 @@ def test_new_version_replaces_the_start_timer_and_repeats_no_occurrence(timers: 
     timers.deploy(MEETING, TIMER_FORMS)
     timers.clock.set(BEIJING_9[0] + timedelta(minutes=1))
     timers.run_worker()
-    changed = MEETING.replace(b'name="\xe5\xb7\xb2\xe6\xb1\x87\xe6\x80\xbb"', b'name="\xe6\xb1\x87\xe6\x80\xbb\xe5\xae\x8c\xe6\xaf\x95"')
+    changed = MEETING.replace('name="已汇总"'.encode(), 'name="汇总完毕"'.encode())
     assert changed != MEETING
     timers.deploy(changed, TIMER_FORMS)
     rows = [(t.definition_id, t.state, t.cycle) for t in timers.timers() if t.kind == "start"]
