@@ -15,7 +15,7 @@ from flask import Flask
 from engine.service import WorkflowEngine
 from engine.settings import Settings
 
-from . import docs
+from . import docs, worker_cli
 from .converters import IdConverter
 from .errors import register_error_handlers
 from .guard import register_auth_guard
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     register_auth_guard(app, API_PREFIX)
     register_error_handlers(app)
     register_request_limits(app)
+    worker_cli.register(app)  # flask --app api worker
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("spiff").setLevel(logging.WARNING)
     return app

@@ -8,6 +8,7 @@ import os
 from waitress import serve
 
 from . import create_app
+from .worker_cli import start_embedded_worker
 
 
 def main() -> None:
@@ -20,6 +21,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "serve":
         app = create_app()
+        start_embedded_worker(app)  # timers fire with nothing else started (EMBEDDED_WORKER=0: off)
         print(f"社区治理审批流程引擎：http://{args.host}:{args.port}/  (API: /api/v1, 演示密码: demo)", flush=True)
         serve(app, host=args.host, port=args.port, threads=args.threads)
 

@@ -38,6 +38,7 @@ class LiveServer:
     threads: int = 8
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    env: dict[str, str] = field(default_factory=dict)  # more environment for the server
     _log: Any = field(default=None, repr=False)
 
     @property
@@ -47,7 +48,7 @@ class LiveServer:
     def start(self) -> None:
         self.port = free_port()
         env = {**os.environ, "DATABASE_URL": self.database_url, "PORT": str(self.port),
-               "THREADS": str(self.threads), "HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1"}
+               "THREADS": str(self.threads), "HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1", **self.env}
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen([sys.executable, "-m", "api", "serve"], cwd=ROOT, env=env,
                                         stdout=self._log, stderr=subprocess.STDOUT)

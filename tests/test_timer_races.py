@@ -60,7 +60,7 @@ def test_two_workers_race_for_one_row(timers: TimerHarness) -> None:
         timer = timers.armed(case_id)["submit_timeout"]
         timers.advance(timedelta(days=3, seconds=1))
         at = timers.clock.now()
-        results = _together([lambda name=name: timers.engine.timers.fire(timer.id, at, name)
+        results = _together([lambda name=name, timer_id=timer.id, at=at: timers.engine.timers.fire(timer_id, at, name)
                              for name in ("w1", "w2")])
         assert sorted(results) == ["already fired", "fired"], results
         assert _fired_entries(timers, case_id) == 1
@@ -86,8 +86,9 @@ def test_clerk_completes_as_the_boundary_timer_fires(timers: TimerHarness) -> No
         at = timers.clock.now()
         clerk = ApiClient(timers.api.app, timers.api.app.test_client(), dict(timers.api.tokens))
         fired, completed = _together([
-            lambda: timers.engine.timers.fire(timer.id, at, "w1"),
-            lambda: clerk.complete(task["id"], "street_a", {"title": "赶在最后一刻", "amount": 1}).status_code,
+            lambda timer_id=timer.id, at=at: timers.engine.timers.fire(timer_id, at, "w1"),
+            lambda clerk=clerk, task_id=task["id"]: clerk.complete(
+                task_id, "street_a", {"title": "赶在最后一刻", "amount": 1}).status_code,
         ])
         case = timers.case(case_id)
         if fired == "fired":  # the timer won: the task was cancelled under the clerk

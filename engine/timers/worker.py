@@ -117,3 +117,18 @@ def start_thread(worker: Worker, poll_seconds: float = 1.0) -> tuple[threading.T
     thread = threading.Thread(target=worker.run, args=(stop, poll_seconds), name="timer-worker", daemon=True)
     thread.start()
     return thread, stop
+
+
+def run_until_signalled(worker: Worker, poll_seconds: float = 1.0) -> None:
+    """The worker process: fire timers until SIGTERM or SIGINT (Ctrl-C), then finish the pass and stop."""
+    import signal
+
+    stop = threading.Event()
+
+    def _stop(signum: int, _frame: object) -> None:
+        log.info("timer worker %s: signal %d, stopping", worker.name, signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    worker.run(stop, poll_seconds)
