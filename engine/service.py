@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from engine.audit.history import HistoryService
+from engine.calendar.overrides import CalendarAdmin
 from engine.cases.admin import CaseAdmin
 from engine.cases.attachments import AttachmentService
 from engine.cases.commands import InstanceService
@@ -46,6 +47,7 @@ class WorkflowEngine:
         self.logins = LoginService(self.db, self.clock, self.identity, LockoutPolicy(
             settings.login_max_failures, settings.login_lockout_seconds, settings.login_lockout_max_seconds))
         self.users = UserAdmin(self.db, self.clock)
+        self.calendar = CalendarAdmin(self.db, self.clock)
         self.timers = TimerService(self.db, self.registry, self.directories.get, self.instances)
 
     def worker(self, name: str | None = None, **options: Any) -> Worker:

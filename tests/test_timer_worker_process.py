@@ -19,7 +19,8 @@ from tests.support import DEMO_TOKENS
 from tests.timer_support import TIMER_BPMN, TIMER_FORMS
 
 WAIT_SECONDS = 60
-SHORT = TIMER_BPMN.replace(b"<bpmn:timeDuration>P3D</bpmn:timeDuration>", b"<bpmn:timeDuration>PT3S</bpmn:timeDuration>")
+SHORT = TIMER_BPMN.replace(b"<bpmn:timeDuration>P3D</bpmn:timeDuration>",
+                           b"<bpmn:timeDuration>PT3S</bpmn:timeDuration>")
 
 
 def _deploy_short_timer(settings: Settings) -> None:
