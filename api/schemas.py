@@ -79,6 +79,10 @@ class TaskSummarySchema(Schema):
     state = fields.String()
     created_at = UtcDateTime(required=True)
     business_key = fields.String(allow_none=True)
+    # the most urgent time limit on the task (its own 环节时限 or its case's), when there is one
+    deadline = UtcDateTime(allow_none=True)
+    remaining = fields.String(allow_none=True)
+    urgency = fields.String(allow_none=True)
 
 
 class InstanceSchema(Schema):
@@ -97,6 +101,10 @@ class InstanceSchema(Schema):
     end_event = fields.String()
     error = fields.String()
     started_by = fields.String()
+    deadlines = fields.List(fields.Nested("DeadlineSchema"))  # time limits (api/time_schemas.py)
+    deadline = UtcDateTime(allow_none=True)
+    remaining = fields.String(allow_none=True)
+    urgency = fields.String(allow_none=True)
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
 

@@ -17,6 +17,8 @@ from engine.identity.logins import LockoutPolicy, LoginService
 from engine.identity.orgs import DirectoryCache
 from engine.identity.tokens import IdentityService
 from engine.identity.users import UserAdmin
+from engine.limits import wiring  # noqa: F401  (time limits on the command path and the worker)
+from engine.limits.extension import Extensions
 from engine.read.queries import Queries
 from engine.seed.loader import seed_demo, seed_roles
 from engine.settings import Settings
@@ -38,7 +40,7 @@ class WorkflowEngine:
         self.identity = IdentityService(self.clock, settings.token_ttl_seconds)
         self.directories = DirectoryCache()  # organisations and role scopes, reloaded when they change
         self.instances = InstanceService(self.db, self.registry, self.clock, self.directories.get)
-        self.queries = Queries(self.registry, self.directories.get)
+        self.queries = Queries(self.registry, self.directories.get, self.clock)
         self.deployment = DeploymentService(self.db, self.registry)
         self.case_admin = CaseAdmin(self.db, self.registry, self.clock, self.directories.get)
         self.attachments = AttachmentService(self.db, self.registry, self.clock, self.queries,
@@ -48,6 +50,7 @@ class WorkflowEngine:
             settings.login_max_failures, settings.login_lockout_seconds, settings.login_lockout_max_seconds))
         self.users = UserAdmin(self.db, self.clock)
         self.calendar = CalendarAdmin(self.db, self.clock)
+        self.extensions = Extensions(self.db, self.registry, self.clock, self.directories.get)
         self.timers = TimerService(self.db, self.registry, self.directories.get, self.instances)
 
     def worker(self, name: str | None = None, **options: Any) -> Worker:

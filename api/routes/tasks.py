@@ -21,7 +21,7 @@ class InboxTaskSchema(TaskSummarySchema):
 
 
 TaskListQuery = list_query(
-    "TaskListQuery", sorts=("created_at", "name", "instance_id", "id"), default_sort="created_at",
+    "TaskListQuery", sorts=("created_at", "name", "instance_id", "id", "urgency", "due"), default_sort="created_at",
     definition_key=fields.String(validate=validate.Length(min=1, max=128), metadata={"description": "流程"}),
     instance_id=fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "办件"}),
     element_id=fields.String(validate=validate.Length(min=1, max=128), metadata={"description": "BPMN 元素 id"}),
@@ -39,7 +39,7 @@ def inbox(args: dict[str, Any]) -> Any:
     filters = TaskFilter(definition_key=args.get("definition_key"), instance_id=args.get("instance_id"),
                          element_id=args.get("element_id"), role=args.get("role"))
     with eng.db.reader() as session:
-        page = inbox_page(session, actor, filters, page_request(args))
+        page = inbox_page(session, actor, filters, page_request(args), eng.clock.now())
     return with_total_count(page.items, page.total)
 
 

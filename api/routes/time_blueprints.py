@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import calendar
+from . import calendar, deadlines
 
-TIME_BLUEPRINTS = (calendar.blp,)
+TIME_BLUEPRINTS = (calendar.blp, deadlines.blp)

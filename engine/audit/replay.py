@@ -257,4 +257,5 @@ def replay(definition: CompiledDefinition, entries: Sequence[EntryLike], stop_af
 
 
 # Commands registered by other packages (imported here so that every replay knows them).
+from engine.limits import replay_limits  # noqa: E402, F401
 from engine.timers import replay_timers  # noqa: E402, F401

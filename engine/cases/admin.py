@@ -20,6 +20,7 @@ from engine.errors import Conflict, NotFound, Problem, ValidationFailed
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
+from engine.limits.tracking import after_status_change
 from engine.runtime import runner
 from engine.store.case_store import append_journal, run_command, save_workflow, sync_tasks, update_instance
 from engine.store.db import Database
@@ -96,6 +97,7 @@ class CaseAdmin:
         update_instance(session, instance, **values, updated_at=at)
         append_journal(session, instance, steps, actor, at, None, reason, None,
                        extra={"from_status": previous})
+        after_status_change(session, instance, definition, workflow, at, command)  # time limits pause, resume
         return instance.id
 
     def _terminate(self, session: Session, actor: Actor, instance_id: int, reason: str) -> int:

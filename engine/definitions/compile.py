@@ -22,6 +22,7 @@ from engine.definitions.xmlsafe import parse_untrusted_xml
 from engine.errors import InvalidModel, Problem
 from engine.forms.messages import schema_error_message
 from engine.forms.schema_guard import FormFileError, load_json_document, make_validator, schema_problems
+from engine.limits.model import LimitModel, read_limits
 from engine.runtime.snapshot import SnapshotCodec
 from engine.sandbox.evaluator import check_compiles, create_script_engine
 from engine.timers.events import journal_timers
@@ -80,6 +81,7 @@ class CompiledDefinition:
     codec: SnapshotCodec
     flow_by_pair: dict[tuple[str, str], str] = field(default_factory=dict)
     timers: dict[str, TimerInfo] = field(default_factory=dict)  # by element id
+    limits: LimitModel | None = None  # time limits (engine/limits/model.py)
     _validators: dict[str, Any] = field(default_factory=dict)
 
     def validator(self, schema_file: str) -> Any:
@@ -222,6 +224,13 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         for expression in ("loopCardinality", "completionCondition"):
             for expr in node.iterfind(f".//bpmn:{expression}", NS):
                 sources.append((element_id, "expression", expr.text or ""))
+    task_props = {n.get("id", ""): _properties(n) for n in process.iter(f"{{{NS['bpmn']}}}userTask")}
+    task_props.update({n.get("id", ""): p for n in process.iter() if _local(n.tag) in _FLOW_NODE_TAGS
+                       and _local(n.tag) != "userTask" and (p := _properties(n))
+                       and any(k.startswith(("taskLimit", "limitExcluded")) for k in p)})
+    limits, limit_problems = read_limits(_properties(process), task_props, key,
+                                         lambda e: elements.get(e) is not None and elements[e].type == "userTask")
+    problems.extend(limit_problems)
     # timers: ISO values checked here, expressions compiled with the others (engine/timers/model.py)
     timers, timer_problems, timer_sources = read_timers(process)
     problems.extend(timer_problems)
@@ -264,6 +273,7 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         start_form=start_form,
         codec=SnapshotCodec(spec, subprocess_specs, script_engine),
         timers=timers,
+        limits=limits,
     )
     compiled.flow_by_pair = {(f.source, f.target): f.id for f in flows}
     return compiled

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from engine.identity.actors import Actor
+from engine.limits.views import DeadlineReader, inbox_sorts
 from engine.read.paging import Page, PageRequest, fetch_page, like_pattern
 from engine.read.queries import task_summary
 from engine.store.models import HumanTask, ProcessDefinition, ProcessInstance
@@ -33,7 +35,8 @@ class DefinitionFilter:
     q: str | None = None  # part of the (Chinese) name or the key
 
 
-def inbox_page(session: Session, actor: Actor, filters: TaskFilter, page: PageRequest) -> Page[dict[str, Any]]:
+def inbox_page(session: Session, actor: Actor, filters: TaskFilter, page: PageRequest,
+               now: datetime | None = None) -> Page[dict[str, Any]]:
     """Ready tasks the actor may act on: their roles at their organisation.
 
     Tasks of a suspended case, or of one stopped by a script error, leave the inbox until an
@@ -51,13 +54,15 @@ def inbox_page(session: Session, actor: Actor, filters: TaskFilter, page: PageRe
         stmt = stmt.where(HumanTask.element_id == filters.element_id)
     if filters.definition_key:
         stmt = stmt.where(ProcessInstance.definition_key == filters.definition_key)
-    found = fetch_page(session, stmt, page, TASK_SORTS, "created_at", HumanTask.id)
+    found = fetch_page(session, stmt, page, TASK_SORTS | inbox_sorts(), "created_at", HumanTask.id)
     cases = {row.id: row for row in session.execute(
         select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.definition_key)
         .where(ProcessInstance.id.in_({t.instance_id for t in found.items})))}
-    return Page([task_summary(t) | {"business_key": cases[t.instance_id].business_key,
-                                    "definition_key": cases[t.instance_id].definition_key}
-                 for t in found.items], found.total)
+    items = [task_summary(t) | {"business_key": cases[t.instance_id].business_key,
+                                "definition_key": cases[t.instance_id].definition_key}
+             for t in found.items]
+    DeadlineReader(session, now or datetime.now(UTC)).task_fields(items)
+    return Page(items, found.total)
 
 
 def definitions_page(session: Session, filters: DefinitionFilter, page: PageRequest) -> Page[ProcessDefinition]:

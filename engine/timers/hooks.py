@@ -18,10 +18,14 @@ from engine.store.models import ProcessInstance
 from engine.timers.arming import sync_timers
 
 AfterSync = Callable[[Session, ProcessInstance, CompiledDefinition, BpmnWorkflow, datetime], None]
-# further steps (time limits) register here
+# further steps (time limits: engine/limits/tracking.py) register here
 AFTER_SYNC: list[tuple[Callable[[CompiledDefinition], bool], AfterSync]] = [
     (lambda definition: bool(definition.timers), sync_timers),
 ]
+
+
+def register(applies: Callable[[CompiledDefinition], bool], step: AfterSync) -> None:
+    AFTER_SYNC.append((applies, step))
 
 
 def after_tasks_synced(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
