@@ -95,7 +95,7 @@ def test_excluded_step_warning_overdue_urge_and_extension(limits: TimerHarness) 
     assert extended.status_code == 200, extended.get_json()
     assert _deadlines(h, case_id)["statutory"]["deadline"] == _due("2025-11-13")
     history = h.api.get(f"/process-instances/{case_id}/history", as_user="auditor").get_json()
-    extension = [e for e in history if e["command"] == "extend_deadline"][0]
+    extension = next(e for e in history if e["command"] == "extend_deadline")
     assert extension["actor"] == "civil_affairs" and "延期十个工作日" in extension["comment"]
     assert extension["payload"]["days"] == 10
 
@@ -118,7 +118,7 @@ def test_suspension_across_national_day_moves_the_deadline(limits: TimerHarness)
     found = _deadlines(h, case_id)
     assert found["statutory"]["deadline"] == _due("2025-10-30")
     history = h.api.get(f"/process-instances/{case_id}/history", as_user="auditor").get_json()
-    resumed = [e for e in history if e["command"] == "clock_resumed"][0]["payload"]["deadlines"]
+    resumed = next(e for e in history if e["command"] == "clock_resumed")["payload"]["deadlines"]
     assert {d["kind"]: d["not_counted"] for d in resumed} == {"statutory": 3, "promised": 3}
     verify_every_case(h.api)
 

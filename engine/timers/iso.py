@@ -134,6 +134,14 @@ def looks_literal(kind: str, text: str) -> bool:
     return bool(_CYCLE.match(value.upper().replace("--", "/")))
 
 
+_ATTEMPT = re.compile(r"^(P[\dT][\dA-Z.,]*|R\d*/.*|\d{4}-\d{2}-\d{2}.*)$")
+
+
+def looks_attempted(text: str) -> bool:
+    """An unquoted text meant as an ISO value but not one (``PT15D``): refused, not evaluated as a name."""
+    return bool(_ATTEMPT.match(text.strip().upper()))
+
+
 def check(kind: str, value: str) -> None:
     """Raise :class:`TimerValueError` unless ``value`` is a valid timer value of ``kind``."""
     {"duration": parse_duration, "date": parse_datetime, "cycle": parse_cycle}[kind](value)

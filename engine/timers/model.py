@@ -52,7 +52,7 @@ def read_timers(process: etree._Element) -> tuple[dict[str, TimerInfo], list[Pro
         if not text:
             problems.append(Problem(element_id, "定时事件的定时值为空"))
             continue
-        literal = iso.looks_literal(kind, text)
+        literal = iso.looks_literal(kind, text) or iso.looks_attempted(text)
         if literal:
             try:
                 iso.check(kind, text)
