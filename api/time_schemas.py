@@ -59,7 +59,6 @@ class DeadlineSchema(Schema):
     urgency = fields.String(required=True, validate=validate.OneOf(URGENCIES))
     deadline = UtcDateTime(allow_none=True)
     remaining = fields.String(allow_none=True)
-    remaining_seconds = fields.Integer(allow_none=True)
     problem = fields.String(allow_none=True)
 
 
