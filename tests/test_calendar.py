@@ -13,7 +13,7 @@ from datetime import date
 import chinese_calendar
 import pytest
 
-from engine.calendar.working_days import PACKAGE_LAST_YEAR, CalendarUnknown, WorkingCalendar
+from engine.calendar.working_days import PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR, CalendarUnknown, WorkingCalendar
 from tests.support import ApiClient
 
 CAL = WorkingCalendar()
@@ -94,3 +94,10 @@ def test_calendar_api(api: ApiClient) -> None:
     bad = api.client.put("/api/v1/calendar/days/2025-13-40", json={"workday": True}, headers=api.headers("admin"))
     assert bad.status_code == 422
     assert api.client.put("/api/v1/calendar/years/2025", json=body, headers=api.headers("admin")).status_code == 422
+
+
+def test_every_day_the_package_knows_reads_as_the_package_says() -> None:
+    day = date(PACKAGE_FIRST_YEAR, 1, 1)
+    while day.year <= PACKAGE_LAST_YEAR:
+        assert CAL.is_workday(day) == chinese_calendar.is_workday(day), day
+        day = date.fromordinal(day.toordinal() + 1)

@@ -23,6 +23,8 @@ import chinese_calendar
 
 PACKAGE_FIRST_YEAR = min(chinese_calendar.holidays).year
 PACKAGE_LAST_YEAR = max(chinese_calendar.holidays).year
+_PACKAGE_WORKDAYS = frozenset(chinese_calendar.workdays)  # make-up working days (调休上班)
+_PACKAGE_HOLIDAYS = frozenset(chinese_calendar.holidays)  # days off, weekends of a holiday included
 MAX_SPAN_DAYS = 5 * 366  # a limit is months, not decades: refuse a runaway count
 
 
@@ -58,7 +60,8 @@ class WorkingCalendar:
         if not self.knows(day.year):
             raise CalendarUnknown(day.year, self.last_known_year)
         if day.year <= PACKAGE_LAST_YEAR:
-            return bool(chinese_calendar.is_workday(day))
+            # chinese_calendar.is_workday's own rule, on its tables (it scans them for their years on every call)
+            return day in _PACKAGE_WORKDAYS or (day.weekday() < 5 and day not in _PACKAGE_HOLIDAYS)
         return day.weekday() < 5  # an entered year: its holidays and make-up days are overrides
 
     def source(self, day: date) -> str:

@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.definitions.compile import CompiledDefinition
@@ -28,6 +28,13 @@ from engine.timers import iso
 from engine.timers.events import timer_elements
 
 _timers = Timer.__table__
+# Built once (engine/store/statements.py: building a statement per call costs more than running it)
+_ARMED = (select(_timers.c.id, _timers.c.spiff_task_id, _timers.c.element_id)
+          .where(_timers.c.instance_id == bindparam("p_instance"), _timers.c.kind == "event",
+                 _timers.c.state == "armed"))
+_CANCEL = (update(_timers).where(_timers.c.id == bindparam("p_id"), _timers.c.state == "armed")
+           .values(state="cancelled", cancelled_at=bindparam("p_at", type_=_timers.c.cancelled_at.type)))
+_INSERT = insert(_timers)
 
 
 def waiting_timers(workflow: BpmnWorkflow) -> list[tuple[Task, str]]:
@@ -75,13 +82,32 @@ def arm_row(instance: ProcessInstance, spiff_task_id: str, element_id: str, valu
             "created_at": at, "fired_at": None, "cancelled_at": None}
 
 
+# On the hot path of every completion of a model with timers, this read goes to the driver itself:
+# through SQLAlchemy it costs 0.06 ms, through the DB-API 0.003 ms (it reads only ints and strings,
+# so no type conversion is skipped). Same transaction: the session's own connection.
+_ARMED_SQL = ("SELECT id, spiff_task_id, element_id FROM timers "
+              "WHERE instance_id = {p} AND kind = 'event' AND state = 'armed'")
+
+
+def _armed_rows(conn: Any, instance_id: int) -> list[tuple[int, str, str]]:
+    raw = conn.connection.driver_connection
+    if conn.dialect.name == "sqlite":
+        return list(raw.execute(_ARMED_SQL.format(p="?"), (instance_id,)).fetchall())
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cursor:
+            cursor.execute(_ARMED_SQL.format(p="%s"), (instance_id,))
+            return list(cursor.fetchall())
+    return [tuple(row) for row in conn.execute(_ARMED, {"p_instance": instance_id})]
+
+
 def sync_timers(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
                 workflow: BpmnWorkflow, at: datetime) -> None:
-    waiting = {(str(task.id), element): task for task, element in waiting_timers(workflow)}
+    # the set, not the order, matters here: SpiffWorkflow's event manager holds the waiting catch
+    # events, without a walk of the whole tree
+    waiting = {(str(task.id), element): task for task in workflow.top_workflow.event_manager.tasks.values()
+               if task.has_state(TaskState.WAITING) for element, _ in timer_elements(task)}
     conn = session.connection()
-    armed = conn.execute(select(_timers.c.id, _timers.c.spiff_task_id, _timers.c.element_id)
-                         .where(_timers.c.instance_id == instance.id, _timers.c.kind == "event",
-                                _timers.c.state == "armed")).all()
+    armed = _armed_rows(conn, instance.id)
     seen: set[tuple[str, str]] = set()
     stale = []
     for row_id, spiff_id, element in armed:
@@ -90,8 +116,7 @@ def sync_timers(session: Session, instance: ProcessInstance, definition: Compile
         else:
             stale.append(row_id)
     if stale:
-        conn.execute(update(_timers).where(_timers.c.id.in_(stale), _timers.c.state == "armed")
-                     .values(state="cancelled", cancelled_at=at))
+        conn.execute(_CANCEL, [{"p_id": row_id, "p_at": at} for row_id in stale])
     new_rows = []
     for (spiff_id, element), task in waiting.items():
         if (spiff_id, element) in seen:
@@ -101,4 +126,4 @@ def sync_timers(session: Session, instance: ProcessInstance, definition: Compile
         new_rows.append(arm_row(instance, spiff_id, element, value, iso.first_due(kind, value, at), at,
                                 1 if kind == "cycle" else None))
     if new_rows:
-        conn.execute(insert(_timers), new_rows)
+        conn.execute(_INSERT, new_rows)
