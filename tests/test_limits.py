@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from engine.seed.loader import DEMO_PASSWORD
 from engine.settings import Settings
 from tests.replay_check import verify_every_case
 from tests.timer_support import FIXTURES, TIMER_FORMS, TimerHarness, make_harness
@@ -131,3 +132,26 @@ def test_case_view_and_inbox_show_the_limit(limits: TimerHarness) -> None:
     assert case["active_tasks"][0]["remaining"] == "剩余 15 个工作日"
     inbox = h.api.get("/tasks?sort=due", as_user="street_a").get_json()
     assert inbox[0]["deadline"] == _due("2025-10-20")
+
+
+def test_a_limit_past_the_known_years_is_unknown_until_the_year_is_entered(backend_settings: Settings) -> None:
+    from engine.calendar.working_days import PACKAGE_LAST_YEAR
+
+    for h in make_harness(backend_settings, at=beijing(f"{PACKAGE_LAST_YEAR}-12-20")):
+        h.deploy(LIMIT_BPMN, TIMER_FORMS)
+        with h.engine.db.writer() as session, session.begin():  # tokens valid at the harness's time
+            for user in ("street_a", "admin"):
+                h.api.tokens[user] = h.engine.identity.login(session, user, DEMO_PASSWORD)
+        case_id = h.start("limit_approval")
+        found = _deadlines(h, case_id)["statutory"]
+        assert found["state"] == "unknown" and found["deadline"] is None
+        assert f"{PACKAGE_LAST_YEAR + 1} 年的法定节假日和调休安排尚未录入" in found["problem"]
+        assert h.case(case_id)["urgency"] == "unknown"
+        year = PACKAGE_LAST_YEAR + 1
+        entered = h.api.client.put(f"/api/v1/calendar/years/{year}", headers=h.api.headers("admin"),
+                                   json={"days_off": [f"{year}-01-01"], "note": "测试录入（非真实通知）"})
+        assert entered.status_code == 200
+        h.complete(case_id, "accept", "street_a", {"agree": True})  # the case moves: its limits are computed
+        found = _deadlines(h, case_id)["statutory"]
+        assert found["deadline"] is not None and found["problem"] is None
+        verify_every_case(h.api)

@@ -183,6 +183,11 @@ def sync_deadlines(session: Session, instance: ProcessInstance, definition: Comp
     for row in live:
         if row.human_task_id is not None and row.human_task_id not in open_ids:
             _close(session, instance, row, at)
+        elif row.state == "unknown":  # an admin may have entered the missing year since
+            compute(row, calendar)
+            if row.state == "running":
+                row.urgency = urgency_at(row, at)
+                rearm(session, instance, row, at)
     _follow_exclusions(session, instance, definition, workflow, at, [e for _, e in open_tasks], calendar)
 
 
