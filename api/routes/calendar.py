@@ -7,7 +7,7 @@ import chinese_calendar
 from flask_smorest import Blueprint
 
 from engine.calendar.working_days import CalendarUnknown
-from engine.errors import Problem, ValidationFailed
+from engine.errors import NotFound, Problem, ValidationFailed
 
 from ..context import current_actor, engine
 from ..schemas import ApiErrorSchema
@@ -24,9 +24,11 @@ blp = Blueprint("calendar", __name__, description="工作日历：法定节假�
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise ValidationFailed("日期格式应为 YYYY-MM-DD", [Problem("day", "不是有效日期")]) from None
+        raise NotFound(f"没有日期 {text}（格式应为 YYYY-MM-DD）") from None
+    _check_year(day.year)
+    return day
 
 
 def _year(year: int) -> dict[str, Any]:
@@ -37,11 +39,12 @@ def _year(year: int) -> dict[str, Any]:
 
 def _check_year(year: int) -> None:
     if not 1900 <= year <= 2100:
-        raise ValidationFailed("年份超出范围", [Problem("year", "应在 1900–2100 之间")])
+        raise NotFound(f"没有 {year} 年的日历（年份应在 1900–2100 之间）")
 
 
 @blp.route("/calendar/years/<int:year>")
 @blp.response(200, CalendarYearSchema)
+@blp.alt_response(404, schema=ApiErrorSchema, description="年份超出 1900–2100")
 @blp.alt_response(422, schema=ApiErrorSchema, description="该年份的节假日安排尚未录入")
 def get_year(year: int) -> dict[str, Any]:
     """Every day of a year: working day or not, and where that comes from (package, entered year, override)."""
@@ -54,6 +57,7 @@ def get_year(year: int) -> dict[str, Any]:
 @blp.arguments(EnterYearSchema)
 @blp.response(200, CalendarYearSchema)
 @blp.alt_response(403, schema=ApiErrorSchema, description="不是管理员")
+@blp.alt_response(404, schema=ApiErrorSchema, description="年份超出 1900–2100")
 @blp.alt_response(422, schema=ApiErrorSchema, description="录入有误")
 def enter_year(body: dict[str, Any], year: int) -> dict[str, Any]:
     """Enter a year the package does not know from its State Council notice (admin): days off, make-up days."""
@@ -66,23 +70,20 @@ def enter_year(body: dict[str, Any], year: int) -> dict[str, Any]:
 @blp.arguments(SetDaySchema)
 @blp.response(204)
 @blp.alt_response(403, schema=ApiErrorSchema, description="不是管理员")
-@blp.alt_response(422, schema=ApiErrorSchema, description="日期无效")
+@blp.alt_response(404, schema=ApiErrorSchema, description="不是有效日期")
+@blp.alt_response(422, schema=ApiErrorSchema, description="说明过长")
 def set_day(body: dict[str, Any], day: str) -> None:
     """Override one day (admin): a local day off, or a make-up working day."""
     parsed = _day(day)
-    _check_year(parsed.year)
     engine().calendar.set_day(current_actor(), parsed, body["workday"], body["note"])
 
 
 @blp.route("/calendar/days/<string:day>", methods=["DELETE"])
 @blp.response(204)
 @blp.alt_response(403, schema=ApiErrorSchema, description="不是管理员")
-@blp.alt_response(404, schema=ApiErrorSchema, description="该日没有调整")
-@blp.alt_response(422, schema=ApiErrorSchema, description="日期无效")
+@blp.alt_response(404, schema=ApiErrorSchema, description="该日没有调整，或不是有效日期")
 def clear_day(day: str) -> None:
     """Remove one day's override (admin)."""
-    from engine.errors import NotFound
-
     if not engine().calendar.clear_day(current_actor(), _day(day)):
         raise NotFound(f"{day} 没有调整记录")
 
