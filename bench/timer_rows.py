@@ -23,8 +23,8 @@ from sqlalchemy import insert, select
 from engine.clock import FixedClock
 from engine.identity.actors import Actor
 from engine.identity.tokens import load_actor
-from engine.read.lists import TaskFilter, inbox_page
 from engine.read.paging import PageRequest
+from engine.read.workbench import InboxFilter, inbox_page
 from engine.service import WorkflowEngine
 from engine.settings import ROOT, Settings
 from engine.store.models import HumanTask, ProcessDefinition, Timer, User
@@ -79,7 +79,9 @@ def _engine(directory: Path) -> tuple[WorkflowEngine, FixedClock]:
     clock = FixedClock(T0)
     engine = WorkflowEngine(Settings(database_url=f"sqlite:///{directory / 'timers.db'}",
                                      attachments_dir=directory / "attachments"), clock)
-    engine.bootstrap()
+    engine.upgrade()
+    engine.seed_demo()
+    engine.deploy_processes()
     with engine.db.writer() as session, session.begin():
         for key, with_timer in (("bench_timer", True), ("bench_plain", False)):
             engine.registry.deploy(session, model(key, with_timer), FORMS)
@@ -180,7 +182,8 @@ def measure_inbox(engine: WorkflowEngine, clerk: Actor, samples: int) -> dict[st
         for _ in range(samples):
             began = time.perf_counter()
             with engine.db.reader() as session:
-                page = inbox_page(session, clerk, TaskFilter(), PageRequest(limit=50, sort=sort), T0)
+                page = inbox_page(session, clerk, engine.directories.get(session), InboxFilter(),
+                                  PageRequest(limit=50, sort=sort), T0)
             latencies.append(time.perf_counter() - began)
         out[sort] = summary(latencies) | {"tasks": page.total}
     return out

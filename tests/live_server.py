@@ -39,7 +39,6 @@ class LiveServer:
     port: int = 0
     env: dict[str, str] = field(default_factory=dict)  # more environment for the server
     process: subprocess.Popen[bytes] | None = None
-    env: dict[str, str] = field(default_factory=dict)  # more environment for the server
     _log: Any = field(default=None, repr=False)
 
     @property
