@@ -6,7 +6,8 @@
     flask --app api seed-demo           # the demo organisations and users (password demo)
     flask --app api deploy-processes    # processes/*.bpmn with forms/<key>/ (changed ones as new versions)
     flask --app api create-admin        # the first admin (password from ADMIN_PASSWORD, else asked for)
-    flask --app api serve               # upgrade, check there is an admin, serve with waitress
+    flask --app api serve               # upgrade, check there is an admin, serve with waitress (and a timer worker)
+    flask --app api worker              # fire due timers until stopped (see api/worker_cli.py)
 
 ``DATABASE_URL`` (and the rest of :class:`engine.settings.Settings`) comes from the environment.
 """
@@ -25,6 +26,7 @@ from engine.service import WorkflowEngine
 from engine.store import schema
 
 from . import request_log
+from .worker_cli import start_embedded_worker, worker_command
 
 
 def _engine() -> WorkflowEngine:
@@ -62,7 +64,7 @@ def db_current() -> None:
 
 @db.command("revision")
 @click.option("-m", "--message", required=True, help="what the revision changes")
-@click.option("--rev-id", required=True, help="the revision id and file name, e.g. 0002_timers (≤ 32 characters)")
+@click.option("--rev-id", required=True, help="the revision id and file name, e.g. 0005_name (≤ 32 characters)")
 @click.option("--autogenerate", is_flag=True, help="fill it with the differences between the models and head")
 def db_revision(message: str, rev_id: str, autogenerate: bool) -> None:
     """Write engine/store/migrations/versions/<rev-id>.py after the newest revision."""
@@ -132,7 +134,7 @@ def ensure_admin(engine: WorkflowEngine) -> None:
 @click.option("--threads", type=int, default=lambda: int(os.environ.get("THREADS", "8")),
               show_default="THREADS or 8")
 def serve(host: str, port: int, threads: int) -> None:
-    """Upgrade the schema, make sure there is an admin, then serve with waitress."""
+    """Upgrade the schema, make sure there is an admin, start the embedded timer worker, serve with waitress."""
     from waitress import serve as waitress_serve
 
     engine = _engine()
@@ -142,11 +144,12 @@ def serve(host: str, port: int, threads: int) -> None:
         engine.seed_demo()
     ensure_admin(engine)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    start_embedded_worker(app)  # timers fire with nothing else started (EMBEDDED_WORKER=0: off)
     click.echo(f"社区治理审批流程引擎：http://{host}:{port}/  (API: /api/v1)")
     waitress_serve(app, host=host, port=port, threads=threads)
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(db)
-    for command in (seed_demo, deploy_processes, create_admin, serve):
+    for command in (seed_demo, deploy_processes, create_admin, serve, worker_command):
         app.cli.add_command(command)

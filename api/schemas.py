@@ -88,6 +88,10 @@ class TaskSummarySchema(Schema):
     business_key = fields.String(allow_none=True)
     role_name = fields.String(allow_none=True, metadata={"description": "角色名称"})
     org_name = fields.String(allow_none=True, metadata={"description": "办理单位名称"})
+    # the most urgent time limit on the task (its own 环节时限 or its case's), when there is one
+    deadline = UtcDateTime(allow_none=True)
+    remaining = fields.String(allow_none=True)
+    urgency = fields.String(allow_none=True)
 
 
 class InstanceSchema(Schema):
@@ -107,6 +111,10 @@ class InstanceSchema(Schema):
     end_event = fields.String()
     error = fields.String()
     started_by = fields.Nested(PersonSchema, allow_none=True, metadata={"description": "发起人及其单位"})
+    deadlines = fields.List(fields.Nested("DeadlineSchema"))  # time limits (api/time_schemas.py)
+    deadline = UtcDateTime(allow_none=True)
+    remaining = fields.String(allow_none=True)
+    urgency = fields.String(allow_none=True)
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
 

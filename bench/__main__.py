@@ -4,7 +4,8 @@ Rows: 1 the ceiling (SpiffWorkflow in memory), 2 our service layer on SQLite,
 3 the HTTP API through waitress on SQLite (1 and several clients), 4 the same on
 PostgreSQL when one can be had, 5 a case returned for correction 500 times,
 6 the state at a random step of a 1,000-entry history, 7 resident memory over
-10,000 completions. All on processes/community_access.bpmn (bench/scenario.py).
+10,000 completions, 8 timers and time limits with 100,000 armed timers (bench/timer_rows.py).
+Rows 1–7 on processes/community_access.bpmn (bench/scenario.py).
 ``--quick`` runs every row with smaller counts (a smoke test of the benchmark).
 """
 
@@ -24,7 +25,7 @@ from typing import Any
 from engine.seed.loader import DEMO_PASSWORD
 from engine.service import WorkflowEngine
 
-from . import ceiling, history_rows, http_rows, report, service_rows
+from . import ceiling, history_rows, http_rows, report, service_rows, timer_rows
 from .harness import CaseDriver, actors, make_engine, sqlite_url
 from .pg import NoPostgres, postgres
 from .scenario import USERS
@@ -40,10 +41,13 @@ class Sizes:
     history_entries: int = 1000
     state_samples: int = 30
     memory_completions: int = 10_000
+    timer_filler: int = 100_000
+    timer_cases: int = 300
+    limited_cases: int = 500
 
 
 QUICK = Sizes(ceiling_cases=30, service_cases=20, http_cases=12, returns=40, history_entries=120,
-              state_samples=5, memory_completions=300)
+              state_samples=5, memory_completions=300, timer_filler=2_000, timer_cases=20, limited_cases=20)
 
 
 def _tokens(engine: WorkflowEngine) -> dict[str, str]:
@@ -93,6 +97,9 @@ def run(sizes: Sizes, skip_postgres: bool = False) -> dict[str, Any]:
                                                              **_http_row(url, directory, sizes)})
             except NoPostgres as exc:
                 results["http_postgres"] = {"unavailable": str(exc)}
+        _step("timers", results, lambda: timer_rows.measure_timers(directory / "timers", sizes.timer_filler,
+                                                                   sizes.timer_cases, sizes.limited_cases,
+                                                                   sizes.state_samples))
         _step("memory", results, lambda: service_rows.measure_memory(driver, sizes.memory_completions))
         engine.db.dispose()
     finally:

@@ -12,6 +12,8 @@ from typing import Any
 
 from engine.settings import ROOT
 
+from . import timer_rows
+
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -73,6 +75,7 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     if memory:
         out.append((f"memory growth over {memory['completions']:,} completions ≤ 50 MB",
                     f"{memory['growth_mb']:+.1f} MB", memory["growth_mb"] <= 50))
+    out += timer_rows.goals(results)
     return out
 
 
@@ -123,6 +126,7 @@ def table(results: dict[str, Any]) -> str:
                      f"{memory['rss_before_mb']:.0f} → {memory['rss_after_mb']:.0f} MB",
                      f"{memory['growth_mb']:+.1f} MB",
                      f"{memory['first_window']['median_ms']:.2f}→{memory['last_window']['median_ms']:.2f} ms", ""))
+    rows += timer_rows.row(results)
     header = ("row", "figure", "detail", "rate/size", "vs ceiling")
     widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(5)]
     lines = [" | ".join(_pad(c, w) for c, w in zip(header, widths, strict=True))]

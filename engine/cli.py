@@ -4,8 +4,9 @@
     python -m engine.cli verify ID                  # one case, as JSON
     python -m engine.cli export-history ID [-o F]   # the case and its journal as JSON lines
     python -m engine.cli verify-export F            # re-check an export without any database
+    python -m engine.cli worker                     # fire due timers until SIGTERM (see api/worker_cli.py)
 
-Nothing here writes to the database.
+Nothing here writes to the database, except the worker (each timer through its journalled command).
 """
 
 from __future__ import annotations
@@ -90,6 +91,17 @@ def _verify_export(path: str, out: TextIO) -> int:
     return 0 if verdict.ok else 1
 
 
+def _worker(poll: float) -> int:
+    from engine.service import WorkflowEngine
+    from engine.timers.worker import run_until_signalled
+
+    _database().dispose()  # refuses a missing SQLite file, as the audit commands do
+    engine = WorkflowEngine(Settings.from_env())
+    run_until_signalled(engine.worker(), poll)
+    engine.db.dispose()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     parser = argparse.ArgumentParser(prog="python -m engine.cli", description="Audit: verify and export case histories")
@@ -102,7 +114,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     export.add_argument("-o", "--output", help="file to write (default: standard output)")
     offline = commands.add_parser("verify-export", help="verify an exported history without a database")
     offline.add_argument("file")
+    work = commands.add_parser("worker", help="fire due timers until SIGTERM (writes: the one command that does)")
+    work.add_argument("--poll", type=float, default=1.0, help="seconds between passes when nothing is due")
     args = parser.parse_args(argv)
+    if args.command == "worker":
+        return _worker(args.poll)
     if args.command == "verify-all":
         return _verify_all(out)
     if args.command == "verify":

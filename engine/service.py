@@ -10,8 +10,10 @@ engine touches nothing.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from engine.audit.history import HistoryService
+from engine.calendar.overrides import CalendarAdmin
 from engine.cases.admin import CaseAdmin
 from engine.cases.attachments import AttachmentService
 from engine.cases.commands import InstanceService
@@ -24,6 +26,8 @@ from engine.identity.logins import LockoutPolicy, LoginService
 from engine.identity.orgs import DirectoryCache
 from engine.identity.tokens import IdentityService
 from engine.identity.users import UserAdmin
+from engine.limits import wiring  # noqa: F401  (time limits on the command path and the worker)
+from engine.limits.extension import Extensions
 from engine.read.case_record import CaseRecords
 from engine.read.queries import Queries
 from engine.read.views import Views
@@ -33,6 +37,9 @@ from engine.store import schema
 from engine.store.blob_store import BlobStore
 from engine.store.db import Database
 from engine.store.unit_of_work import ROLE, UnitOfWork
+from engine.timers import start_cases  # noqa: F401  (registers how start timers fire)
+from engine.timers.firing import TimerService
+from engine.timers.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +55,7 @@ class WorkflowEngine:
         # organisations and role scopes: reloaded when this process changes them, else after a while
         self.directories = DirectoryCache(settings.directory_cache_seconds)
         self.instances = InstanceService(self.uow, self.registry, self.clock, self.directories.get)
-        self.queries = Queries(self.registry, self.directories.get)
+        self.queries = Queries(self.registry, self.directories.get, self.clock)
         self.deployment = DeploymentService(self.uow, self.registry)
         self.case_admin = CaseAdmin(self.uow, self.registry, self.clock, self.directories.get)
         self.attachments = AttachmentService(self.uow, self.registry, self.clock, self.queries,
@@ -60,6 +67,13 @@ class WorkflowEngine:
         self.users = UserAdmin(self.uow, self.clock)
         self.views = Views(self.uow, self.registry, self.identity, self.queries, self.history, self.attachments,
                            self.records, self.directories.get)
+        self.calendar = CalendarAdmin(self.uow, self.clock)
+        self.extensions = Extensions(self.uow, self.registry, self.clock, self.directories.get)
+        self.timers = TimerService(self.uow, self.registry, self.directories.get, self.instances)
+
+    def worker(self, name: str | None = None, **options: Any) -> Worker:
+        """A timer worker on this engine's database and clock (``flask --app api worker``)."""
+        return Worker(self.uow, self.timers, self.clock, name, **options)
 
     # -- setting a database up ----------------------------------------------------------------
 

@@ -73,7 +73,8 @@ def test_the_messages_name_the_field_by_path_and_title() -> None:
 def test_start_forms_cannot_ask_for_files(api: ApiClient) -> None:
     case = next(c for c in CASES["renders"] if c["name"] == "file_fields")
     response = validate_with(api, "start", case["schema"], case["ui"])
-    details = response.get_json()["error"]["details"]
+    # the procedure's caseTitle names a field this start form lacks: that problem is not the one under test
+    details = [d for d in response.get_json()["error"]["details"] if "caseTitle" not in d["message"]]
     assert response.status_code == 422
     assert {d["path"] for d in details} == {"start.schema.json"}
     assert [d["message"].split("：")[0] for d in details] == ["字段 scan（会议记录（扫描件））",

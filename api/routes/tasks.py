@@ -20,7 +20,7 @@ _SEARCH = fields.String(validate=validate.Length(min=1, max=100),
 _PROCEDURE = fields.String(validate=validate.Length(min=1, max=128), metadata={"description": "流程"})
 
 TaskListQuery = list_query(
-    "TaskListQuery", sorts=tuple(INBOX_SORTS), default_sort="created_at",
+    "TaskListQuery", sorts=(*INBOX_SORTS, "urgency", "due"), default_sort="created_at",
     q=_SEARCH,
     definition_key=_PROCEDURE,
     instance_id=fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "办件"}),

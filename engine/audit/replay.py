@@ -254,3 +254,8 @@ def replay(definition: CompiledDefinition, entries: Sequence[EntryLike], stop_af
     finally:
         ctx.emit = lambda step, workflow: None
     return ReplayResult(ctx, entries[-1].seq if entries else 0)
+
+
+# Commands registered by other packages (imported here so that every replay knows them).
+from engine.limits import replay_limits  # noqa: E402, F401
+from engine.timers import replay_timers  # noqa: E402, F401

@@ -21,8 +21,9 @@ from engine.audit.replay import ReplayMismatch, replay
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
 from engine.runtime import runner
-from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance
+from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, Timer
 from engine.store.unit_of_work import UnitOfWork
+from engine.timers.arming import waiting_timers
 
 
 @dataclass
@@ -116,6 +117,11 @@ def _check_instance(session: Session, instance: ProcessInstance, definition: Com
     ready = sorted(runner.bpmn_id(t) or "" for t in runner.ready_user_tasks(workflow))
     if open_rows != ready:
         return f"待办任务 {open_rows} 与日志重放的结果 {ready} 不符"
+    armed = sorted(session.scalars(select(Timer.element_id).where(Timer.instance_id == instance.id,
+                                                                  Timer.kind == "event", Timer.state == "armed")))
+    waiting = sorted(element for _, element in waiting_timers(workflow))
+    if armed != waiting:
+        return f"待触发的定时器 {armed} 与日志重放的结果 {waiting} 不符"
     return None
 
 

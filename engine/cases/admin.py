@@ -19,6 +19,7 @@ from engine.errors import Conflict, NotFound, Problem, ValidationFailed
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
+from engine.limits.tracking import after_status_change
 from engine.runtime import runner
 from engine.store.case_store import CaseCommand, record, sync_tasks, workflow_values
 from engine.store.models import ProcessInstance
@@ -90,6 +91,8 @@ class CaseAdmin:
         # task is open again for a corrected submission
         values = {"status": new_status} | ({"error": None} if command == "resume" else {})
         record(case_command, steps, **values, updated_at=case_command.at)
+        after_status_change(session, instance, case_command.definition, case_command.workflow, case_command.at,
+                            command)  # time limits pause, resume
         return instance.id
 
     def _terminate(self, session: Session, actor: Actor, instance_id: int, reason: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -14,6 +15,7 @@ from engine.cases.admin import status_label
 from engine.cases.business_keys import next_business_key
 from engine.cases.titles import render_case_title
 from engine.clock import Clock
+from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import BadRequest, Conflict, NotFound, Problem, ValidationFailed
 from engine.forms.attachments import check_attachments
@@ -79,7 +81,16 @@ class InstanceService:
         else:
             self._check_plain_start_data(data)
 
-        at = self.clock.now()
+        if definition.start_timer is not None:
+            raise BadRequest("该流程由定时器按时自动发起，不能手动发起")
+        return self.create_case(session, directory, actor, key, definition_id, definition_version, definition,
+                                case_org, subject_org, developer_org, data, self.clock.now())
+
+    def create_case(self, session: Session, directory: OrgDirectory, actor: Actor, key: str, definition_id: int,
+                    definition_version: int, definition: CompiledDefinition, case_org: str,
+                    subject_org: str | None, developer_org: str | None, data: dict[str, Any], at: datetime,
+                    extra: dict[str, Any] | None = None) -> int:
+        """The start command's writes, once who may start and with what is settled (also a timer start)."""
         try:
             workflow, outcome = runner.start_case(definition, data)
         except (SpiffWorkflowException, SandboxError) as exc:
@@ -98,7 +109,8 @@ class InstanceService:
         session.add(instance)
         session.flush()
         command = CaseCommand(session, instance, definition, actor, at, workflow, data=data,
-                              extra={"definition_key": key, "definition_version": definition_version})
+                              extra={"definition_key": key, "definition_version": definition_version,
+                                     **(extra or {})})
         record(command, outcome.steps)
         sync_tasks(command, directory, ready_tasks=outcome.ready)
         return instance.id

@@ -24,8 +24,11 @@ from engine.errors import InvalidModel, Problem
 from engine.forms.messages import schema_error_message
 from engine.forms.render_check import render_problems
 from engine.forms.schema_guard import FormFileError, load_json_document, make_validator, schema_problems
+from engine.limits.model import LimitModel, read_limits
 from engine.runtime.snapshot import SnapshotCodec
 from engine.sandbox.evaluator import check_compiles, create_script_engine
+from engine.timers.events import journal_timers
+from engine.timers.model import TimerInfo, read_timers
 
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -80,6 +83,8 @@ class CompiledDefinition:
     codec: SnapshotCodec
     flow_by_pair: dict[tuple[str, str], str] = field(default_factory=dict)
     case_title: str | None = None  # the caseTitle template (engine/cases/titles.py)
+    timers: dict[str, TimerInfo] = field(default_factory=dict)  # by element id
+    limits: LimitModel | None = None  # time limits (engine/limits/model.py)
     _validators: dict[str, Any] = field(default_factory=dict)
 
     def validator(self, schema_file: str) -> Any:
@@ -91,6 +96,11 @@ class CompiledDefinition:
 
     def form_for(self, element_id: str) -> TaskForm | None:
         return self.task_forms.get(element_id)
+
+    @property
+    def start_timer(self) -> TimerInfo | None:
+        """The timer start event, when cases of this definition are started by the clock."""
+        return next((t for t in self.timers.values() if t.position == "start"), None)
 
     @property
     def start_role(self) -> str | None:
@@ -222,13 +232,22 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         for extension in ("preScript", "postScript"):
             for script_node in node.iterfind(f"bpmn:extensionElements/spiffworkflow:{extension}", NS):
                 sources.append((element_id, "script", script_node.text or ""))
-        for timer in ("timeDuration", "timeDate", "timeCycle", "loopCardinality", "completionCondition"):
-            for expr in node.iterfind(f".//bpmn:{timer}", NS):
+        for expression in ("loopCardinality", "completionCondition"):
+            for expr in node.iterfind(f".//bpmn:{expression}", NS):
                 sources.append((element_id, "expression", expr.text or ""))
-        if node.find("bpmn:timerEventDefinition", NS) is not None:
-            # SpiffWorkflow reads timers against the wall clock whenever any command runs, which
-            # replay cannot reproduce; timers wait for a journalled timer command (docs/extending.md).
-            problems.append(Problem(element_id, "暂不支持定时事件：定时器须由后台任务触发并记入办理日志"))
+    task_props = {n.get("id", ""): _properties(n) for n in process.iter(f"{{{NS['bpmn']}}}userTask")}
+    task_props.update({n.get("id", ""): p for n in process.iter() if _local(n.tag) in _FLOW_NODE_TAGS
+                       and _local(n.tag) != "userTask" and (p := _properties(n))
+                       and any(k.startswith(("taskLimit", "limitExcluded")) for k in p)})
+    limits, limit_problems = read_limits(_properties(process), task_props, key,
+                                         lambda e: elements.get(e) is not None and elements[e].type == "userTask")
+    problems.extend(limit_problems)
+    # timers: ISO values checked here, expressions compiled with the others (engine/timers/model.py)
+    timers, timer_problems, timer_sources = read_timers(process)
+    problems.extend(timer_problems)
+    sources.extend(timer_sources)
+    problems.extend(Problem(t.element_id, "定时启动事件须位于以角色命名的泳道中")
+                    for t in timers.values() if t.position == "start" and t.element_id not in lanes)
     case_title = _properties(process).get(CASE_TITLE_PROP, "").strip() or None
     if case_title is not None:
         schemas = [loaded_forms.get(form.schema_file) for form in (start_form, *task_forms.values()) if form]
@@ -254,6 +273,8 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
 
     if problems or spec is None:
         raise InvalidModel("流程模型校验未通过", problems)
+    # SpiffWorkflow's timers read the wall clock; ours fire only by the journalled command
+    journal_timers([spec, *subprocess_specs.values()])
     script_engine = create_script_engine()
     compiled = CompiledDefinition(
         key=key,
@@ -269,6 +290,8 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         start_form=start_form,
         codec=SnapshotCodec(spec, subprocess_specs, script_engine),
         case_title=case_title,
+        timers=timers,
+        limits=limits,
     )
     compiled.flow_by_pair = {(f.source, f.target): f.id for f in flows}
     return compiled

@@ -14,7 +14,9 @@ from engine.clock import Clock
 from engine.definitions.compile import CompiledDefinition, compile_definition, content_hash
 from engine.errors import NotFound
 from engine.identity.actors import Actor
+from engine.identity.orgs import OrgDirectory
 from engine.store.models import ProcessDefinition, Role
+from engine.timers import start_timers
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,8 @@ class DefinitionRegistry:
         )
         session.add(row)
         session.flush()
+        # a timer start event's row follows the latest version (engine/timers/start_timers.py)
+        start_timers.arm_for_version(session, compiled, row, OrgDirectory.load(session), self.clock.now())
         with _BY_HASH_LOCK:
             _BY_HASH[digest] = compiled
         return row, True

@@ -8,11 +8,13 @@ from typing import Any
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
+from engine.clock import Clock, SystemClock
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import Forbidden, NotFound
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
+from engine.limits.views import DeadlineReader, summary_fields
 from engine.read.case_steps import case_steps
 from engine.read.people import org_name, person, role_name
 from engine.read.workbench import task_origin
@@ -65,9 +67,11 @@ def named_task(summary: dict[str, Any], directory: OrgDirectory) -> dict[str, An
 
 class Queries:
     def __init__(self, registry: DefinitionRegistry,
-                 directory_loader: Callable[[Session], OrgDirectory] = OrgDirectory.load) -> None:
+                 directory_loader: Callable[[Session], OrgDirectory] = OrgDirectory.load,
+                 clock: Clock | None = None) -> None:
         self.registry = registry
         self._directory = directory_loader
+        self.clock = clock or SystemClock()  # for the remaining time shown (reads may use the clock)
 
     def _acted(self, session: Session, actor: Actor, instance_id: int) -> bool:
         return session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance_id,
@@ -116,11 +120,22 @@ class Queries:
             "created_at": instance.created_at,
             "updated_at": instance.updated_at,
         }
+        self._add_deadlines(session, view)
         if instance.end_event:
             view["end_event"] = instance.end_event
         if instance.error:
             view["error"] = instance.error
         return view
+
+    def _add_deadlines(self, session: Session, view: dict[str, Any]) -> None:
+        """The case's time limits, and each open task's most urgent one (engine/limits/views.py)."""
+        reader = DeadlineReader(session, self.clock.now())
+        deadlines = reader.for_cases([view["id"]]).get(view["id"], [])
+        if not deadlines:
+            return
+        view["deadlines"] = deadlines
+        view.update(summary_fields([d for d in deadlines if d["task_id"] is None] or deadlines))
+        reader.task_fields(view["active_tasks"])
 
     def task_detail(self, session: Session, actor: Actor, task_id: int) -> dict[str, Any]:
         row = session.get(HumanTask, task_id)
@@ -141,6 +156,7 @@ class Queries:
         detail["business_key"] = instance.business_key
         detail["definition_key"] = instance.definition_key
         detail["case_status"] = instance.status
+        DeadlineReader(session, self.clock.now()).task_fields([detail])
         detail["can_complete"] = row.state == "ready" and instance.status == "running" and access.can_act(actor, row)
         directory = self._directory(session)
         named_task(detail, directory)

@@ -22,6 +22,7 @@ from engine.definitions.registry import DefinitionRegistry
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
 from engine.identity.tokens import IdentityService
+from engine.limits.views import DeadlineReader, notifications_for, overdue_cases
 from engine.read.case_list import CaseFilter, list_cases
 from engine.read.case_record import CaseRecords
 from engine.read.comments import case_comments
@@ -70,10 +71,30 @@ class Views:
         return self.uow.read(lambda s: self._queries.task_detail(s, actor, task_id))
 
     def inbox(self, actor: Actor, filters: InboxFilter, page: PageRequest) -> Page[dict[str, Any]]:
-        return self.uow.read(lambda s: inbox_page(s, actor, self._directory(s), filters, page))
+        now = self._queries.clock.now()  # the remaining time is worded for this moment
+        return self.uow.read(lambda s: inbox_page(s, actor, self._directory(s), filters, page, now))
 
     def done(self, actor: Actor, filters: DoneFilter, page: PageRequest) -> Page[dict[str, Any]]:
         return self.uow.read(lambda s: done_page(s, actor, self._directory(s), filters, page))
+
+    # -- time limits ----------------------------------------------------------------------
+
+    def deadlines(self, actor: Actor, instance_id: int) -> list[dict[str, Any]]:
+        """Every limit of a case the actor may see and of its tasks (closed ones too)."""
+        now = self._queries.clock.now()
+
+        def read(session: Session) -> list[dict[str, Any]]:
+            self._queries.visible_instance(session, actor, instance_id)
+            return DeadlineReader(session, now).for_cases([instance_id]).get(instance_id, [])
+
+        return self.uow.read(read)
+
+    def overdue(self, actor: Actor) -> list[dict[str, Any]]:
+        now = self._queries.clock.now()
+        return self.uow.read(lambda s: overdue_cases(s, actor, self._directory(s), now))
+
+    def notifications(self, actor: Actor) -> list[dict[str, Any]]:
+        return self.uow.read(lambda s: notifications_for(s, actor))
 
     def steps(self, actor: Actor, instance_id: int) -> dict[str, Any]:
         return self.uow.read(lambda s: self._records.steps(s, actor, instance_id))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
@@ -19,6 +20,7 @@ from engine.clock import as_utc
 from engine.errors import Problem, ValidationFailed
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
+from engine.limits.views import DeadlineReader, inbox_sorts
 from engine.read.paging import Page, PageRequest, like_pattern
 from engine.read.people import org_name, person, role_name
 from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, User
@@ -85,8 +87,9 @@ def _applicant_joins() -> tuple[Any, Any]:
 
 
 def inbox_page(session: Session, actor: Actor, directory: OrgDirectory, filters: InboxFilter,
-               page: PageRequest) -> Page[dict[str, Any]]:
-    """Ready tasks the actor may act on: their roles at their organisation.
+               page: PageRequest, now: datetime) -> Page[dict[str, Any]]:
+    """Ready tasks the actor may act on: their roles at their organisation, each with its most urgent
+    time limit at ``now`` (``deadline``, ``remaining``, ``urgency``; sortable by ``urgency`` and ``due``).
 
     Tasks of a suspended case, or of one stopped by a script error, leave the inbox until an
     admin resumes it (the rows stay ready).
@@ -124,8 +127,10 @@ def inbox_page(session: Session, actor: Actor, directory: OrgDirectory, filters:
             .outerjoin(start_entry, and_(start_entry.instance_id == ProcessInstance.id, start_entry.seq == 1))
             .outerjoin(previous, previous.id == HumanTask.previous_task_id)
             .outerjoin(sender, sender.username == previous.completed_by))
-    found, total = _one_page(session, where, rows, page, INBOX_SORTS, "created_at", HumanTask.id)
-    return Page([_inbox_item(row, directory) for row in found], total)
+    found, total = _one_page(session, where, rows, page, INBOX_SORTS | inbox_sorts(), "created_at", HumanTask.id)
+    items = [_inbox_item(row, directory) for row in found]
+    DeadlineReader(session, now).task_fields(items)
+    return Page(items, total)
 
 
 def _inbox_item(row: Any, directory: OrgDirectory) -> dict[str, Any]:

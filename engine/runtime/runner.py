@@ -325,6 +325,28 @@ def complete_task(definition: CompiledDefinition, workflow: BpmnWorkflow, task: 
     return recorder.outcome()
 
 
+def fire_event(definition: CompiledDefinition, workflow: BpmnWorkflow, task: Task, element_id: str,
+               mark: Callable[[Task], None], command: str = "timer_fired") -> Outcome:
+    """An event the waiting ``task`` catches (a timer the journal says is due): ``mark`` tells the
+    task so, the task runs if that made it ready (a cycle only adds a branch), and the engine goes on."""
+    recorder = StepRecorder(definition, workflow)
+    before = set(task._children)
+    mark(task)
+    task.task_spec._update(task)
+    info = definition.elements.get(element_id)
+    step = Step(element_id, info.name if info else None, info.type if info else None, command=command)
+    if task.has_state(TaskState.READY):
+        task.run()
+        step.flows = _flows_taken(definition, task)
+    else:
+        step.flows = [flow for child in task.children if child.id not in before
+                      if (flow := definition.flow_by_pair.get((element_id, bpmn_id(child) or "")))]
+    recorder.add(step)
+    _run_engine(recorder)
+    recorder.finish()
+    return recorder.outcome()
+
+
 def terminate(definition: CompiledDefinition, workflow: BpmnWorkflow) -> list[Step]:
     """Cancel every live task (终止). The journal keeps everything that happened before."""
     recorder = StepRecorder(definition, workflow)

@@ -30,6 +30,7 @@ from engine.runtime.runner import Step
 from engine.store import statements
 from engine.store.models import HumanTask, ProcessInstance
 from engine.store.unit_of_work import VersionConflict, note_journalled
+from engine.timers.hooks import after_tasks_synced
 
 
 @dataclass
@@ -187,6 +188,7 @@ def sync_tasks(command: CaseCommand, directory: OrgDirectory, ready_tasks: list[
         })
     if new_rows:
         conn.execute(statements.task_insert, new_rows)
+    after_tasks_synced(command.session, instance, definition, command.workflow, at)  # timer rows, time limits
 
 
 def _closing(row_id: int, state: str, at: datetime, by: str | None) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 // server (problems marked on their elements), edit task forms, deploy as a new version.
 import Modeler from 'bpmn-js/lib/Modeler';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
+import limitsPanelModule from './limits-panel.js'; // 办理时限 group (engine/limits/model.py)
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
@@ -169,7 +170,8 @@ async function main() {
   const modeler = new Modeler({
     container: canvas,
     propertiesPanel: { parent: panel, layout: { groups: { general: { open: true }, shequForms: { open: true } } } },
-    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, translateModule, shequPanelModule],
+    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, translateModule, shequPanelModule,
+      limitsPanelModule],
     moddleExtensions,
     shequ: { roles: [...dir.roles].map(([id, name]) => ({ id, name })), openForm },
   });

@@ -1,0 +1,1 @@
+"""Working days: China's official holidays and make-up working days, with an admin's overrides."""

@@ -1,0 +1,293 @@
+"""Deadline rows kept in step with their case, inside the command that moved it.
+
+- A case of a procedure with limits gets its case deadlines when it starts; a task with a
+  环节时限 gets its own when its row opens; both close when the case (or task) ends.
+- The case's clock pauses while the case is suspended and while a step the model marks
+  as excluded (§45) is open, and resumes after: each pause and resumption is a journal
+  entry (``clock_paused``, ``clock_resumed``, the latter with the span that did not count
+  and the new due instant). A suspension's own ``suspend`` entry marks where it paused.
+- Each running deadline has timer rows (kind ``deadline``) at its yellow, red and due
+  instants; the worker fires them (:func:`fire_deadline`): ``deadline_warning`` for
+  yellow and red, ``deadline_overdue`` and an automatic ``urge`` (催办) with a
+  notification to the holders of the open tasks when it is overdue.
+
+Deadlines never read a clock: every instant comes from the command's recorded time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from engine.audit.journal import iso_utc
+from engine.calendar.overrides import load_calendar
+from engine.calendar.working_days import CalendarUnknown, WorkingCalendar
+from engine.definitions.compile import CompiledDefinition
+from engine.identity.actors import SYSTEM, Actor
+from engine.limits.arithmetic import instants, paused_span
+from engine.limits.model import KIND_NAMES, Limit
+from engine.runtime import runner
+from engine.store.case_store import CaseCommand, record
+from engine.store.models import Deadline, HumanTask, Notification, ProcessInstance, Timer
+from engine.timers.iso import beijing_date
+
+LEVELS = ("yellow", "red", "overdue")
+RANK = {"normal": 0, "yellow": 1, "red": 2, "overdue": 3, "unknown": -1}
+_timers = Timer.__table__
+
+
+class CalendarOnce:
+    """The calendar, read once per command and only if a deadline needs it."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._calendar: WorkingCalendar | None = None
+
+    def get(self) -> WorkingCalendar:
+        if self._calendar is None:
+            self._calendar = load_calendar(self.session)
+        return self._calendar
+
+
+def _level_instants(row: Deadline) -> dict[str, datetime | None]:
+    return {"yellow": row.yellow_at, "red": row.red_at, "overdue": row.due_at}
+
+
+def urgency_at(row: Deadline, at: datetime) -> str:
+    level = "normal"
+    for name, instant in _level_instants(row).items():
+        if instant is not None and instant <= at:
+            level = name
+    return level
+
+
+def compute(row: Deadline, calendar: CalendarOnce) -> None:
+    """Fill the row's instants from its numbers (or mark it unknown, with the calendar's reason)."""
+    try:
+        found = instants(calendar.get(), row.unit, row.amount, row.yellow_before, row.red_before, row.started_at,
+                         row.paused_units, row.extension_days)
+    except CalendarUnknown as exc:
+        row.due_at = row.yellow_at = row.red_at = None
+        row.state, row.urgency, row.problem = "unknown", "unknown", str(exc)
+        return
+    row.due_at, row.yellow_at, row.red_at, row.problem = found.due_at, found.yellow_at, found.red_at, None
+    if row.state == "unknown":  # the calendar now knows the year
+        row.state = "paused" if row.paused_since is not None else "running"
+
+
+def rearm(session: Session, instance: ProcessInstance, row: Deadline, at: datetime) -> None:
+    """Cancel the row's armed timers; arm those of the levels still ahead (a running row only)."""
+    session.flush()
+    session.execute(update(_timers).where(_timers.c.deadline_id == row.id, _timers.c.state == "armed")
+                    .values(state="cancelled", cancelled_at=at))
+    if row.state != "running":
+        return
+    rank = RANK[row.urgency]
+    rows = [{"instance_id": instance.id, "definition_id": instance.definition_id, "spiff_task_id": None,
+             "element_id": row.element_id or "", "kind": "deadline", "expression": level, "cycle": None,
+             "deadline_id": row.id, "due_at": instant, "state": "armed", "claimed_by": None,
+             "claimed_until": None, "created_at": at, "fired_at": None, "cancelled_at": None}
+            for level, instant in _level_instants(row).items()
+            if instant is not None and RANK[level] > rank]
+    if rows:
+        session.execute(insert(_timers), rows)
+
+
+def _new(instance: ProcessInstance, limit: Limit, at: datetime, task: tuple[int, str] | None) -> Deadline:
+    return Deadline(instance_id=instance.id, human_task_id=task[0] if task else None,
+                    element_id=task[1] if task else None, kind=limit.kind, amount=limit.amount, unit=limit.unit,
+                    yellow_before=limit.yellow_before, red_before=limit.red_before, started_at=at, paused_units=0,
+                    extension_days=0, urgency="normal", state="running")
+
+
+def _open(session: Session, instance: ProcessInstance, row: Deadline, calendar: CalendarOnce, at: datetime) -> None:
+    compute(row, calendar)
+    if row.state == "running":
+        row.urgency = urgency_at(row, at)
+    session.add(row)
+    session.flush()
+    rearm(session, instance, row, at)
+
+
+def _close(session: Session, instance: ProcessInstance, row: Deadline, at: datetime) -> None:
+    row.state, row.closed_at = "closed", at
+    rearm(session, instance, row, at)
+
+
+def pause(session: Session, instance: ProcessInstance, row: Deadline, at: datetime) -> None:
+    if row.state != "running":
+        return
+    row.state, row.paused_since = "paused", at
+    rearm(session, instance, row, at)
+
+
+def resume(session: Session, instance: ProcessInstance, row: Deadline, calendar: CalendarOnce,
+           at: datetime) -> dict[str, Any] | None:
+    """Resume a paused row; what the journal records of it (None if it was not paused)."""
+    if row.state != "paused" or row.paused_since is None:
+        return None
+    since = row.paused_since
+    try:
+        span = paused_span(calendar.get(), row.unit, since, at)
+    except CalendarUnknown as exc:
+        row.state, row.urgency, row.problem, row.paused_since = "unknown", "unknown", str(exc), None
+        rearm(session, instance, row, at)
+        return {"deadline_id": row.id, "kind": row.kind, "paused_from": iso_utc(since), "paused_to": iso_utc(at),
+                "problem": row.problem}
+    row.paused_units += span
+    row.paused_since, row.state = None, "running"
+    compute(row, calendar)
+    if row.state == "running":
+        row.urgency = urgency_at(row, at)
+    rearm(session, instance, row, at)
+    return {"deadline_id": row.id, "kind": row.kind, "paused_from": iso_utc(since), "paused_to": iso_utc(at),
+            "not_counted": span, "unit": row.unit,
+            "due_at": iso_utc(row.due_at) if row.due_at is not None else None}
+
+
+def journal(session: Session, instance: ProcessInstance, definition: CompiledDefinition, workflow: BpmnWorkflow,
+            command: str, at: datetime, payload: dict[str, Any], comment: str | None = None,
+            actor: Actor = SYSTEM) -> None:
+    steps = runner.mark(definition, workflow, command)
+    record(CaseCommand(session, instance, definition, actor, at, workflow, comment=comment, extra=payload), steps)
+
+
+def sync_deadlines(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
+                   workflow: BpmnWorkflow, at: datetime) -> None:
+    """The after-sync hook (engine/timers/hooks.py) for definitions with limits."""
+    limits = definition.limits
+    assert limits is not None
+    rows = list(session.scalars(select(Deadline).where(Deadline.instance_id == instance.id)
+                                .order_by(Deadline.id)))
+    live = [r for r in rows if r.state != "closed"]
+    calendar = CalendarOnce(session)
+    if instance.status in ("completed", "terminated"):
+        for row in live:
+            _close(session, instance, row, at)
+        return
+    open_tasks = list(session.execute(select(HumanTask.id, HumanTask.element_id).where(
+        HumanTask.instance_id == instance.id, HumanTask.state == "ready").order_by(HumanTask.id)))
+    open_ids = {task_id for task_id, _ in open_tasks}
+    if not any(r.human_task_id is None for r in rows):  # the case has just started
+        for limit in limits.case:
+            _open(session, instance, _new(instance, limit, at, None), calendar, at)
+    tracked = {r.human_task_id for r in rows if r.human_task_id is not None}
+    for task_id, element_id in open_tasks:
+        limit = limits.tasks.get(element_id)
+        if limit is not None and task_id not in tracked:
+            _open(session, instance, _new(instance, limit, at, (task_id, element_id)), calendar, at)
+    for row in live:
+        if row.human_task_id is not None and row.human_task_id not in open_ids:
+            _close(session, instance, row, at)
+        elif row.state == "unknown":  # an admin may have entered the missing year since
+            compute(row, calendar)
+            if row.state == "running":
+                row.urgency = urgency_at(row, at)
+                rearm(session, instance, row, at)
+    _follow_exclusions(session, instance, definition, workflow, at, [e for _, e in open_tasks], calendar)
+
+
+def _follow_exclusions(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
+                       workflow: BpmnWorkflow, at: datetime, open_elements: list[str], calendar: CalendarOnce) -> None:
+    limits = definition.limits
+    assert limits is not None
+    excluded = [e for e in open_elements if e in limits.excluded]
+    case_rows = list(session.scalars(select(Deadline).where(Deadline.instance_id == instance.id,
+                                                            Deadline.human_task_id.is_(None),
+                                                            Deadline.state.in_(("running", "paused")))
+                                     .order_by(Deadline.id)))
+    if excluded and any(r.state == "running" for r in case_rows):
+        for row in case_rows:
+            pause(session, instance, row, at)
+        journal(session, instance, definition, workflow, "clock_paused", at, {
+            "reason": "、".join(limits.excluded[e] for e in excluded), "elements": excluded,
+            "deadlines": [r.id for r in case_rows]})
+    elif not excluded and instance.status == "running" and any(r.state == "paused" for r in case_rows):
+        resumed = [found for row in case_rows if (found := resume(session, instance, row, calendar, at))]
+        journal(session, instance, definition, workflow, "clock_resumed", at, {"deadlines": resumed})
+
+
+def after_status_change(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
+                        workflow: BpmnWorkflow, at: datetime, command: str) -> None:
+    """A suspension stops every clock of the case; resuming restarts them (not those an open excluded
+    step still holds), journalled as ``clock_resumed`` with the span that did not count."""
+    limits = definition.limits
+    if limits is None:
+        return
+    rows = list(session.scalars(select(Deadline).where(Deadline.instance_id == instance.id,
+                                                       Deadline.state.in_(("running", "paused")))
+                                .order_by(Deadline.id)))
+    if command == "suspend":
+        for row in rows:
+            pause(session, instance, row, at)
+        return
+    if command != "resume" or instance.status != "running":
+        return
+    open_elements = set(session.scalars(select(HumanTask.element_id).where(
+        HumanTask.instance_id == instance.id, HumanTask.state == "ready")))
+    held = any(e in limits.excluded for e in open_elements)
+    calendar = CalendarOnce(session)
+    resumed = [found for row in rows if not (held and row.human_task_id is None)
+               if (found := resume(session, instance, row, calendar, at))]
+    if resumed:
+        journal(session, instance, definition, workflow, "clock_resumed", at, {"deadlines": resumed})
+
+
+def describe(row: Deadline) -> str:
+    from engine.limits.model import UNIT_NAMES
+
+    return f"{KIND_NAMES[row.kind]} {row.amount} {UNIT_NAMES[row.unit]}" + (
+        f"（延期 {row.extension_days} {UNIT_NAMES[row.unit]}）" if row.extension_days else "")
+
+
+def fire_deadline(service: Any, session: Session, timer: Timer, at: datetime) -> str:
+    """A deadline's yellow, red or due instant has come (the worker's ``deadline`` timer rows)."""
+    instance = session.get(ProcessInstance, timer.instance_id)
+    row = session.get(Deadline, timer.deadline_id) if timer.deadline_id is not None else None
+    level = timer.expression
+    if instance is None or row is None or row.state != "running" or _level_instants(row).get(level) != timer.due_at:
+        timer.state, timer.cancelled_at = "cancelled", at
+        return "stale"
+    if instance.status != "running":
+        return f"case is {instance.status}"
+    timer.state, timer.fired_at = "fired", at
+    if RANK[level] <= RANK[row.urgency]:
+        return "fired: already at that level"
+    row.urgency = level
+    definition = service.registry.compiled(session, instance.definition_id)
+    workflow = definition.codec.loads(instance.snapshot)
+    payload = {"deadline_id": row.id, "kind": row.kind, "level": level, "task_element": row.element_id,
+               "due_at": iso_utc(row.due_at) if row.due_at else None, "timer_id": timer.id}
+    session.flush()
+    if level != "overdue":
+        journal(session, instance, definition, workflow, "deadline_warning", at, payload)
+        return "fired"
+    journal(session, instance, definition, workflow, "deadline_overdue", at, payload)
+    _urge(session, instance, definition, workflow, row, at)
+    return "fired"
+
+
+def _urge(session: Session, instance: ProcessInstance, definition: CompiledDefinition, workflow: BpmnWorkflow,
+          row: Deadline, at: datetime) -> None:
+    """The automatic 催办: a journal entry and a notification to the holders of the open task(s)."""
+    stmt = select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "ready")
+    if row.human_task_id is not None:
+        stmt = stmt.where(HumanTask.id == row.human_task_id)
+    tasks = list(session.scalars(stmt.order_by(HumanTask.id)))
+    due = beijing_date(row.due_at).isoformat() if row.due_at else ""
+    subject = f"办件 {instance.business_key or instance.id}"
+    names = "、".join(f"「{t.name}」" for t in tasks)
+    message = f"{subject}{names}已超过{describe(row)}（应于 {due} 前办结），请尽快办理。"
+    journal(session, instance, definition, workflow, "urge", at,
+            {"automatic": True, "deadline_id": row.id, "tasks": [t.id for t in tasks]}, comment=message)
+    seen: set[tuple[str | None, str | None]] = set()
+    for task in tasks:
+        if (task.role, task.org_id) in seen:
+            continue
+        seen.add((task.role, task.org_id))
+        session.add(Notification(instance_id=instance.id, human_task_id=task.id, role=task.role, org_id=task.org_id,
+                                 kind="urge", message=message, created_at=at))

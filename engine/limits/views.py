@@ -1,0 +1,132 @@
+"""Reading deadlines: on a case, on its tasks, in the inbox's order, and the supervisors' overdue list.
+
+``remaining`` is worded for the reader at the moment of reading (the read side may use
+the clock; no command does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from engine.calendar.overrides import load_calendar
+from engine.calendar.working_days import WorkingCalendar
+from engine.clock import as_utc
+from engine.identity.actors import Actor
+from engine.identity.orgs import OrgDirectory
+from engine.limits.arithmetic import remaining_text
+from engine.limits.model import KIND_NAMES
+from engine.limits.tracking import RANK
+from engine.store.models import Deadline, HumanTask, Notification, ProcessInstance
+
+OPEN_STATES = ("running", "paused", "unknown")
+SUPERVISOR_ROLES = ("civil_affairs", "district_government", "civil_affairs_upper")
+
+
+def _view(row: Any, calendar: WorkingCalendar, now: datetime) -> dict[str, Any]:
+    due = as_utc(row.due_at)
+    remaining = None
+    if due is not None and row.state != "closed":
+        remaining = remaining_text(calendar, row.unit, due, now)
+        if row.state == "paused":
+            remaining += "（已暂停计时）"
+    return {"id": row.id, "kind": row.kind, "label": KIND_NAMES[row.kind], "task_id": row.human_task_id,
+            "element_id": row.element_id, "amount": row.amount, "unit": row.unit,
+            "extension_days": row.extension_days, "state": row.state, "urgency": row.urgency, "deadline": due,
+            "remaining": remaining,
+            "remaining_seconds": int((due - now).total_seconds()) if due is not None else None,
+            "problem": row.problem}
+
+
+def most_urgent(views: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+    live = [v for v in views if v["state"] != "closed"]
+    if not live:
+        return None
+    return max(live, key=lambda v: (RANK[v["urgency"]], -(v["remaining_seconds"] or 0)))
+
+
+def summary_fields(views: list[dict[str, Any]]) -> dict[str, Any]:
+    top = most_urgent(views)
+    if top is None:
+        return {"deadline": None, "remaining": None, "urgency": None}
+    return {"deadline": top["deadline"], "remaining": top["remaining"], "urgency": top["urgency"]}
+
+
+class DeadlineReader:
+    def __init__(self, session: Session, now: datetime) -> None:
+        self.session = session
+        self.now = now
+        self._calendar: WorkingCalendar | None = None
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        if self._calendar is None:
+            self._calendar = load_calendar(self.session)
+        return self._calendar
+
+    def for_cases(self, instance_ids: Iterable[int], open_only: bool = False) -> dict[int, list[dict[str, Any]]]:
+        ids = sorted(set(instance_ids))
+        if not ids:
+            return {}
+        stmt = select(Deadline).where(Deadline.instance_id.in_(ids)).order_by(Deadline.id)
+        if open_only:
+            stmt = stmt.where(Deadline.state.in_(OPEN_STATES))
+        found: dict[int, list[dict[str, Any]]] = {}
+        for row in self.session.scalars(stmt):
+            found.setdefault(row.instance_id, []).append(_view(row, self.calendar, self.now))
+        return found
+
+    def task_fields(self, tasks: list[dict[str, Any]]) -> None:
+        """Add ``deadline``, ``remaining``, ``urgency`` to task summaries: the most urgent of the task's own
+        limit and its case's limits."""
+        by_case = self.for_cases((t["instance_id"] for t in tasks), open_only=True)
+        for task in tasks:
+            relevant = [v for v in by_case.get(task["instance_id"], [])
+                        if v["task_id"] is None or v["task_id"] == task["id"]]
+            task.update(summary_fields(relevant))
+
+
+def inbox_sorts() -> dict[str, ColumnElement[Any]]:
+    """``urgency`` (most urgent first when ascending) and ``due`` (earliest first) as correlated subqueries."""
+    mine = and_(Deadline.instance_id == HumanTask.instance_id, Deadline.state.in_(("running", "paused")),
+                or_(Deadline.human_task_id.is_(None), Deadline.human_task_id == HumanTask.id))
+    rank = case({"overdue": 0, "red": 1, "yellow": 2, "normal": 3}, value=Deadline.urgency, else_=4)
+    urgency = func.coalesce(select(func.min(rank)).where(mine).correlate(HumanTask).scalar_subquery(), 5)
+    due = func.coalesce(select(func.min(Deadline.due_at)).where(mine).correlate(HumanTask).scalar_subquery(),
+                        datetime(9999, 12, 31))
+    return {"urgency": urgency, "due": due}
+
+
+def overdue_cases(session: Session, actor: Actor, directory: OrgDirectory, now: datetime) -> list[dict[str, Any]]:
+    """Cases with an overdue limit (the case's or a task's) of the actor's unit and the units below it
+    (督办); admins and auditors see all."""
+    from engine.errors import Forbidden
+
+    sees_all = actor.is_admin or actor.is_auditor
+    if not sees_all and not any(actor.has_role(r) for r in SUPERVISOR_ROLES):
+        raise Forbidden("只有民政、区政府等督办单位和审计人员可以查看超期办件")
+    ids = set(session.scalars(select(Deadline.instance_id).where(Deadline.urgency == "overdue",
+                                                                  Deadline.state.in_(("running", "paused")))))
+    cases = list(session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(sorted(ids)))
+                                 .order_by(ProcessInstance.id)))
+    if not sees_all:
+        cases = [c for c in cases if directory.is_within(c.org_id, actor.org_id)]
+    reader = DeadlineReader(session, now)
+    views = reader.for_cases((c.id for c in cases), open_only=True)
+    return [{"id": c.id, "business_key": c.business_key, "definition_key": c.definition_key, "org": c.org_id,
+             "org_name": directory.orgs[c.org_id].name if c.org_id in directory.orgs else c.org_id,
+             "status": c.status, "deadlines": views.get(c.id, [])} for c in cases]
+
+
+def notifications_for(session: Session, actor: Actor, limit: int = 100) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Notification, ProcessInstance.business_key)
+        .join(ProcessInstance, ProcessInstance.id == Notification.instance_id)
+        .where(Notification.role.in_(sorted(actor.roles)), Notification.org_id == actor.org_id)
+        .order_by(Notification.id.desc()).limit(limit))
+    return [{"id": n.id, "instance_id": n.instance_id, "business_key": key, "task_id": n.human_task_id,
+             "kind": n.kind, "message": n.message, "created_at": n.created_at} for n, key in rows]
