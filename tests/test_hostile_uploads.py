@@ -131,7 +131,7 @@ def test_validators_never_retrieve_references() -> None:
 def test_patterns_run_in_linear_time() -> None:
     """``^(a+)+$`` backtracks exponentially in Python's re; forms are matched with RE2."""
     compiled = compile_definition(LOOP_BPMN, _forms_with(
-        {**SIGN_SCHEMA, "properties": {"agree": {"type": "string", "pattern": "^(a+)+$"}}}), ROLES)
+        {**SIGN_SCHEMA, "properties": {"agree": {"type": "string", "title": "同意", "pattern": "^(a+)+$"}}}), ROLES)
     validator = compiled.validator("sign.schema.json")
     outcome: list[list[Any]] = []
     worker = threading.Thread(target=lambda: outcome.append(list(validator.iter_errors({"agree": "a" * 30 + "!"}))),

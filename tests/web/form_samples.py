@@ -50,6 +50,17 @@ class ProcedureForm:
         return [found[n] for n in order] + [f for n, f in found.items() if n not in order]
 
 
+    def distinct_samples(self) -> list[dict[str, Any]]:
+        """One sample per shape: the same fields with the same choices need entering only once."""
+        chosen = {f.path for f in self.fields if f.kind in ("choice", "boolean", "confirm", "multichoice")}
+        shapes: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for sample in self.samples:
+            shape = tuple(sorted((name, repr(value) if name in chosen else type(value).__name__)
+                                 for name, value in sample.items()))
+            shapes.setdefault(shape, sample)
+        return list(shapes.values())
+
+
 def _form_elements(key: str) -> list[tuple[str, str, str, str | None]]:
     root = etree.parse(str(ROOT / "processes" / f"{key}.bpmn")).getroot()
     found = []

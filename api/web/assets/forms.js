@@ -216,8 +216,17 @@ function SchemaForm({
   const [comment, setComment] = useState('');
   const [serverDetails, setServerDetails] = useState([]);
   const [busy, setBusy] = useState(false);
-  const rendered = useMemo(() => (analysis.tree ? renderNode(analysis.tree, formData, holds) : null),
-    [analysis, formData, holds]);
+  // rjsf recomputes its whole state when schema or uiSchema change identity: keep them while equal
+  const last = useRef({ key: null, rendered: null });
+  const fresh = analysis.tree ? renderNode(analysis.tree, formData, holds) : null;
+  const freshKey = JSON.stringify(fresh);
+  if (last.current.key !== freshKey) {
+    last.current = {
+      key: freshKey,
+      rendered: fresh && { schema: fresh.schema, uiSchema: { ...fresh.uiSchema, 'ui:submitButtonOptions': { norender: true } } },
+    };
+  }
+  const { rendered } = last.current;
   if (!rendered) return <Problems problems={analysis.problems} />;
   const commentErrors = serverDetails.filter((d) => d.path === 'comment');
   const fieldErrors = serverDetails.filter((d) => d.path !== 'comment');
@@ -238,7 +247,7 @@ function SchemaForm({
       <Problems problems={analysis.problems} />
       <Form
         schema={rendered.schema}
-        uiSchema={{ ...rendered.uiSchema, 'ui:submitButtonOptions': { norender: true } }}
+        uiSchema={rendered.uiSchema}
         formData={formData}
         validator={validator}
         widgets={widgets}
@@ -248,7 +257,10 @@ function SchemaForm({
         extraErrors={serverDetails.length ? dataErrors : undefined}
         showErrorList="top"
         noHtml5Validate
-        experimental_defaultFormStateBehavior={{ constAsDefaults: 'never', emptyObjectFields: 'skipDefaults' }}
+        experimental_defaultFormStateBehavior={{
+          // a required list starts with its minItems empty rows; no {} for optional groups, no const as data
+          constAsDefaults: 'never', emptyObjectFields: 'skipEmptyDefaults', arrayMinItems: { populate: 'requiredOnly' },
+        }}
         readonly={readonly}
         translateString={translateString}
         onChange={(e) => change(e.formData)}
