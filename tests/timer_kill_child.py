@@ -22,7 +22,7 @@ from engine.settings import Settings
 
 def main() -> None:
     url, timer_id, at = sys.argv[1], int(sys.argv[2]), datetime.fromisoformat(sys.argv[3])
-    engine = WorkflowEngine(Settings(database_url=url, seed_demo=False, deploy_on_start=False), FixedClock(at))
+    engine = WorkflowEngine(Settings(database_url=url), FixedClock(at))
 
     def _stop_here(session: Any) -> None:
         session.flush()
