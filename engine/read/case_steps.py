@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import as_utc
 from engine.definitions.compile import CompiledDefinition, TaskForm
+from engine.identity.actors import SYSTEM
 from engine.identity.orgs import OrgDirectory
 from engine.read.field_display import attachment_ids, decision_field, display_value, field_order, form_properties
 from engine.read.people import person
@@ -88,7 +89,9 @@ def case_steps(session: Session, directory: OrgDirectory, definition: CompiledDe
         "seq": r.seq, "command": r.command, "label": ACTION_LABELS.get(r.command, r.command),
         "actor": person(r.actor, r.display_name, r.actor_org, directory, role=r.actor_role),
         "at": as_utc(r.at), "comment": r.comment,
-    } for r in rows if r.command not in SUBMISSIONS]
+    } for r in rows if r.command not in SUBMISSIONS and r.actor != SYSTEM.username]
+    # the system's own commands (timers firing, the clock of time limits) count as automatic steps
+    automatic += sum(1 for r in rows if r.command not in SUBMISSIONS and r.actor == SYSTEM.username)
     return {"instance_id": instance_id, "steps": steps, "actions": actions, "auto_steps": automatic}
 
 
