@@ -228,9 +228,22 @@ def replay(definition: CompiledDefinition, entries: Sequence[EntryLike], stop_af
         if stop_after is not None and entry.seq >= stop_after:
             raise _Stop()
 
+    def choose_loop_data(workflow: BpmnWorkflow, task: Any, carried: dict[str, Any],
+                         legacy: dict[str, Any]) -> dict[str, Any]:
+        # A journal written before loop resets carried the round's data recorded what the reset then
+        # left; the next entry to compare (the step settled right after this reset) tells which it was.
+        at = index + position
+        if at >= len(entries):
+            return carried
+        for candidate in (carried, legacy):
+            task.data = candidate
+            if runner.case_state(definition, workflow).digest() == entries[at].state_hash:
+                return candidate
+        return carried
+
     ctx.emit = emit
     try:
-        with runner.observe_steps(emit):
+        with runner.observe_steps(emit), runner.choose_loop_data(choose_loop_data):
             while index < len(entries):
                 entry = entries[index]
                 function = REPLAYERS.get(entry.command)

@@ -67,6 +67,23 @@ def observe_steps(observer: StepObserver) -> Iterator[None]:
         _OBSERVER.reset(token)
 
 
+# Which data a loop reset carries when the two readings differ (see _compact_loops): the round's
+# (``carried``), or, for journals written before the engine carried it, what the reset used to leave
+# (``legacy``). Replay installs a chooser that keeps the one the journal recorded.
+LoopDataChooser = Callable[[BpmnWorkflow, Task, dict[str, Any], dict[str, Any]], dict[str, Any]]
+_LOOP_DATA: ContextVar[LoopDataChooser | None] = ContextVar("loop_data_chooser", default=None)
+
+
+@contextmanager
+def choose_loop_data(chooser: LoopDataChooser) -> Iterator[None]:
+    """Let ``chooser(workflow, task, carried, legacy)`` pick the data a reset task carries on with."""
+    token = _LOOP_DATA.set(chooser)
+    try:
+        yield
+    finally:
+        _LOOP_DATA.reset(token)
+
+
 def bpmn_id(task: Task) -> str | None:
     return getattr(task.task_spec, "bpmn_id", None)
 
@@ -267,7 +284,14 @@ def _compact_loops(recorder: StepRecorder) -> None:
             if first is None or not _only_live_branch(workflow, first, task):
                 continue
             data = deepcopy(task.data)
-            workflow.reset_from_task_id(first.id, data=data)
+            workflow.reset_from_task_id(first.id, data=deepcopy(data))
+            # The reset merges the data of the first round's parent back over the task's
+            # (SpiffWorkflow's _update inherits from the parent), which would undo what the round
+            # wrote to values that existed before it (a script's counter, a corrected start field).
+            # The task carries on with exactly what its later occurrence had.
+            if first.data != data:
+                chooser = _LOOP_DATA.get()
+                first.data = data if chooser is None else chooser(workflow, first, data, first.data)
             step = recorder.step_for(first, command="loop_reset")
             if step is not None:
                 step.result = {"reset_to": bpmn_id(first)}
