@@ -13,11 +13,11 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from engine.definitions.checks import model_problems
+from engine.definitions.parser_errors import parser_problem
 from engine.definitions.xmlsafe import parse_untrusted_xml
 from engine.errors import InvalidModel, Problem
 from engine.forms.messages import schema_error_message
@@ -36,8 +36,10 @@ _FLOW_NODE_TAGS = {
     "startEvent", "endEvent", "userTask", "manualTask", "task", "scriptTask", "serviceTask",
     "businessRuleTask", "sendTask", "receiveTask", "exclusiveGateway", "parallelGateway",
     "inclusiveGateway", "eventBasedGateway", "intermediateCatchEvent", "intermediateThrowEvent",
-    "boundaryEvent", "subProcess", "callActivity",
+    "boundaryEvent", "subProcess", "callActivity", "transaction", "adHocSubProcess", "complexGateway",
 }
+# Elements that hold flow nodes of their own: a node inside one sits in the lane of its container.
+_CONTAINER_TAGS = {"subProcess", "transaction", "adHocSubProcess"}
 
 
 @dataclass(frozen=True)
@@ -150,32 +152,67 @@ def _parse_spec(root: etree._Element, key: str, problems: list[Problem]) -> tupl
     try:
         parser.add_bpmn_xml(etree.ElementTree(root), filename=f"{key}.bpmn")
         return parser.get_spec(key), parser.get_subprocess_specs(key)
-    except ValidationException as exc:
-        problems.append(Problem(getattr(exc, "id", "") or key, f"BPMN 解析未通过：{str(exc).splitlines()[0]}"))
-    except Exception as exc:  # the parser raises many kinds on malformed models
-        problems.append(Problem(key, f"BPMN 无法解析：{exc}"))
+    except Exception as exc:  # ValidationException, and the many kinds a malformed model raises
+        problems.append(parser_problem(exc, key))
     return None, {}
+
+
+def _has_flow_nodes(process: etree._Element) -> bool:
+    return any(_local(child.tag) in _FLOW_NODE_TAGS for child in process)
+
+
+def executable_process(root: etree._Element) -> etree._Element:
+    """The one process a file runs. Other pools of a collaboration are documentation: processes marked
+    not executable, or marked executable but empty (a black-box pool drawn for its message flows)."""
+    marked = [p for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable") == "true"]
+    if len(marked) > 1:
+        marked = [p for p in marked if _has_flow_nodes(p)] or marked
+    if len(marked) == 1:
+        return marked[0]
+    if not marked:
+        raise InvalidModel("BPMN 文件必须恰好包含一个可执行流程",
+                           [Problem("bpmn", "没有 isExecutable=\"true\" 的流程")])
+    raise InvalidModel("BPMN 文件必须恰好包含一个可执行流程", [
+        Problem(p.get("id", "process"), f"流程「{p.get('name') or p.get('id')}」也标为可执行：协作图中只能有一个"
+                "可执行流程，其余泳池仅作说明，请将它们的 isExecutable 设为 false") for p in marked])
+
+
+def _lanes_of_nodes(process: etree._Element) -> dict[str, str]:
+    """Element id -> the role of its lane; a node inside a subprocess takes its container's lane."""
+    lanes: dict[str, str] = {}
+    for lane in process.iterfind(".//bpmn:lane", NS):
+        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+            lanes[(ref.text or "").strip()] = lane.get("name", "")
+
+    def inherit(container: etree._Element, role: str | None) -> None:
+        for child in container:
+            tag = _local(child.tag)
+            if tag not in _FLOW_NODE_TAGS:
+                continue
+            element_id = child.get("id", "")
+            own = lanes.get(element_id)
+            if own is None and role is not None:
+                lanes[element_id] = role
+            if tag in _CONTAINER_TAGS:
+                inherit(child, own or role)
+
+    inherit(process, None)
+    return lanes
 
 
 def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[str]) -> CompiledDefinition:
     """Parse, validate and compile; raise InvalidModel listing every problem."""
     problems: list[Problem] = []
     root = parse_untrusted_xml(bpmn)
-    processes = [p for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable") == "true"]
-    if len(processes) != 1:
-        raise InvalidModel("BPMN 文件必须恰好包含一个可执行流程",
-                           [Problem("bpmn", f"找到 {len(processes)} 个 isExecutable=\"true\" 的流程")])
-    process = processes[0]
+    process = executable_process(root)
     key = process.get("id", "")
     loaded_forms = _load_forms(forms, problems)
 
-    lanes: dict[str, str] = {}
     for lane in process.iterfind(".//bpmn:lane", NS):
         role = lane.get("name", "")
         if role not in known_roles:
             problems.append(Problem(lane.get("id", "lane"), f"泳道名称 {role!r} 不是已知角色"))
-        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
-            lanes[(ref.text or "").strip()] = role
+    lanes = _lanes_of_nodes(process)
 
     elements: dict[str, Element] = {}
     task_forms: dict[str, TaskForm] = {}

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.clock import as_utc
-from engine.definitions.compile import CompiledDefinition, compile_definition
+from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import InvalidModel, Problem
 from engine.identity import access
@@ -70,7 +70,7 @@ class DeploymentService:
         access.require_deploy(actor)
         forms = self._inputs(bpmn, form_files)
         with self.db.reader() as session:
-            return compile_definition(bpmn, forms, self.registry.known_roles(session))
+            return self.registry.compile_upload(session, bpmn, forms)
 
     def deploy(self, actor: Actor, bpmn: bytes,
                form_files: list[tuple[str | None, bytes]]) -> tuple[dict[str, Any], bool]:

@@ -11,8 +11,9 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
+from engine.definitions.admission import require_admissible, unsupported_problems
 from engine.definitions.compile import CompiledDefinition, compile_definition, content_hash
-from engine.errors import NotFound
+from engine.errors import InvalidModel, NotFound
 from engine.identity.actors import Actor
 from engine.store.models import ProcessDefinition, Role
 
@@ -47,6 +48,24 @@ class DefinitionRegistry:
 
     def known_roles(self, session: Session) -> set[str]:
         return set(session.scalars(select(Role.id)))
+
+    def compile_upload(self, session: Session, bpmn: bytes, forms: dict[str, bytes]) -> CompiledDefinition:
+        """Compile an upload and admit it (engine/definitions/admission.py): refuse, naming every element
+        at fault at once, a model the engine cannot run or whose cases could wait for ever."""
+        early = unsupported_problems(bpmn)
+        try:
+            compiled = _BY_HASH.get(content_hash(bpmn, forms)) or compile_definition(
+                bpmn, forms, self.known_roles(session))
+        except InvalidModel as exc:
+            if not early:
+                raise
+            named = {p.path for p in early}
+            raise InvalidModel(exc.message, early + [p for p in exc.details if p.path not in named]) from exc
+        if early:
+            raise InvalidModel("流程模型校验未通过", early)
+        roles = list(session.scalars(select(Role)))
+        require_admissible(compiled, {r.id: r.scope for r in roles}, {r.id: r.name for r in roles})
+        return compiled
 
     def compiled(self, session: Session, definition_id: int) -> CompiledDefinition:
         found = self._compiled.get(definition_id)
@@ -108,7 +127,7 @@ class DefinitionRegistry:
         Returns the definition row and whether a new version was created.
         """
         digest = content_hash(bpmn, forms)
-        compiled = _BY_HASH.get(digest) or compile_definition(bpmn, forms, self.known_roles(session))
+        compiled = self.compile_upload(session, bpmn, forms)
         current = session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == compiled.key)
                                  .order_by(ProcessDefinition.version.desc()).limit(1))
         if current is not None and current.content_hash == digest:
