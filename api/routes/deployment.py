@@ -6,6 +6,7 @@ from flask import Response, jsonify
 from flask_smorest import Blueprint
 
 from engine.definitions.deployment import definition_summary
+from engine.errors import NotFound
 
 from ..case_schemas import DefinitionVersionSchema, DeployFilesSchema, ValidationResultSchema
 from ..context import current_actor, engine
@@ -14,8 +15,9 @@ from ..schemas import ApiErrorSchema
 blp = Blueprint("deployment", __name__, description="流程部署与版本（流程管理员）")
 
 
-def _read(files: dict[str, Any]) -> tuple[bytes, list[tuple[str | None, bytes]]]:
-    return files["bpmn"].read(), [(f.filename, f.read()) for f in files.get("forms") or []]
+def _read(files: dict[str, Any]) -> tuple[bytes, list[tuple[str | None, bytes]], list[tuple[str | None, bytes]]]:
+    return (files["bpmn"].read(), [(f.filename, f.read()) for f in files.get("forms") or []],
+            [(f.filename, f.read()) for f in files.get("decisions") or []])
 
 
 @blp.route("/process-definitions", methods=["POST"])
@@ -26,9 +28,9 @@ def _read(files: dict[str, Any]) -> tuple[bytes, list[tuple[str | None, bytes]]]
 @blp.alt_response(413, schema=ApiErrorSchema, description="文件过大")
 @blp.alt_response(422, schema=ApiErrorSchema, description="模型校验未通过（details 逐条列出元素 id 或文件名）")
 def deploy(files: dict[str, Any]) -> Any:
-    """Deploy a BPMN file with its form files as the next version of its process key."""
-    bpmn, forms = _read(files)
-    definition, created = engine().deployment.deploy(current_actor(), bpmn, forms)
+    """Deploy a BPMN file with its form files (and DMN decision tables) as the next version of its process key."""
+    bpmn, forms, decisions = _read(files)
+    definition, created = engine().deployment.deploy(current_actor(), bpmn, forms, decisions)
     return definition, 201 if created else 200
 
 
@@ -39,8 +41,8 @@ def deploy(files: dict[str, Any]) -> Any:
 @blp.alt_response(422, schema=ApiErrorSchema, description="模型校验未通过（details 逐条列出元素 id 或文件名）")
 def validate_model(files: dict[str, Any]) -> dict[str, Any]:
     """Check a BPMN file and its forms as a deployment would, without deploying."""
-    bpmn, forms = _read(files)
-    compiled = engine().deployment.validate(current_actor(), bpmn, forms)
+    bpmn, forms, decisions = _read(files)
+    compiled = engine().deployment.validate(current_actor(), bpmn, forms, decisions)
     return {"ok": True, "key": compiled.key, "name": compiled.name}
 
 
@@ -78,3 +80,30 @@ def version_forms(key: str, version: int) -> Any:
     eng = engine()
     with eng.db.reader() as session:
         return jsonify(eng.registry.version(session, key, version).forms)
+
+
+@blp.route("/process-definitions/<string:key>/versions/<int:version>/decisions")
+@blp.response(200, {"type": "object", "additionalProperties": {"type": "string"}},
+              description="文件名 → DMN 原文（XML）")
+@blp.alt_response(404, schema=ApiErrorSchema)
+def version_decisions(key: str, version: int) -> Any:
+    """The DMN decision tables of one version: file name → XML text, exactly as uploaded."""
+    current_actor()
+    eng = engine()
+    with eng.db.reader() as session:
+        return jsonify(eng.registry.version(session, key, version).decisions or {})
+
+
+@blp.route("/process-definitions/<string:key>/versions/<int:version>/decisions/<string:name>")
+@blp.response(200, {"type": "string"}, content_type="application/xml", description="DMN 原文")
+@blp.alt_response(404, schema=ApiErrorSchema)
+def version_decision(key: str, version: int, name: str) -> Response:
+    """One DMN file of a version, exactly as uploaded (for dmn-js)."""
+    current_actor()
+    eng = engine()
+    with eng.db.reader() as session:
+        text = (eng.registry.version(session, key, version).decisions or {}).get(name)
+    if text is None:
+        raise NotFound(f"流程 {key} 版本 {version} 没有决策文件 {name}")
+    return Response(text.encode("utf-8"), mimetype="application/xml",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})

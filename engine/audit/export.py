@@ -41,7 +41,8 @@ def history_jsonl(session: Session, instance_id: int) -> Iterator[str]:
         "journal_hash": instance.journal_hash,
         "definition": {"key": definition.key, "version": definition.version, "name": definition.name,
                        "content_hash": definition.content_hash, "bpmn_xml": definition.bpmn_xml,
-                       "forms": definition.forms},
+                       "forms": definition.forms, **({"decisions": definition.decisions}
+                                                     if definition.decisions else {})},
         "roles": sorted(session.scalars(select(Role.id))),
     }
     yield json.dumps(head, ensure_ascii=False, sort_keys=True)
@@ -83,7 +84,8 @@ def verify_export(lines: Iterable[str]) -> Verdict:
         return Verdict(False, len(entries), problem.seq, problem.reason)
     spec = head["definition"]
     forms = {name: json.dumps(doc, ensure_ascii=False, sort_keys=True).encode() for name, doc in spec["forms"].items()}
-    definition = compile_definition(spec["bpmn_xml"].encode(), forms, set(head["roles"]))
+    decisions = {name: text.encode("utf-8") for name, text in (spec.get("decisions") or {}).items()}
+    definition = compile_definition(spec["bpmn_xml"].encode(), forms, set(head["roles"]), decisions)
     try:
         replay(definition, entries)
     except ReplayMismatch as mismatch:

@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from engine.definitions.checks import model_problems
+from engine.definitions.decisions import decision_sources
 from engine.definitions.parser_errors import parser_problem
 from engine.definitions.xmlsafe import parse_untrusted_xml
 from engine.errors import InvalidModel, Problem
@@ -79,6 +80,7 @@ class CompiledDefinition:
     start_form: TaskForm | None
     codec: SnapshotCodec
     flow_by_pair: dict[tuple[str, str], str] = field(default_factory=dict)
+    decisions: dict[str, str] = field(default_factory=dict)  # DMN file name -> XML text
     _validators: dict[str, Any] = field(default_factory=dict)
 
     def validator(self, schema_file: str) -> Any:
@@ -97,11 +99,13 @@ class CompiledDefinition:
         return starts[0].lane if starts else None
 
 
-def content_hash(bpmn: bytes, forms: dict[str, bytes]) -> str:
+def content_hash(bpmn: bytes, forms: dict[str, bytes], decisions: dict[str, bytes] | None = None) -> str:
     digest = hashlib.sha256()
     digest.update(bpmn)
     for name in sorted(forms):
         digest.update(b"\0" + name.encode() + b"\0" + forms[name])
+    for name in sorted(decisions or {}):  # a version without decisions hashes as it always did
+        digest.update(b"\0dmn\0" + name.encode() + b"\0" + (decisions or {})[name])
     return digest.hexdigest()
 
 
@@ -146,9 +150,15 @@ def _check_form(name: str, forms: dict[str, Any], problems: list[Problem], eleme
         problems.extend(schema_problems(name, forms[name]))
 
 
-def _parse_spec(root: etree._Element, key: str, problems: list[Problem]) -> tuple[BpmnProcessSpec | None,
-                                                                               dict[str, Any]]:
+def _parse_spec(root: etree._Element, key: str, problems: list[Problem],
+                decision_roots: dict[str, etree._Element]) -> tuple[BpmnProcessSpec | None, dict[str, Any]]:
     parser = SpiffBpmnParser()
+    for name, decision_root in decision_roots.items():
+        try:
+            parser.add_dmn_xml(decision_root, filename=name)
+        except Exception as exc:
+            problems.append(parser_problem(exc, name))
+            return None, {}
     try:
         parser.add_bpmn_xml(etree.ElementTree(root), filename=f"{key}.bpmn")
         return parser.get_spec(key), parser.get_subprocess_specs(key)
@@ -200,10 +210,15 @@ def _lanes_of_nodes(process: etree._Element) -> dict[str, str]:
     return lanes
 
 
-def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[str]) -> CompiledDefinition:
-    """Parse, validate and compile; raise InvalidModel listing every problem."""
+def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[str],
+                       decisions: dict[str, bytes] | None = None) -> CompiledDefinition:
+    """Parse, validate and compile; raise InvalidModel listing every problem.
+
+    ``decisions``: DMN files (name -> bytes) whose decisions business-rule tasks call.
+    """
     problems: list[Problem] = []
     root = parse_untrusted_xml(bpmn)
+    decision_roots = {name: parse_untrusted_xml(raw, what=name) for name, raw in sorted((decisions or {}).items())}
     process = executable_process(root)
     key = process.get("id", "")
     loaded_forms = _load_forms(forms, problems)
@@ -242,6 +257,10 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
                 problems.append(Problem(element_id, "用户任务未关联表单（formJsonSchemaFilename）"))
         if tag == "userTask" and lanes and element_id not in lanes:
             problems.append(Problem(element_id, "用户任务不在任何泳道中，无法确定办理角色"))
+        if tag == "businessRuleTask" and not node.findtext(
+                "bpmn:extensionElements/spiffworkflow:calledDecisionId", default="", namespaces=NS).strip():
+            problems.append(Problem(element_id, "业务规则任务没有指明要调用的决策（spiffworkflow:calledDecisionId "
+                                    "填 DMN 文件中决策的 id）"))
         if tag == "scriptTask":
             script = node.findtext("bpmn:script", default="", namespaces=NS)
             sources.append((element_id, "script", script))
@@ -265,12 +284,17 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         condition = flow.findtext("bpmn:conditionExpression", default=None, namespaces=NS)
         if condition is not None and condition.strip():
             sources.append((flow.get("id", ""), "expression", condition))
+    for name, decision_root in decision_roots.items():
+        sources.extend(decision_sources(name, decision_root))
     for element_id, message in check_compiles(sources):
         problems.append(Problem(element_id, message))
     structural = model_problems(bpmn, process, set(elements))
     problems.extend(structural)
 
-    spec, subprocess_specs = (None, {}) if structural else _parse_spec(root, key, problems)
+    parse_problems: list[Problem] = []
+    spec, subprocess_specs = (None, {}) if structural else _parse_spec(root, key, parse_problems, decision_roots)
+    named = {p.path for p in problems}  # the parser's word on an element already refused adds nothing
+    problems.extend(p for p in parse_problems if p.path not in named)
 
     if problems or spec is None:
         raise InvalidModel("流程模型校验未通过", problems)
@@ -280,7 +304,7 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         name=process.get("name") or key,
         bpmn_xml=bpmn.decode("utf-8"),
         forms=loaded_forms,
-        content_hash=content_hash(bpmn, forms),
+        content_hash=content_hash(bpmn, forms, decisions),
         spec=spec,
         subprocess_specs=subprocess_specs,
         elements=elements,
@@ -290,4 +314,5 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         codec=SnapshotCodec(spec, subprocess_specs, script_engine),
     )
     compiled.flow_by_pair = {(f.source, f.target): f.id for f in flows}
+    compiled.decisions = {name: raw.decode("utf-8") for name, raw in (decisions or {}).items()}
     return compiled

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import as_utc
 from engine.definitions.compile import CompiledDefinition
+from engine.definitions.decisions import collect_decision_files
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import InvalidModel, Problem
 from engine.identity import access
@@ -37,6 +38,7 @@ def definition_summary(row: ProcessDefinition) -> dict[str, Any]:
         "deployed_at": as_utc(row.deployed_at),
         "deployed_by": row.deployed_by,
         "form_files": sorted(row.forms or {}),
+        "decision_files": sorted(row.decisions or {}),
     }
 
 
@@ -65,28 +67,33 @@ class DeploymentService:
         self.db = db
         self.registry = registry
 
-    def validate(self, actor: Actor, bpmn: bytes, form_files: list[tuple[str | None, bytes]]) -> CompiledDefinition:
+    def validate(self, actor: Actor, bpmn: bytes, form_files: list[tuple[str | None, bytes]],
+                 decision_files: list[tuple[str | None, bytes]] | None = None) -> CompiledDefinition:
         """Check without deploying (for the modeler); raises InvalidModel with every problem."""
         access.require_deploy(actor)
-        forms = self._inputs(bpmn, form_files)
+        forms, decisions = self._inputs(bpmn, form_files, decision_files or [])
         with self.db.reader() as session:
-            return self.registry.compile_upload(session, bpmn, forms)
+            return self.registry.compile_upload(session, bpmn, forms, decisions)
 
-    def deploy(self, actor: Actor, bpmn: bytes,
-               form_files: list[tuple[str | None, bytes]]) -> tuple[dict[str, Any], bool]:
+    def deploy(self, actor: Actor, bpmn: bytes, form_files: list[tuple[str | None, bytes]],
+               decision_files: list[tuple[str | None, bytes]] | None = None) -> tuple[dict[str, Any], bool]:
         """Deploy as the next version of its key; ``(definition, created)``, created False if unchanged."""
         access.require_deploy(actor)
-        forms = self._inputs(bpmn, form_files)
+        forms, decisions = self._inputs(bpmn, form_files, decision_files or [])
 
         def command(session: Session) -> tuple[dict[str, Any], bool]:
-            row, created = self.registry.deploy(session, bpmn, forms, actor)
+            row, created = self.registry.deploy(session, bpmn, forms, actor, decisions)
             return definition_summary(row), created
 
         # two owners deploying the same key at once: the unique (key, version) makes one retry
         return run_command(self.db, command)
 
     @staticmethod
-    def _inputs(bpmn: bytes, form_files: list[tuple[str | None, bytes]]) -> dict[str, bytes]:
+    def _inputs(bpmn: bytes, form_files: list[tuple[str | None, bytes]],
+                decision_files: list[tuple[str | None, bytes]]) -> tuple[dict[str, bytes], dict[str, bytes]]:
+        """Forms and DMN files; a ``.dmn`` file sent among the forms counts as a decision file."""
         if not bpmn.strip():
             raise InvalidModel("BPMN 文件为空", [Problem("bpmn", "文件为空")])
-        return collect_forms(form_files)
+        among_forms = [f for f in form_files if (f[0] or "").lower().endswith(".dmn")]
+        forms = collect_forms([f for f in form_files if f not in among_forms])
+        return forms, collect_decision_files(decision_files + among_forms)

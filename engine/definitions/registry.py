@@ -30,6 +30,10 @@ def _forms_as_bytes(forms: dict[str, object]) -> dict[str, bytes]:
     return {name: json.dumps(doc, ensure_ascii=False, sort_keys=True).encode() for name, doc in forms.items()}
 
 
+def _decisions_as_bytes(decisions: dict[str, str] | None) -> dict[str, bytes]:
+    return {name: text.encode("utf-8") for name, text in (decisions or {}).items()}
+
+
 _LATEST_ID = (select(ProcessDefinition.id, ProcessDefinition.version).where(ProcessDefinition.key == bindparam("key"))
               .order_by(ProcessDefinition.version.desc()).limit(1))
 
@@ -49,13 +53,14 @@ class DefinitionRegistry:
     def known_roles(self, session: Session) -> set[str]:
         return set(session.scalars(select(Role.id)))
 
-    def compile_upload(self, session: Session, bpmn: bytes, forms: dict[str, bytes]) -> CompiledDefinition:
+    def compile_upload(self, session: Session, bpmn: bytes, forms: dict[str, bytes],
+                       decisions: dict[str, bytes] | None = None) -> CompiledDefinition:
         """Compile an upload and admit it (engine/definitions/admission.py): refuse, naming every element
         at fault at once, a model the engine cannot run or whose cases could wait for ever."""
         early = unsupported_problems(bpmn)
         try:
-            compiled = _BY_HASH.get(content_hash(bpmn, forms)) or compile_definition(
-                bpmn, forms, self.known_roles(session))
+            compiled = _BY_HASH.get(content_hash(bpmn, forms, decisions)) or compile_definition(
+                bpmn, forms, self.known_roles(session), decisions)
         except InvalidModel as exc:
             if not early:
                 raise
@@ -77,7 +82,7 @@ class DefinitionRegistry:
         compiled = _BY_HASH.get(row.content_hash)
         if compiled is None:
             compiled = compile_definition(row.bpmn_xml.encode(), _forms_as_bytes(row.forms),
-                                          self.known_roles(session))
+                                          self.known_roles(session), _decisions_as_bytes(row.decisions))
             with _BY_HASH_LOCK:
                 _BY_HASH[row.content_hash] = compiled
         with self._lock:
@@ -121,13 +126,13 @@ class DefinitionRegistry:
         return row
 
     def deploy(self, session: Session, bpmn: bytes, forms: dict[str, bytes],
-               actor: Actor | None = None) -> tuple[ProcessDefinition, bool]:
+               actor: Actor | None = None, decisions: dict[str, bytes] | None = None) -> tuple[ProcessDefinition, bool]:
         """Validate and store as the next version of its key; unchanged content is not redeployed.
 
         Returns the definition row and whether a new version was created.
         """
-        digest = content_hash(bpmn, forms)
-        compiled = self.compile_upload(session, bpmn, forms)
+        digest = content_hash(bpmn, forms, decisions)
+        compiled = self.compile_upload(session, bpmn, forms, decisions)
         current = session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == compiled.key)
                                  .order_by(ProcessDefinition.version.desc()).limit(1))
         if current is not None and current.content_hash == digest:
@@ -138,6 +143,7 @@ class DefinitionRegistry:
             name=compiled.name,
             bpmn_xml=compiled.bpmn_xml,
             forms=compiled.forms,
+            decisions=compiled.decisions or None,
             content_hash=digest,
             deployed_at=self.clock.now(),
             deployed_by=actor.username if actor else None,
@@ -149,11 +155,12 @@ class DefinitionRegistry:
         return row, True
 
     def deploy_directory(self, session: Session, processes_dir: Path, forms_dir: Path) -> list[tuple[str, int, bool]]:
-        """Deploy every ``processes/*.bpmn`` with its ``forms/<key>/*.json``."""
+        """Deploy every ``processes/*.bpmn`` with its ``forms/<key>/*.json`` (and decision tables ``*.dmn``)."""
         results = []
         for path in sorted(processes_dir.glob("*.bpmn")):
             form_dir = forms_dir / path.stem
             forms = {p.name: p.read_bytes() for p in sorted(form_dir.glob("*.json"))} if form_dir.is_dir() else {}
-            row, created = self.deploy(session, path.read_bytes(), forms)
+            decisions = {p.name: p.read_bytes() for p in sorted(form_dir.glob("*.dmn"))} if form_dir.is_dir() else {}
+            row, created = self.deploy(session, path.read_bytes(), forms, decisions=decisions)
             results.append((row.key, row.version, created))
         return results

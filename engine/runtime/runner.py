@@ -262,10 +262,12 @@ class StepRecorder:
     def _is_script(self, task: Task) -> bool:
         element = bpmn_id(task)
         return element is not None and self.definition.elements.get(element) is not None \
-            and self.definition.elements[element].type == "scriptTask"
+            and self.definition.elements[element].type in _RESULT_TYPES
 
 
 _MISSING = object()
+# elements whose journal entry records what they wrote to the case data
+_RESULT_TYPES = frozenset({"scriptTask", "businessRuleTask"})
 
 
 def _run_engine(recorder: StepRecorder) -> None:

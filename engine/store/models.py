@@ -89,6 +89,8 @@ class ProcessDefinition(Base):
     name: Mapped[str] = mapped_column(String(200))
     bpmn_xml: Mapped[str] = mapped_column(Text)
     forms: Mapped[dict[str, Any]] = mapped_column(JSON)  # file name -> JSON document
+    # DMN decision tables uploaded with the BPMN: file name -> XML text (NULL: none, as before they existed)
+    decisions: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     deployed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
