@@ -15,6 +15,7 @@ from engine.identity.logins import LockoutPolicy, LoginService
 from engine.identity.orgs import DirectoryCache
 from engine.identity.tokens import IdentityService
 from engine.identity.users import UserAdmin
+from engine.messages.service import MessageService
 from engine.read.queries import Queries
 from engine.seed.loader import seed_demo, seed_roles
 from engine.settings import Settings
@@ -42,6 +43,8 @@ class WorkflowEngine:
         self.logins = LoginService(self.db, self.clock, self.identity, LockoutPolicy(
             settings.login_max_failures, settings.login_lockout_seconds, settings.login_lockout_max_seconds))
         self.users = UserAdmin(self.db, self.clock)
+        self.messages = MessageService(self.db, self.registry, self.clock, self.directories.get)
+        self.instances.on_events = self.messages.dispatch
 
     def bootstrap(self) -> None:
         """Create the schema, load roles (and demo data), deploy the procedures that changed."""

@@ -104,7 +104,7 @@ def test_a_developer_lane_with_the_developer_required_deploys_and_reaches_the_de
     assert [t["element_id"] for t in tasks] == ["build"]
 
 
-def test_a_catch_event_nothing_can_trigger_is_refused(api: ApiClient) -> None:
+def test_a_catch_event_without_a_trigger_or_of_an_unread_kind_is_refused(api: ApiClient) -> None:
     body = (
         '<bpmn:startEvent id="start" name="发起" />' + user_task("ask", "填写")
         + '<bpmn:intermediateCatchEvent id="wait" name="等待" />'
@@ -115,7 +115,7 @@ def test_a_catch_event_nothing_can_trigger_is_refused(api: ApiClient) -> None:
     bpmn = model("waits", body, {"street_office": ["start", "ask", "wait", "jump_in", "end", "end2"]})
     found = refusals(deploy(api, bpmn))
     assert set(found) == {"wait", "jump_in"}
-    assert "没有事件定义" in found["wait"] and "链接抛出事件" in found["jump_in"]
+    assert "没有事件定义" in found["wait"] and "链接事件" in found["jump_in"] and "顺序流" in found["jump_in"]
 
 
 def test_an_exclusive_gateway_feeding_a_parallel_join_is_refused(api: ApiClient) -> None:

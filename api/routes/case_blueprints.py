@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import attachments, case_admin, case_list, comments, deployment, stuck_cases
+from . import attachments, case_admin, case_list, comments, deployment, messages, stuck_cases
 
 CASE_BLUEPRINTS = (case_list.blp, case_admin.blp, comments.blp, attachments.blp, deployment.blp,
-                   stuck_cases.blp)
+                   stuck_cases.blp, messages.blp)

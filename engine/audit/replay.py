@@ -267,3 +267,7 @@ def replay(definition: CompiledDefinition, entries: Sequence[EntryLike], stop_af
     finally:
         ctx.emit = lambda step, workflow: None
     return ReplayResult(ctx, entries[-1].seq if entries else 0)
+
+
+# Commands registered elsewhere (they import this module's registry): messages and signals.
+from engine.messages import replays as _message_replays  # noqa: E402, F401

@@ -46,6 +46,8 @@ class InstanceService:
         self.registry = registry
         self.clock = clock
         self._directory = directory_loader
+        # what a command threw for other cases goes to engine/messages (set by WorkflowEngine)
+        self.on_events: Any = None
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -63,6 +65,9 @@ class InstanceService:
         if case_org not in directory.orgs:
             raise BadRequest(f"单位 {case_org} 不存在", [Problem("org", "未知单位")])
         subject_org, developer_org = self._org_fields(directory, case_org, data)
+        if not definition.events.plain_start:
+            names = "、".join(f"「{use.name}」" for use in definition.events.starts)
+            raise Conflict(f"流程 {key} 由消息或信号{names}发起，不能直接发起：请发送该消息（POST /messages）")
         start_role = definition.start_role
         role_org = directory.task_org(start_role, case_org, subject_org, developer_org)
         access.require_start(actor, start_role, role_org, key)
@@ -90,6 +95,7 @@ class InstanceService:
         append_journal(session, instance, outcome.steps, actor, at, data, None, None,
                        extra={"definition_key": key, "definition_version": definition_version})
         sync_tasks(session, instance, definition, workflow, directory, at, ready_tasks=outcome.ready)
+        self._hand_on(session, instance, outcome, actor, at)
         return instance.id
 
     def _complete(self, session: Session, actor: Actor, task_id: int, data: dict[str, Any],
@@ -129,7 +135,13 @@ class InstanceService:
         record_command(session, instance, definition, workflow, outcome.steps, actor, at, data, comment, task_row,
                        extra, state=outcome.state)
         sync_tasks(session, instance, definition, workflow, directory, at, task_row, actor, ready_tasks=outcome.ready)
+        self._hand_on(session, instance, outcome, actor, at)
         return instance.id
+
+    def _hand_on(self, session: Session, instance: ProcessInstance, outcome: runner.Outcome, actor: Actor,
+                 at: datetime) -> None:
+        if outcome.events and self.on_events is not None:
+            self.on_events(session, instance, outcome, actor, at)
 
     # -- helpers ----------------------------------------------------------------------------
 

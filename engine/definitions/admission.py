@@ -25,15 +25,16 @@ from lxml import etree
 
 from engine.definitions.compile import NS, CompiledDefinition, executable_process
 from engine.definitions.xmlsafe import parse_untrusted_xml
-from engine.errors import InvalidModel, Problem
+from engine.errors import Problem
 
 BPMN = NS["bpmn"]
 # role scope -> the start-form field naming the organisation its lanes are offered at
 CASE_FIELD_SCOPES = {"subject": ("subject_org", "所涉村（社区）"), "developer": ("developer_org", "开发建设单位")}
 # scopes of roles that act in lanes (the others: auditors, process owners, admins)
 ACTING_SCOPES = frozenset({"street", "district", "city", "subject", "developer"})
-# What can deliver an event to a waiting catch event (timers: the engine refuses them in compile).
-TRIGGERABLE = frozenset({"link", "conditional"})
+# What can deliver an event to a waiting catch event (timers: the engine refuses them in compile):
+# messages and signals come from other cases or from POST /messages, /signals (engine/messages/).
+TRIGGERABLE = frozenset({"conditional", "message", "signal"})
 _KINDS_ZH = {
     "message": "消息", "signal": "信号", "timer": "定时", "conditional": "条件", "link": "链接",
     "error": "错误", "escalation": "升级", "compensate": "补偿", "cancel": "取消", "terminate": "终止",
@@ -72,20 +73,37 @@ def admission_problems(compiled: CompiledDefinition, role_scopes: dict[str, str]
     return problems
 
 
-def require_admissible(compiled: CompiledDefinition, role_scopes: dict[str, str],
-                       role_names: dict[str, str] | None = None) -> None:
-    problems = admission_problems(compiled, role_scopes, role_names)
-    if problems:
-        raise InvalidModel("流程模型校验未通过", problems)
-
-
 # -- what the engine does not run ---------------------------------------------------------------
+
+
+# The event definitions SpiffWorkflow 3.2's parser reads on each kind of event; any other it ignores
+# without a word (a signal end event would become a plain end event that sends nothing).
+_READS = {
+    "startEvent": {"message", "signal", "timer", "conditional"},
+    "endEvent": {"message", "cancel", "error", "escalation", "terminate"},
+    "intermediateCatchEvent": {"message", "signal", "timer", "conditional"},
+    "intermediateThrowEvent": {"message", "signal", "escalation"},
+    "boundaryEvent": {"cancel", "error", "escalation", "message", "signal", "timer", "conditional"},
+}
+_INSTEAD = {
+    "link": "请直接用顺序流连接这两处",
+    "signal": "请先用中间抛出事件发出信号，再接结束事件",
+}
+_EVENT_TAGS_ZH = {"startEvent": "开始事件", "endEvent": "结束事件", "intermediateCatchEvent": "中间捕获事件",
+                  "intermediateThrowEvent": "中间抛出事件", "boundaryEvent": "边界事件"}
 
 
 def _unsupported(process: etree._Element) -> Iterable[Problem]:
     for node in process.iter(f"{{{BPMN}}}serviceTask"):
         yield Problem(node.get("id", ""), f"服务任务{_label(node)}无法运行：本引擎不调用外部服务。需要计算的请改用"
                       "脚本任务（scriptTask，在沙箱中运行），需要人办理的请改用用户任务（userTask）")
+    for tag, reads in _READS.items():
+        for node in process.iter(f"{{{BPMN}}}{tag}"):
+            for kind in event_kinds(node):
+                if kind not in reads:
+                    kind_zh = _KINDS_ZH.get(kind, kind)
+                    yield Problem(node.get("id", ""), f"{_EVENT_TAGS_ZH[tag]}{_label(node)}上的{kind_zh}事件定义"
+                                  f"不受支持，办件不会按它运行：{_INSTEAD.get(kind, '请改用受支持的事件类型')}")
 
 
 # -- lanes --------------------------------------------------------------------------------------
@@ -134,40 +152,14 @@ def _lane_problems(compiled: CompiledDefinition, process: etree._Element, role_s
 # -- catch events -------------------------------------------------------------------------------
 
 
-def _catches(process: etree._Element) -> Iterable[etree._Element]:
-    yield from process.iter(f"{{{BPMN}}}intermediateCatchEvent")
-    yield from process.iter(f"{{{BPMN}}}receiveTask")
-
-
-def _link_names(process: etree._Element) -> set[str]:
-    names = set()
-    for throw in process.iter(f"{{{BPMN}}}intermediateThrowEvent"):
-        for link in throw.iterfind("bpmn:linkEventDefinition", NS):
-            names.add(link.get("name") or "")
-    return names
-
-
 def _untriggerable_catches(process: etree._Element) -> Iterable[Problem]:
-    links = _link_names(process)
-    for node in _catches(process):
-        element_id = node.get("id", "")
-        kinds = ["message"] if _local(node) == "receiveTask" else event_kinds(node)
-        if not kinds:
-            yield Problem(element_id, f"中间捕获事件{_label(node)}没有事件定义，永远不会被触发，流程会停在这里："
-                          "请为它指定消息、信号、条件等事件类型，或删去它")
-            continue
-        for kind in kinds:
-            if kind == "timer":
-                continue  # compile's refusal names it
-            if kind == "link":
-                link = node.find("bpmn:linkEventDefinition", NS)
-                name = link.get("name") if link is not None else ""
-                if (name or "") not in links:
-                    yield Problem(element_id, f"链接捕获事件{_label(node)}没有同名（{name or '未命名'}）的"
-                                  "链接抛出事件，永远不会被触发")
-            elif kind not in TRIGGERABLE:
-                yield Problem(element_id, f"{_KINDS_ZH.get(kind, kind)}捕获事件{_label(node)}无法被触发"
-                              f"（暂不支持{_KINDS_ZH.get(kind, kind)}事件），办件会一直停在这里")
+    """A catch event must say what it waits for (SpiffWorkflow would let a token straight through one
+    that does not; BPMN does not allow it). The kinds it may wait for all have a sender (TRIGGERABLE);
+    the kinds SpiffWorkflow ignores are refused as unsupported."""
+    for node in process.iter(f"{{{BPMN}}}intermediateCatchEvent"):
+        if not event_kinds(node):
+            yield Problem(node.get("id", ""), f"中间捕获事件{_label(node)}没有事件定义，不知道在等什么："
+                          "请为它指定消息、信号或条件，或删去它")
 
 
 # -- an exclusive split joined in parallel ------------------------------------------------------

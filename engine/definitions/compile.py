@@ -23,6 +23,7 @@ from engine.definitions.xmlsafe import parse_untrusted_xml
 from engine.errors import InvalidModel, Problem
 from engine.forms.messages import schema_error_message
 from engine.forms.schema_guard import FormFileError, load_json_document, make_validator, schema_problems
+from engine.messages.catalogue import EventCatalogue, event_catalogue
 from engine.runtime.snapshot import SnapshotCodec
 from engine.sandbox.evaluator import check_compiles, create_script_engine
 
@@ -81,6 +82,7 @@ class CompiledDefinition:
     codec: SnapshotCodec
     flow_by_pair: dict[tuple[str, str], str] = field(default_factory=dict)
     decisions: dict[str, str] = field(default_factory=dict)  # DMN file name -> XML text
+    events: EventCatalogue = field(default_factory=EventCatalogue)  # messages and signals it uses
     _validators: dict[str, Any] = field(default_factory=dict)
 
     def validator(self, schema_file: str) -> Any:
@@ -315,4 +317,5 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
     )
     compiled.flow_by_pair = {(f.source, f.target): f.id for f in flows}
     compiled.decisions = {name: raw.decode("utf-8") for name, raw in (decisions or {}).items()}
+    compiled.events = event_catalogue(root, process)
     return compiled

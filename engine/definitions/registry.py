@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
-from engine.definitions.admission import require_admissible, unsupported_problems
+from engine.definitions.admission import admission_problems, unsupported_problems
 from engine.definitions.compile import CompiledDefinition, compile_definition, content_hash
 from engine.errors import InvalidModel, NotFound
 from engine.identity.actors import Actor
@@ -66,10 +66,12 @@ class DefinitionRegistry:
                 raise
             named = {p.path for p in early}
             raise InvalidModel(exc.message, early + [p for p in exc.details if p.path not in named]) from exc
-        if early:
-            raise InvalidModel("流程模型校验未通过", early)
         roles = list(session.scalars(select(Role)))
-        require_admissible(compiled, {r.id: r.scope for r in roles}, {r.id: r.name for r in roles})
+        named = {p.path for p in early}
+        problems = early + [p for p in admission_problems(compiled, {r.id: r.scope for r in roles},
+                                                         {r.id: r.name for r in roles}) if p.path not in named]
+        if problems:
+            raise InvalidModel("流程模型校验未通过", problems)
         return compiled
 
     def compiled(self, session: Session, definition_id: int) -> CompiledDefinition:

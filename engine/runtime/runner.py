@@ -20,6 +20,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
@@ -194,6 +195,7 @@ class Outcome:
     steps: list[Step]
     state: CaseState
     ready: list[Task]  # ready user tasks, as ready_user_tasks() gives them
+    events: list[Any] = field(default_factory=list)  # messages and signals thrown for other cases (BpmnEvent)
 
 
 class StepRecorder:
@@ -211,6 +213,7 @@ class StepRecorder:
         self._before: dict[str, Any] | None = None
         self._pending: Step | None = None
         self._seen: tuple[CaseState, list[Task]] | None = None  # the case as the last settled step left it
+        self.events: list[Any] = []  # thrown events no task of this case caught (engine/messages/)
 
     def step_for(self, task: Task, command: str = "engine_step") -> Step | None:
         element = bpmn_id(task)
@@ -230,6 +233,9 @@ class StepRecorder:
             return
         if self._before is not None:
             step.result = {k: v for k, v in task.data.items() if self._before.get(k, _MISSING) != v}
+        thrown = _thrown(task)
+        if thrown is not None:
+            step.result = thrown
         step.flows = _flows_taken(self.definition, task)
         self.add(step)
 
@@ -257,7 +263,7 @@ class StepRecorder:
     def outcome(self) -> Outcome:
         """After :meth:`finish`: the steps and the case as the last one left it (nothing ran since)."""
         state, ready = self._seen or observe(self.definition, self.workflow)
-        return Outcome(self.steps, state, ready)
+        return Outcome(self.steps, state, ready, self.events)
 
     def _is_script(self, task: Task) -> bool:
         element = bpmn_id(task)
@@ -266,13 +272,26 @@ class StepRecorder:
 
 
 _MISSING = object()
+_THROWN_KINDS = {"MessageEventDefinition": "message", "SignalEventDefinition": "signal"}
 # elements whose journal entry records what they wrote to the case data
 _RESULT_TYPES = frozenset({"scriptTask", "businessRuleTask"})
+
+
+def _thrown(task: Task) -> dict[str, Any] | None:
+    """A message or signal throw's journal result: what it threw (who receives it is the receivers' record)."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    kind = _THROWN_KINDS.get(type(definition).__name__) if isinstance(task.task_spec, ThrowingEvent) else None
+    return {kind: definition.name} if kind else None
 
 
 def _run_engine(recorder: StepRecorder) -> None:
     recorder.workflow.do_engine_steps(will_complete_task=recorder.will_run, did_complete_task=recorder.did_run)
     _compact_loops(recorder)
+    # Events no task of the case caught leave with the outcome, so the snapshot never carries them.
+    recorder.events.extend(recorder.workflow.get_events())
+
+
+run_engine = _run_engine  # for commands outside this module that drive the engine (engine/messages/)
 
 
 def _compact_loops(recorder: StepRecorder) -> None:

@@ -24,6 +24,7 @@ from engine.definitions.compile import CompiledDefinition
 from engine.errors import Conflict
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
+from engine.messages.subscriptions import sync_subscriptions
 from engine.runtime import runner
 from engine.runtime.runner import Step
 from engine.store import statements
@@ -208,6 +209,7 @@ def sync_tasks(session: Session, instance: ProcessInstance, definition: Compiled
         })
     if new_rows:
         conn.execute(statements.task_insert, new_rows)
+    sync_subscriptions(session, instance, definition, workflow, directory, at)
 
 
 def _closing(row_id: int, state: str, at: datetime, by: str | None) -> dict[str, Any]:

@@ -184,6 +184,27 @@ class JournalCheckpoint(Base):
     snapshot: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+class EventSubscription(Base):
+    """A running case waiting for a message or signal: which, where, and the correlation it expects.
+
+    Rewritten by every command on a case whose procedure waits for events (engine/messages/subscriptions.py),
+    so that the store finds the waiting cases of a message without loading snapshots.
+    """
+
+    __tablename__ = "event_subscriptions"
+    __table_args__ = (Index("ix_event_subscriptions_name", "kind", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # message, signal
+    name: Mapped[str] = mapped_column(String(200))
+    element_id: Mapped[str] = mapped_column(String(128))
+    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    role: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the catching element's lane
+    org_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # where that lane is offered
+    correlation: Mapped[dict[str, Any]] = mapped_column(JSON)  # property -> the value the case expects
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class LoginThrottle(Base):
     """Consecutive failed logins per username (known or not) and the lockout they earned."""
 

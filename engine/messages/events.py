@@ -1,0 +1,141 @@
+"""Messages and signals on one workflow: what it waits for, what it threw, delivering one (no database here).
+
+Delivery goes through SpiffWorkflow's event manager to the waiting task of the
+journalled element, then the engine runs on as after any command
+(:func:`engine.runtime.runner.run_engine`), so replay re-produces every step.
+A payload that is an object lands in the case data unless the model names a
+variable for it (``spiffworkflow:messageVariable``, a signal's ``variableName``),
+as it does in Camunda and spiff-arena.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from dataclasses import dataclass
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from engine.definitions.compile import CompiledDefinition
+from engine.runtime import runner
+from engine.runtime.runner import Outcome, Step, StepRecorder
+
+KINDS = {"MessageEventDefinition": "message", "SignalEventDefinition": "signal"}
+BUSINESS_KEY = "business_key"  # a correlation property that names the case itself
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A task of a case waiting for a message or signal."""
+
+    kind: str
+    name: str
+    element_id: str
+    spiff_task_id: str
+    correlation: dict[str, Any]  # property -> value the case expects (from its own data or earlier messages)
+
+
+@dataclass(frozen=True)
+class Thrown:
+    """An event a case threw that none of its own tasks caught."""
+
+    kind: str
+    name: str
+    payload: Any
+    correlation: dict[str, Any]
+
+
+def kind_of(event_definition: Any) -> str | None:
+    return KINDS.get(type(event_definition).__name__)
+
+
+def flatten(correlations: dict[str, Any]) -> dict[str, Any]:
+    """SpiffWorkflow's ``{correlation key: {property: value}}`` as ``{property: value}``."""
+    flat: dict[str, Any] = {}
+    for properties in (correlations or {}).values():
+        if isinstance(properties, dict):
+            flat.update(properties)
+    return flat
+
+
+def waiting(workflow: BpmnWorkflow) -> list[Wait]:
+    waits = []
+    for task in list(workflow.event_manager.tasks.values()):
+        if not task.has_state(TaskState.WAITING):
+            continue
+        definition = task.task_spec.event_definition
+        kind = kind_of(definition)
+        element = runner.bpmn_id(task)
+        if kind is None or element is None:
+            continue
+        waits.append(Wait(kind, definition.name, element, str(task.id), flatten(task.workflow.correlations)))
+    return waits
+
+
+def thrown(outcome: Outcome) -> list[Thrown]:
+    found = []
+    for event in outcome.events:
+        kind = kind_of(event.event_definition)
+        if kind is not None:
+            found.append(Thrown(kind, event.event_definition.name, deepcopy(event.payload),
+                                flatten(event.correlations)))
+    return found
+
+
+class NotWaiting(WorkflowException):
+    """The case does not wait for this event at this element (a stale subscription, or a bad journal)."""
+
+
+def _waiting_tasks(workflow: BpmnWorkflow, kind: str, name: str, element_id: str) -> list[Task]:
+    return [t for t in list(workflow.event_manager.tasks.values())
+            if t.has_state(TaskState.WAITING) and runner.bpmn_id(t) == element_id
+            and kind_of(t.task_spec.event_definition) == kind and t.task_spec.event_definition.name == name]
+
+
+def _catch(workflow: BpmnWorkflow, task: Task, payload: Any) -> None:
+    definition = task.task_spec.event_definition
+    # the case's own correlations, so SpiffWorkflow's check agrees with the match the store made
+    event = BpmnEvent(definition, payload=deepcopy(payload), correlations=dict(task.workflow.correlations))
+    caught = [t for t in list(workflow.event_manager.tasks.values())
+              if t.has_state(TaskState.WAITING) and t.task_spec.catches(t, event)]
+    if workflow.event_manager.catch(event, internal=False) == 0:
+        raise NotWaiting(f"办件没有在等待{definition.name}")
+    keeps_variable = getattr(definition, "message_var", None) or getattr(definition, "variable", None)
+    if isinstance(payload, dict) and not keeps_variable:
+        for each in caught:
+            each.data.update(deepcopy(payload))
+
+
+def deliver(definition: CompiledDefinition, workflow: BpmnWorkflow, kind: str, name: str, element_id: str,
+            payload: Any) -> Outcome:
+    """Deliver to the case's task waiting at ``element_id``; the command's first step names that element."""
+    tasks = _waiting_tasks(workflow, kind, name, element_id)
+    if not tasks:
+        raise NotWaiting(f"办件没有在 {element_id} 等待{'消息' if kind == 'message' else '信号'}「{name}」")
+    recorder = StepRecorder(definition, workflow)
+    info = definition.elements.get(element_id)
+    recorder.add(Step(element_id, info.name if info else None, info.type if info else None, command=kind))
+    _catch(workflow, tasks[0], payload)
+    runner.run_engine(recorder)
+    recorder.finish()
+    return recorder.outcome()
+
+
+def start_with(definition: CompiledDefinition, kind: str, name: str, element_id: str,
+               payload: Any) -> tuple[BpmnWorkflow, Outcome]:
+    """A new case whose start event ``element_id`` caught the event."""
+    workflow = definition.codec.new_workflow()
+    recorder = StepRecorder(definition, workflow)
+    info = definition.elements.get(element_id)
+    recorder.add(Step(element_id, info.name if info else None, "startEvent", command=f"{kind}_start"))
+    runner.run_engine(recorder)  # up to the start event, which waits
+    tasks = _waiting_tasks(workflow, kind, name, element_id)
+    if not tasks:
+        raise NotWaiting(f"流程的开始事件 {element_id} 不等待「{name}」")
+    _catch(workflow, tasks[0], payload)
+    runner.run_engine(recorder)
+    recorder.finish()
+    return workflow, recorder.outcome()
