@@ -9,6 +9,7 @@ from engine.cases.admin import CaseAdmin
 from engine.cases.attachments import AttachmentService
 from engine.cases.commands import InstanceService
 from engine.clock import Clock, SystemClock
+from engine.definitions.compile import CompiledDefinition
 from engine.definitions.deployment import DeploymentService
 from engine.definitions.registry import DefinitionRegistry
 from engine.identity.logins import LockoutPolicy, LoginService
@@ -17,6 +18,7 @@ from engine.identity.tokens import IdentityService
 from engine.identity.users import UserAdmin
 from engine.messages.service import MessageService
 from engine.read.queries import Queries
+from engine.runtime import callees
 from engine.seed.loader import seed_demo, seed_roles
 from engine.settings import Settings
 from engine.store.blob_store import BlobStore
@@ -44,7 +46,13 @@ class WorkflowEngine:
             settings.login_max_failures, settings.login_lockout_seconds, settings.login_lockout_max_seconds))
         self.users = UserAdmin(self.db, self.clock)
         self.messages = MessageService(self.db, self.registry, self.clock, self.directories.get)
+        callees.set_loader(self._load_definition)
         self.instances.on_events = self.messages.dispatch
+
+    def _load_definition(self, definition_id: int, content_hash: str) -> CompiledDefinition:
+        """A called procedure's version when a snapshot or a replay needs it outside a command's session."""
+        with self.db.reader() as session:
+            return self.registry.load(session, definition_id, content_hash)
 
     def bootstrap(self) -> None:
         """Create the schema, load roles (and demo data), deploy the procedures that changed."""

@@ -24,7 +24,7 @@ from engine.errors import Conflict, NotFound
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
 from engine.read.queries import Queries
-from engine.runtime import runner
+from engine.runtime import callees, runner
 from engine.store.models import JournalEntry
 
 COLUMNS = ("seq", "at", "command", "actor", "actor_role", "actor_org", "element_id", "element_name",
@@ -105,7 +105,7 @@ class HistoryService:
         directory = self._directory(session)
         open_tasks = []
         for task in runner.ready_user_tasks(workflow):
-            element = definition.elements[runner.bpmn_id(task) or ""]
+            element = callees.element_of(definition, task)
             open_tasks.append({
                 "element_id": element.id, "name": element.name, "role": element.lane,
                 "org": directory.task_org(element.lane, instance.org_id, instance.subject_org,

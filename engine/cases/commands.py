@@ -21,7 +21,7 @@ from engine.forms.validation import validate_submission
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
-from engine.runtime import runner
+from engine.runtime import callees, runner
 from engine.runtime.runner import Step
 from engine.sandbox.evaluator import SandboxError
 from engine.store.case_store import append_journal, load_task, record_command, run_command, sync_tasks, update_instance
@@ -78,7 +78,8 @@ class InstanceService:
 
         at = self.clock.now()
         try:
-            workflow, outcome = runner.start_case(definition, data)
+            with callees.resolving(self.registry.callee_resolver(session)):
+                workflow, outcome = runner.start_case(definition, data)
         except (SpiffWorkflowException, SandboxError) as exc:
             raise BadRequest(f"流程无法启动：{runner.failure_message(exc)}") from exc
         state = outcome.state
@@ -118,7 +119,9 @@ class InstanceService:
         if instance.status != "running":
             raise Conflict(f"办件当前状态为{status_label(instance.status)}，不能办理")
         definition = self.registry.compiled(session, instance.definition_id)
-        validate_submission(definition, definition.form_for(task_row.element_id), data)
+        # a task of a called procedure has that procedure's form
+        forms_of = self.registry.compiled(session, task_row.definition_id) if task_row.definition_id else definition
+        validate_submission(forms_of, forms_of.form_for(task_row.element_id), data)
         directory: OrgDirectory = self._directory(session)
 
         workflow = definition.codec.loads(instance.snapshot)
@@ -128,7 +131,8 @@ class InstanceService:
         at = self.clock.now()
         extra = _task_ordinal(workflow, spiff_task)
         try:
-            outcome = runner.complete_task(definition, workflow, spiff_task, data)
+            with callees.resolving(self.registry.callee_resolver(session)):
+                outcome = runner.complete_task(definition, workflow, spiff_task, data)
         except (SpiffWorkflowException, SandboxError) as exc:
             self._record_failure(session, instance, definition, actor, at, task_row, data, comment, exc, extra)
             return instance.id

@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask as SubWorkflowTaskMixin
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from engine.definitions.checks import model_problems
@@ -83,6 +84,7 @@ class CompiledDefinition:
     flow_by_pair: dict[tuple[str, str], str] = field(default_factory=dict)
     decisions: dict[str, str] = field(default_factory=dict)  # DMN file name -> XML text
     events: EventCatalogue = field(default_factory=EventCatalogue)  # messages and signals it uses
+    calls: dict[str, str] = field(default_factory=dict)  # call activity -> another procedure's process id
     _validators: dict[str, Any] = field(default_factory=dict)
 
     def validator(self, schema_file: str) -> Any:
@@ -163,10 +165,26 @@ def _parse_spec(root: etree._Element, key: str, problems: list[Problem],
             return None, {}
     try:
         parser.add_bpmn_xml(etree.ElementTree(root), filename=f"{key}.bpmn")
-        return parser.get_spec(key), parser.get_subprocess_specs(key)
+        return parser.get_spec(key), _subprocess_specs(parser, key)
     except Exception as exc:  # ValidationException, and the many kinds a malformed model raises
         problems.append(parser_problem(exc, key))
     return None, {}
+
+
+def _subprocess_specs(parser: SpiffBpmnParser, key: str) -> dict[str, Any]:
+    """The specs of the file's subprocesses and of the processes it calls that the file holds; a call of
+    another procedure is bound when a case makes it (engine/runtime/callees.py)."""
+    found: dict[str, Any] = {}
+    pending = [key]
+    while pending:
+        for task_spec in parser.get_spec(pending.pop()).task_specs.values():
+            name = getattr(task_spec, "spec", None)
+            if isinstance(task_spec, SubWorkflowTaskMixin) and name not in found:
+                spec = parser.get_spec(name, required=False)
+                if spec is not None:
+                    found[name] = spec
+                    pending.append(name)
+    return found
 
 
 def _has_flow_nodes(process: etree._Element) -> bool:
@@ -300,6 +318,8 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
 
     if problems or spec is None:
         raise InvalidModel("流程模型校验未通过", problems)
+    calls = {node.get("id", ""): node.get("calledElement", "") for node in process.iter(f"{{{NS['bpmn']}}}callActivity")
+             if node.get("calledElement", "") not in subprocess_specs or node.get("calledElement") == key}
     script_engine = create_script_engine()
     compiled = CompiledDefinition(
         key=key,
@@ -313,7 +333,8 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         flows=flows,
         task_forms=task_forms,
         start_form=start_form,
-        codec=SnapshotCodec(spec, subprocess_specs, script_engine),
+        codec=SnapshotCodec(spec, subprocess_specs, script_engine, calls=bool(calls)),
+        calls=calls,
     )
     compiled.flow_by_pair = {(f.source, f.target): f.id for f in flows}
     compiled.decisions = {name: raw.decode("utf-8") for name, raw in (decisions or {}).items()}

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from engine.clock import Clock
 from engine.definitions.admission import admission_problems, unsupported_problems
 from engine.definitions.compile import CompiledDefinition, compile_definition, content_hash
-from engine.errors import InvalidModel, NotFound
+from engine.errors import InvalidModel, NotFound, Problem
 from engine.identity.actors import Actor
+from engine.runtime import callees
 from engine.store.models import ProcessDefinition, Role
 
 
@@ -67,6 +68,7 @@ class DefinitionRegistry:
             named = {p.path for p in early}
             raise InvalidModel(exc.message, early + [p for p in exc.details if p.path not in named]) from exc
         roles = list(session.scalars(select(Role)))
+        early.extend(self._callee_problems(session, compiled))
         named = {p.path for p in early}
         problems = early + [p for p in admission_problems(compiled, {r.id: r.scope for r in roles},
                                                          {r.id: r.name for r in roles}) if p.path not in named]
@@ -90,6 +92,54 @@ class DefinitionRegistry:
         with self._lock:
             self._compiled[definition_id] = compiled
         return compiled
+
+    def load(self, session: Session, definition_id: int, content_hash: str) -> CompiledDefinition:
+        """A version by id, checked against the content hash a case bound it by (engine/runtime/callees.py)."""
+        found = _BY_HASH.get(content_hash)
+        if found is not None:
+            return found
+        compiled = self.compiled(session, definition_id)
+        if compiled.content_hash != content_hash:
+            raise NotFound(f"流程定义 {definition_id} 与办件调用时的版本不符")
+        return compiled
+
+    def callee_resolver(self, session: Session) -> callees.Resolver:
+        """Bind a called procedure to its latest version now (the journal keeps which)."""
+        def resolve(process: str) -> tuple[callees.Binding, CompiledDefinition] | None:
+            found = session.connection().execute(_LATEST_ID, {"key": process}).first()
+            if found is None:
+                return None
+            compiled = self.compiled(session, int(found[0]))
+            return callees.Binding(process, int(found[0]), int(found[1]), compiled.content_hash), compiled
+        return resolve
+
+    def _callee_problems(self, session: Session, compiled: CompiledDefinition) -> list[Problem]:
+        """Each procedure a call activity calls must be deployed, and no chain of calls may come back."""
+        problems = []
+        for element, callee in sorted(compiled.calls.items()):
+            name = compiled.elements[element].name if element in compiled.elements else element
+            if callee == compiled.key:
+                problems.append(Problem(element, f"调用活动「{name}」调用的是本流程自身，办件会无限调用下去"))
+                continue
+            found = session.connection().execute(_LATEST_ID, {"key": callee}).first()
+            if found is None:
+                problems.append(Problem(element, f"调用活动「{name}」调用的流程 {callee!r} 尚未部署："
+                                        "请先部署被调用的流程（calledElement 填它的流程 id）"))
+            elif compiled.key in self._calls_reaching(session, callee, set()):
+                problems.append(Problem(element, f"调用活动「{name}」调用的流程 {callee} 又（间接）调用本流程，"
+                                        "办件会无限调用下去"))
+        return problems
+
+    def _calls_reaching(self, session: Session, key: str, seen: set[str]) -> set[str]:
+        """The procedures the latest version of ``key`` calls, directly or through others."""
+        if key in seen:
+            return seen
+        seen.add(key)
+        found = session.connection().execute(_LATEST_ID, {"key": key}).first()
+        if found is not None:
+            for callee in self.compiled(session, int(found[0])).calls.values():
+                self._calls_reaching(session, callee, seen)
+        return seen
 
     def latest_id(self, session: Session, key: str) -> tuple[int, int]:
         """The id and version number of the newest version of ``key`` (without loading its XML and forms)."""

@@ -20,7 +20,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions.compile import CompiledDefinition
-from engine.runtime import runner
+from engine.runtime import callees, runner
 from engine.runtime.runner import Outcome, Step, StepRecorder
 
 KINDS = {"MessageEventDefinition": "message", "SignalEventDefinition": "signal"}
@@ -118,7 +118,8 @@ def deliver(definition: CompiledDefinition, workflow: BpmnWorkflow, kind: str, n
     recorder = StepRecorder(definition, workflow)
     info = definition.elements.get(element_id)
     recorder.add(Step(element_id, info.name if info else None, info.type if info else None, command=kind))
-    _catch(workflow, tasks[0], payload)
+    with callees.observing_binds(recorder.on_bind):
+        _catch(workflow, tasks[0], payload)
     runner.run_engine(recorder)
     recorder.finish()
     return recorder.outcome()
@@ -135,7 +136,8 @@ def start_with(definition: CompiledDefinition, kind: str, name: str, element_id:
     tasks = _waiting_tasks(workflow, kind, name, element_id)
     if not tasks:
         raise NotWaiting(f"流程的开始事件 {element_id} 不等待「{name}」")
-    _catch(workflow, tasks[0], payload)
+    with callees.observing_binds(recorder.on_bind):
+        _catch(workflow, tasks[0], payload)
     runner.run_engine(recorder)
     recorder.finish()
     return workflow, recorder.outcome()

@@ -45,7 +45,7 @@ from engine.messages import events
 from engine.messages.catalogue import KIND_NAMES
 from engine.messages.events import BUSINESS_KEY, NotWaiting, Thrown
 from engine.messages.subscriptions import Candidate, candidates
-from engine.runtime import runner
+from engine.runtime import callees, runner
 from engine.runtime.runner import Outcome, Step
 from engine.sandbox.evaluator import SandboxError
 from engine.store.case_store import append_journal, record_command, run_command, sync_tasks, update_instance
@@ -163,8 +163,9 @@ class MessageService:
         workflow = definition.codec.loads(instance.snapshot)
         event = pending.event
         try:
-            outcome = events.deliver(definition, workflow, event.kind, event.name, candidate.element_id,
-                                     event.payload)
+            with callees.resolving(self.registry.callee_resolver(session)):
+                outcome = events.deliver(definition, workflow, event.kind, event.name, candidate.element_id,
+                                         event.payload)
         except NotWaiting:
             return None  # the subscription is stale; the store will be put right by the case's next command
         except (SpiffWorkflowException, SandboxError) as exc:
@@ -220,7 +221,9 @@ class MessageService:
                 raise ValidationFailed(f"{KIND_NAMES[event.kind]}「{event.name}」发起「{definition.name}」的数据不符合"
                                        f"其发起表单：{exc.message}", exc.details) from exc
         try:
-            workflow, outcome = events.start_with(definition, event.kind, event.name, element_id, event.payload)
+            with callees.resolving(self.registry.callee_resolver(session)):
+                workflow, outcome = events.start_with(definition, event.kind, event.name, element_id,
+                                                      event.payload)
         except (SpiffWorkflowException, SandboxError) as exc:
             raise BadRequest(f"「{definition.name}」无法由{KIND_NAMES[event.kind]}发起："
                              f"{runner.failure_message(exc)}") from exc

@@ -27,6 +27,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.audit.journal import CaseState
 from engine.definitions.compile import CompiledDefinition
+from engine.runtime import callees
 from engine.runtime.task_walk import is_completed, tasks_in_state
 
 # SpiffWorkflow logs every state change at INFO; keep that off the hot path.
@@ -132,9 +133,10 @@ def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
 
 
 def _end_event(definition: CompiledDefinition, workflow: BpmnWorkflow) -> str | None:
+    foreign = callees.foreign_workflows(workflow)
     ends = [t for t in tasks_in_state(workflow, TaskState.COMPLETED)
             if (eid := bpmn_id(t)) and definition.elements.get(eid, None) is not None
-            and definition.elements[eid].type == "endEvent"]
+            and definition.elements[eid].type == "endEvent" and not (foreign and t.workflow in foreign)]
     if not ends:
         return None
     # The end event that finished the process is the one whose join into the process end completed
@@ -159,6 +161,7 @@ def observe(definition: CompiledDefinition, workflow: BpmnWorkflow) -> tuple[Cas
     finished = is_completed(workflow)
     merged: dict[str, Any] = {}
     elements = definition.elements
+    foreign = callees.foreign_workflows(workflow)  # a called procedure's elements are not on this diagram
     for task in tasks_in_state(workflow, _OBSERVED_STATES):
         state = task._state
         if state & _DATA_STATES:
@@ -167,7 +170,7 @@ def observe(definition: CompiledDefinition, workflow: BpmnWorkflow) -> tuple[Cas
             if state == TaskState.READY and task.task_spec.manual and bpmn_id(task):
                 ready.append(task)
         element = getattr(task.task_spec, "bpmn_id", None)
-        if element is None or element not in elements:
+        if element is None or element not in elements or (foreign and task.workflow in foreign):
             continue
         if state & TaskState.COMPLETED:
             completed.append(element)
@@ -217,15 +220,22 @@ class StepRecorder:
 
     def step_for(self, task: Task, command: str = "engine_step") -> Step | None:
         element = bpmn_id(task)
-        if element is None or element not in self.definition.elements:
+        elements = callees.owner(self.definition, task).elements  # a called procedure's element is its own
+        if element is None or element not in elements:
             return None
-        info = self.definition.elements[element]
+        info = elements[element]
         return Step(element, info.name, info.type, command=command)
 
     def will_run(self, task: Task) -> None:
-        if bpmn_id(task) in self.definition.elements:
+        if bpmn_id(task) in callees.owner(self.definition, task).elements:
             self.settle()
         self._before = dict(task.data) if self._is_script(task) else None
+
+    def on_bind(self, element: str | None, binding: callees.Binding) -> None:
+        """A call activity bound its callee's version: journalled, so replay binds the same."""
+        info = self.definition.elements.get(element or "")
+        self.add(Step(element, info.name if info else None, "callActivity", result=binding.as_dict(),
+                      command="call"))
 
     def did_run(self, task: Task) -> None:
         step = self.step_for(task)
@@ -236,7 +246,7 @@ class StepRecorder:
         thrown = _thrown(task)
         if thrown is not None:
             step.result = thrown
-        step.flows = _flows_taken(self.definition, task)
+        step.flows = _flows_taken(callees.owner(self.definition, task), task)
         self.add(step)
 
     def add(self, step: Step) -> None:
@@ -267,8 +277,8 @@ class StepRecorder:
 
     def _is_script(self, task: Task) -> bool:
         element = bpmn_id(task)
-        return element is not None and self.definition.elements.get(element) is not None \
-            and self.definition.elements[element].type in _RESULT_TYPES
+        elements = callees.owner(self.definition, task).elements
+        return element is not None and elements.get(element) is not None and elements[element].type in _RESULT_TYPES
 
 
 _MISSING = object()
@@ -285,7 +295,8 @@ def _thrown(task: Task) -> dict[str, Any] | None:
 
 
 def _run_engine(recorder: StepRecorder) -> None:
-    recorder.workflow.do_engine_steps(will_complete_task=recorder.will_run, did_complete_task=recorder.did_run)
+    with callees.observing_binds(recorder.on_bind):
+        recorder.workflow.do_engine_steps(will_complete_task=recorder.will_run, did_complete_task=recorder.did_run)
     _compact_loops(recorder)
     # Events no task of the case caught leave with the outcome, so the snapshot never carries them.
     recorder.events.extend(recorder.workflow.get_events())
@@ -367,11 +378,15 @@ def complete_task(definition: CompiledDefinition, workflow: BpmnWorkflow, task: 
                   data: dict[str, Any]) -> Outcome:
     recorder = StepRecorder(definition, workflow)
     task.data.update(deepcopy(data))
-    task.run()
+    bound: list[tuple[str | None, callees.Binding]] = []  # a call activity right after the task
+    with callees.observing_binds(lambda element, binding: bound.append((element, binding))):
+        task.run()
     step = recorder.step_for(task, command="complete")
     if step is not None:
-        step.flows = _flows_taken(definition, task)
+        step.flows = _flows_taken(callees.owner(definition, task), task)
         recorder.add(step)
+    for element, binding in bound:
+        recorder.on_bind(element, binding)
     _run_engine(recorder)
     recorder.finish()
     return recorder.outcome()
