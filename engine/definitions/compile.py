@@ -258,6 +258,9 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         if tag not in _FLOW_NODE_TAGS:
             continue
         element_id = node.get("id", "")
+        if not element_id:
+            problems.append(Problem(tag, f"有一个 {tag} 元素缺少 id（BPMN 元素都须有唯一的 id）"))
+            continue
         elements[element_id] = Element(element_id, node.get("name", "") or element_id, tag,
                                        lanes.get(element_id))
         props = _properties(node)
