@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Response, jsonify
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
 from engine.definitions.deployment import definition_summary
 from engine.errors import NotFound
@@ -44,6 +45,44 @@ def validate_model(files: dict[str, Any]) -> dict[str, Any]:
     bpmn, forms, decisions = _read(files)
     compiled = engine().deployment.validate(current_actor(), bpmn, forms, decisions)
     return {"ok": True, "key": compiled.key, "name": compiled.name}
+
+
+class ImportQuerySchema(Schema):
+    deploy = fields.Boolean(load_default=False,
+                            metadata={"description": "转换并校验通过后直接部署（默认只转换、校验）"})
+
+
+class ImportNoteSchema(Schema):
+    path = fields.String(required=True, metadata={"description": "元素 id"})
+    message = fields.String(required=True)
+    converted = fields.Boolean(required=True, metadata={"description": "false：未能转换，需要手工处理"})
+
+
+class ImportResultSchema(Schema):
+    key = fields.String(required=True)
+    name = fields.String(required=True)
+    report = fields.List(fields.Nested(ImportNoteSchema), required=True, metadata={"description": "逐个元素的转换结果"})
+    bpmn = fields.String(required=True, metadata={"description": "转换后的 BPMN"})
+    forms = fields.Dict(required=True, metadata={"description": "转换得到的表单文件：文件名 → JSON"})
+    deployed = fields.Nested(DefinitionVersionSchema, allow_none=True,
+                             metadata={"description": "部署的版本（deploy=true）"})
+
+
+@blp.route("/process-definitions/import", methods=["POST"])
+@blp.arguments(ImportQuerySchema, location="query")
+@blp.arguments(DeployFilesSchema, location="files")
+@blp.response(200, ImportResultSchema, description="已转换并校验（deploy=true 且内容未变时返回现有版本）")
+@blp.alt_response(201, schema=ImportResultSchema, description="已转换并部署为新版本")
+@blp.alt_response(403, schema=ApiErrorSchema, description="不是流程管理员")
+@blp.alt_response(413, schema=ApiErrorSchema, description="文件过大")
+@blp.alt_response(422, schema=ApiErrorSchema, description="转换后的模型校验未通过（details 含未能转换的元素）")
+def import_camunda(query: dict[str, Any], files: dict[str, Any]) -> Any:
+    """Import a model drawn in Camunda Modeler: camunda:formData forms become JSON Schema + UI schema, simple JUEL
+    conditions sandbox expressions, candidate groups naming a role its lane; the report says, element by element,
+    what was converted and what was not. With deploy=true the converted model is deployed."""
+    bpmn, forms, decisions = _read(files)
+    result, created = engine().deployment.import_camunda(current_actor(), bpmn, forms, decisions, query["deploy"])
+    return result, 201 if created else 200
 
 
 @blp.route("/process-definitions/<string:key>/versions")

@@ -8,12 +8,15 @@ or the form file at fault.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import as_utc
+from engine.definitions.camunda_import import import_camunda
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.decisions import collect_decision_files
 from engine.definitions.registry import DefinitionRegistry
@@ -22,7 +25,7 @@ from engine.identity import access
 from engine.identity.actors import Actor
 from engine.store.case_store import run_command
 from engine.store.db import Database
-from engine.store.models import ProcessDefinition
+from engine.store.models import ProcessDefinition, Role
 
 MAX_FORM_FILES = 200
 FORM_FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\.json$")
@@ -87,6 +90,38 @@ class DeploymentService:
 
         # two owners deploying the same key at once: the unique (key, version) makes one retry
         return run_command(self.db, command)
+
+    def import_camunda(self, actor: Actor, bpmn: bytes, form_files: list[tuple[str | None, bytes]],
+                       decision_files: list[tuple[str | None, bytes]], deploy: bool) -> tuple[dict[str, Any], bool]:
+        """Convert a Camunda Modeler model (engine/definitions/camunda_import.py), check it as a deployment
+        would, and deploy it if asked; ``(result, created)``. Refusals list what could not be converted too."""
+        access.require_deploy(actor)
+        extra_forms, decisions = self._inputs(bpmn, form_files, decision_files)
+        with self.db.reader() as session:
+            roles = {r.id: r.name for r in session.scalars(select(Role))}
+        imported = import_camunda(bpmn, roles)
+        forms = {**imported.forms, **extra_forms}
+        report = [note.as_dict() for note in imported.notes]
+        try:
+            with self.db.reader() as session:
+                compiled = self.registry.compile_upload(session, imported.bpmn, forms, decisions)
+        except InvalidModel as exc:
+            unconverted = [Problem(n.path, f"未能转换：{n.message}") for n in imported.unconverted]
+            raise InvalidModel(f"导入的模型校验未通过：{exc.message}", exc.details + unconverted) from exc
+        result: dict[str, Any] = {
+            "key": compiled.key, "name": compiled.name, "report": report,
+            "bpmn": imported.bpmn.decode("utf-8"),
+            "forms": {name: json.loads(content) for name, content in forms.items()},
+            "deployed": None,
+        }
+        created = False
+        if deploy:
+            def command(session: Session) -> tuple[dict[str, Any], bool]:
+                row, made = self.registry.deploy(session, imported.bpmn, forms, actor, decisions)
+                return definition_summary(row), made
+
+            result["deployed"], created = run_command(self.db, command)
+        return result, created
 
     @staticmethod
     def _inputs(bpmn: bytes, form_files: list[tuple[str | None, bytes]],
