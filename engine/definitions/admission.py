@@ -97,6 +97,14 @@ def _unsupported(process: etree._Element) -> Iterable[Problem]:
     for node in process.iter(f"{{{BPMN}}}serviceTask"):
         yield Problem(node.get("id", ""), f"服务任务{_label(node)}无法运行：本引擎不调用外部服务。需要计算的请改用"
                       "脚本任务（scriptTask，在沙箱中运行），需要人办理的请改用用户任务（userTask）")
+    for sub in process.iter(f"{{{BPMN}}}subProcess"):
+        if sub.get("triggeredByEvent") != "true":
+            continue
+        for start in sub.iterfind("bpmn:startEvent", NS):
+            if start.get("isInterrupting", "true") != "false" and event_kinds(start):
+                yield Problem(start.get("id", ""), f"事件子流程{_label(sub)}的开始事件{_label(start)}是中断型的，"
+                              "但 SpiffWorkflow 不会中断主流程（主流程的任务会继续等待）：请把它设为不中断"
+                              "（isInterrupting=\"false\"），或改用附着在活动上的中断型边界事件")
     for tag, reads in _READS.items():
         for node in process.iter(f"{{{BPMN}}}{tag}"):
             for kind in event_kinds(node):

@@ -187,6 +187,23 @@ def _subprocess_specs(parser: SpiffBpmnParser, key: str) -> dict[str, Any]:
     return found
 
 
+def _connect_event_subprocesses(spec: BpmnProcessSpec) -> None:
+    """Wire event subprocesses into the spec once, as SpiffWorkflow does when one is first triggered.
+
+    SpiffWorkflow's trigger (BpmnStartTask.trigger_wf) connects the triggered subprocess to the
+    process's start and end the first time, in the spec shared by every case of the version: cases
+    created afterwards would start with the subprocess among the start's children, and replay would
+    meet a different spec than the live case. With the subprocess already listed as an input of its
+    own (not an output of the start) and connected to the end, the trigger changes nothing.
+    """
+    start = getattr(spec, "start", None)
+    for name in getattr(start, "trigger_specs", []):
+        task_spec = spec.task_specs.get(name)
+        if task_spec is not None and start not in task_spec.inputs:
+            task_spec._inputs.append(start.name)  # what connect() would note, without the start's output
+            task_spec.connect(spec.end)
+
+
 def _has_flow_nodes(process: etree._Element) -> bool:
     return any(_local(child.tag) in _FLOW_NODE_TAGS for child in process)
 
@@ -316,6 +333,8 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
 
     parse_problems: list[Problem] = []
     spec, subprocess_specs = (None, {}) if structural else _parse_spec(root, key, parse_problems, decision_roots)
+    for each in (spec, *subprocess_specs.values()) if spec is not None else ():
+        _connect_event_subprocesses(each)
     named = {p.path for p in problems}  # the parser's word on an element already refused adds nothing
     problems.extend(p for p in parse_problems if p.path not in named)
 

@@ -16,6 +16,7 @@ KINDS = {"messageEventDefinition": "message", "signalEventDefinition": "signal"}
 KIND_NAMES = {"message": "消息", "signal": "信号"}
 _CATCHING = {"intermediateCatchEvent", "boundaryEvent", "receiveTask", "startEvent"}
 _THROWING = {"intermediateThrowEvent", "endEvent", "sendTask"}
+_OUTSIDE_STARTS = {"messageEventDefinition", "signalEventDefinition", "timerEventDefinition"}
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,10 @@ def event_catalogue(root: etree._Element, process: etree._Element) -> EventCatal
     messages, signals = _names(root, "message"), _names(root, "signal")
     catalogue = EventCatalogue()
     top_starts = [n for n in process if _local(n) == "startEvent"]
+    # a clerk can start a case at a start event that waits for nothing from outside (a conditional start
+    # event is decided by the start data)
     catalogue.plain_start = not top_starts or any(
-        not any(_local(c).endswith("EventDefinition") for c in n) for n in top_starts)
+        not any(_local(c) in _OUTSIDE_STARTS for c in n) for n in top_starts)
     for node in process.iter():
         tag = _local(node)
         if tag not in _CATCHING and tag not in _THROWING:

@@ -133,10 +133,10 @@ def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
 
 
 def _end_event(definition: CompiledDefinition, workflow: BpmnWorkflow) -> str | None:
-    foreign = callees.foreign_workflows(workflow)
+    # the process's own end events: one inside a subprocess ends only the subprocess
     ends = [t for t in tasks_in_state(workflow, TaskState.COMPLETED)
             if (eid := bpmn_id(t)) and definition.elements.get(eid, None) is not None
-            and definition.elements[eid].type == "endEvent" and not (foreign and t.workflow in foreign)]
+            and definition.elements[eid].type == "endEvent" and t.workflow is workflow]
     if not ends:
         return None
     # The end event that finished the process is the one whose join into the process end completed
