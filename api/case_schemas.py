@@ -106,12 +106,16 @@ class AttachmentSchema(Schema):
 class DeployFilesSchema(Schema):
     bpmn = fields.Raw(required=True, metadata=_BINARY, error_messages={"required": "缺少 BPMN 文件（表单字段 bpmn）"})
     forms = fields.List(fields.Raw(metadata=_BINARY), load_default=list,
-                        metadata={"description": "表单文件（JSON Schema / UI schema），可重复"})
+                        metadata={"description": "表单文件（JSON Schema / UI schema），可重复；"
+                                                 "以 .dmn 结尾的文件按决策文件处理"})
+    decisions = fields.List(fields.Raw(metadata=_BINARY), load_default=list,
+                            metadata={"description": "DMN 决策表文件（*.dmn），可重复"})
 
 
 class DefinitionVersionSchema(DefinitionSchema):
     content_hash = fields.String()
     form_files = fields.List(fields.String())
+    decision_files = fields.List(fields.String())
 
 
 class ValidationResultSchema(Schema):

@@ -19,6 +19,7 @@ from engine.cases.attachments import AttachmentService
 from engine.cases.commands import InstanceService
 from engine.cases.title_backfill import backfill_case_titles
 from engine.clock import Clock, SystemClock
+from engine.definitions.compile import CompiledDefinition
 from engine.definitions.deployment import DeploymentService
 from engine.definitions.registry import DefinitionRegistry
 from engine.identity import first_admin
@@ -28,9 +29,11 @@ from engine.identity.tokens import IdentityService
 from engine.identity.users import UserAdmin
 from engine.limits import wiring  # noqa: F401  (time limits on the command path and the worker)
 from engine.limits.extension import Extensions
+from engine.messages.service import MessageService
 from engine.read.case_record import CaseRecords
 from engine.read.queries import Queries
 from engine.read.views import Views
+from engine.runtime import callees
 from engine.seed.loader import seed_demo, seed_roles
 from engine.settings import Settings
 from engine.store import schema
@@ -70,6 +73,13 @@ class WorkflowEngine:
         self.calendar = CalendarAdmin(self.uow, self.clock)
         self.extensions = Extensions(self.uow, self.registry, self.clock, self.directories.get)
         self.timers = TimerService(self.uow, self.registry, self.directories.get, self.instances)
+        self.messages = MessageService(self.uow, self.registry, self.clock, self.directories.get)
+        callees.set_loader(self._load_definition)
+        self.instances.on_events = self.messages.dispatch
+
+    def _load_definition(self, definition_id: int, content_hash: str) -> CompiledDefinition:
+        """A called procedure's version when a snapshot or a replay needs it outside a command's session."""
+        return self.uow.read(lambda session: self.registry.load(session, definition_id, content_hash))
 
     def worker(self, name: str | None = None, **options: Any) -> Worker:
         """A timer worker on this engine's database and clock (``flask --app api worker``)."""

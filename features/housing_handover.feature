@@ -303,6 +303,8 @@ Feature: 社区用房移交
       """
       {"confirmation_decision": "pass", "confirmation_opinion": "协议书面积与审定面积一致，同意综合确认"}
       """
+    Then the case data has "handover_area_m2" equal to "480"
+    And the case data has "developer_signed_on" equal to "\"2025-06-15\""
     When user "civil_affairs" completes task "title_registration" with:
       """
       {"title_certificate_no": "陕(2025)西咸新区不动产权第0001235号", "title_holder": "沣西新城社区服务管理中心", "registered_on": "2025-06-25"}

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from engine.audit.history import entry_view
 from engine.audit.replay import ReplayMismatch, replay
 from engine.audit.verify import Verdict, check_chain, check_head, load_entries
-from engine.definitions.compile import compile_definition
+from engine.definitions.compile import CompiledDefinition, compile_definition
 from engine.errors import NotFound
+from engine.runtime import callees
 from engine.store.models import ProcessDefinition, ProcessInstance, Role
 
 FORMAT = "shequ-bpm/history/1"
@@ -41,9 +42,13 @@ def history_jsonl(session: Session, instance_id: int) -> Iterator[str]:
         "journal_hash": instance.journal_hash,
         "definition": {"key": definition.key, "version": definition.version, "name": definition.name,
                        "content_hash": definition.content_hash, "bpmn_xml": definition.bpmn_xml,
-                       "forms": definition.forms},
+                       "forms": definition.forms, **({"decisions": definition.decisions}
+                                                     if definition.decisions else {})},
         "roles": sorted(session.scalars(select(Role.id))),
     }
+    called = _called_versions(session, instance_id)
+    if called:  # the procedures its call activities ran, so the file replays on its own
+        head["callees"] = called
     yield json.dumps(head, ensure_ascii=False, sort_keys=True)
     for row in load_entries(session, instance_id):
         yield json.dumps(entry_view(row), ensure_ascii=False, sort_keys=True)
@@ -70,6 +75,32 @@ class ExportedEntry:
     hash: str
 
 
+def _version_doc(row: ProcessDefinition) -> dict[str, Any]:
+    doc = {"key": row.key, "version": row.version, "name": row.name, "content_hash": row.content_hash,
+           "bpmn_xml": row.bpmn_xml, "forms": row.forms}
+    if row.decisions:
+        doc["decisions"] = row.decisions
+    return doc
+
+
+def _called_versions(session: Session, instance_id: int) -> dict[str, Any]:
+    ids = {int((e.payload or {}).get("result", {}).get("definition_id", 0))
+           for e in load_entries(session, instance_id) if e.command == "call"}
+    found: dict[str, Any] = {}
+    for definition_id in sorted(ids):
+        row = session.get(ProcessDefinition, definition_id)
+        if row is not None:
+            found[str(definition_id)] = _version_doc(row)
+    return found
+
+
+def _compile_doc(doc: dict[str, Any], roles: set[str]) -> CompiledDefinition:
+    forms = {name: json.dumps(form, ensure_ascii=False, sort_keys=True).encode()
+             for name, form in doc["forms"].items()}
+    decisions = {name: text.encode("utf-8") for name, text in (doc.get("decisions") or {}).items()}
+    return compile_definition(doc["bpmn_xml"].encode(), forms, roles, decisions)
+
+
 def verify_export(lines: Iterable[str]) -> Verdict:
     """Hash chain, journal head and replay of an exported history (no snapshot: it is not exported)."""
     rows = [json.loads(line) for line in lines if line.strip()]
@@ -81,11 +112,19 @@ def verify_export(lines: Iterable[str]) -> Verdict:
     problem = check_chain(head["instance_id"], entries) or check_head(recorded, entries)  # type: ignore[arg-type]
     if problem is not None:
         return Verdict(False, len(entries), problem.seq, problem.reason)
-    spec = head["definition"]
-    forms = {name: json.dumps(doc, ensure_ascii=False, sort_keys=True).encode() for name, doc in spec["forms"].items()}
-    definition = compile_definition(spec["bpmn_xml"].encode(), forms, set(head["roles"]))
+    roles = set(head["roles"])
+    definition = _compile_doc(head["definition"], roles)
+    called = {int(i): doc for i, doc in (head.get("callees") or {}).items()}
+
+    def load_called(definition_id: int, content_hash: str) -> CompiledDefinition:
+        doc = called.get(definition_id)
+        if doc is None or doc["content_hash"] != content_hash:
+            raise ReplayMismatch(0, f"导出文件缺少被调用的流程版本 {definition_id}")
+        return _compile_doc(doc, roles)
+
     try:
-        replay(definition, entries)
+        with callees.loading(load_called):
+            replay(definition, entries)
     except ReplayMismatch as mismatch:
         return Verdict(False, len(entries), mismatch.seq, mismatch.reason)
     return Verdict(True, len(entries))

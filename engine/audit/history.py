@@ -25,7 +25,7 @@ from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
 from engine.read.people import display_names, org_name, role_name, with_actor_names
 from engine.read.queries import Queries
-from engine.runtime import runner
+from engine.runtime import callees, runner
 from engine.store.models import JournalEntry
 
 COLUMNS = ("seq", "at", "command", "actor", "actor_role", "actor_org", "element_id", "element_name",
@@ -106,7 +106,7 @@ class HistoryService:
         directory = self._directory(session)
         open_tasks = []
         for task in runner.ready_user_tasks(workflow):
-            element = definition.elements[runner.bpmn_id(task) or ""]
+            element = callees.element_of(definition, task)
             org = directory.task_org(element.lane, instance.org_id, instance.subject_org, instance.developer_org)
             open_tasks.append({
                 "element_id": element.id, "name": element.name, "role": element.lane, "org": org,

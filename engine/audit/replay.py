@@ -27,7 +27,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.audit.journal import canonical_json
 from engine.definitions.compile import CompiledDefinition
-from engine.runtime import runner
+from engine.runtime import callees, runner
 from engine.runtime.runner import Step
 from engine.sandbox.evaluator import SandboxError
 
@@ -57,7 +57,7 @@ class _Stop(Exception):
 
 
 # Entries a command causes; they are compared, never re-run.
-DERIVED_COMMANDS: set[str] = {"engine_step", "loop_reset"}
+DERIVED_COMMANDS: set[str] = {"engine_step", "loop_reset", "call"}
 
 
 @dataclass
@@ -175,6 +175,23 @@ def _attach(ctx: ReplayContext, entry: EntryLike) -> None:
 # -- the driver -----------------------------------------------------------------------------
 
 
+def _journal_bindings(entries: Sequence[EntryLike]) -> callees.Resolver:
+    """Bind each callee to the version its ``call`` entry recorded, in the journal's order."""
+    recorded = [dict(e.payload.get("result") or {}) for e in entries if e.command == "call"]
+
+    def resolve(process: str) -> Any:
+        for index, result in enumerate(recorded):
+            if result.get("process") == process:
+                del recorded[index]
+                binding = callees.Binding(process, int(result["definition_id"]), int(result["version"]),
+                                          str(result["content_hash"]))
+                return binding, callees.load(binding.definition_id, binding.content_hash)
+        return None
+
+    return resolve
+
+
+
 def _describe(step: Step) -> str:
     return f"{step.command} {step.element_id or ''}".strip()
 
@@ -228,9 +245,23 @@ def replay(definition: CompiledDefinition, entries: Sequence[EntryLike], stop_af
         if stop_after is not None and entry.seq >= stop_after:
             raise _Stop()
 
+    def choose_loop_data(workflow: BpmnWorkflow, task: Any, carried: dict[str, Any],
+                         legacy: dict[str, Any]) -> dict[str, Any]:
+        # A journal written before loop resets carried the round's data recorded what the reset then
+        # left; the next entry to compare (the step settled right after this reset) tells which it was.
+        at = index + position
+        if at >= len(entries):
+            return carried
+        for candidate in (carried, legacy):
+            task.data = candidate
+            if runner.case_state(definition, workflow).digest() == entries[at].state_hash:
+                return candidate
+        return carried
+
     ctx.emit = emit
     try:
-        with runner.observe_steps(emit):
+        with runner.observe_steps(emit), runner.choose_loop_data(choose_loop_data), \
+                callees.resolving(_journal_bindings(entries)):
             while index < len(entries):
                 entry = entries[index]
                 function = REPLAYERS.get(entry.command)
@@ -258,4 +289,5 @@ def replay(definition: CompiledDefinition, entries: Sequence[EntryLike], stop_af
 
 # Commands registered by other packages (imported here so that every replay knows them).
 from engine.limits import replay_limits  # noqa: E402, F401
+from engine.messages import replays as _message_replays  # noqa: E402, F401
 from engine.timers import replay_timers  # noqa: E402, F401

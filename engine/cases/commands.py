@@ -23,7 +23,7 @@ from engine.forms.validation import validate_submission
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
-from engine.runtime import runner
+from engine.runtime import callees, runner
 from engine.runtime.runner import Step
 from engine.sandbox.evaluator import SandboxError
 from engine.store.case_store import CaseCommand, load_task, record, sync_tasks, workflow_values
@@ -51,6 +51,8 @@ class InstanceService:
         self.registry = registry
         self.clock = clock
         self._directory = directory_loader
+        # what a command threw for other cases goes to engine/messages (set by WorkflowEngine)
+        self.on_events: Any = None
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -73,6 +75,9 @@ class InstanceService:
         if case_org not in directory.orgs:
             raise BadRequest(f"单位 {case_org} 不存在", [Problem("org", "未知单位")])
         subject_org, developer_org = self._org_fields(directory, case_org, data)
+        if not definition.events.plain_start:
+            names = "、".join(f"「{use.name}」" for use in definition.events.starts)
+            raise Conflict(f"流程 {key} 由消息或信号{names}发起，不能直接发起：请发送该消息（POST /messages）")
         start_role = definition.start_role
         role_org = directory.task_org(start_role, case_org, subject_org, developer_org)
         access.require_start(actor, start_role, role_org, key)
@@ -92,7 +97,8 @@ class InstanceService:
                     extra: dict[str, Any] | None = None) -> int:
         """The start command's writes, once who may start and with what is settled (also a timer start)."""
         try:
-            workflow, outcome = runner.start_case(definition, data)
+            with callees.resolving(self.registry.callee_resolver(session)):
+                workflow, outcome = runner.start_case(definition, data)
         except (SpiffWorkflowException, SandboxError) as exc:
             raise BadRequest(f"流程无法启动：{runner.failure_message(exc)}") from exc
         state = outcome.state
@@ -113,6 +119,7 @@ class InstanceService:
                                      **(extra or {})})
         record(command, outcome.steps)
         sync_tasks(command, directory, ready_tasks=outcome.ready)
+        self._hand_on(session, instance, outcome, actor, at)
         return instance.id
 
     def _complete(self, session: Session, actor: Actor, task_id: int, data: dict[str, Any],
@@ -135,9 +142,11 @@ class InstanceService:
         if instance.status != "running":
             raise Conflict(f"办件当前状态为{status_label(instance.status)}，不能办理")
         definition = self.registry.compiled(session, instance.definition_id)
-        form = definition.form_for(task_row.element_id)
-        validate_submission(definition, form, data)
-        check_attachments(session, definition.forms[form.schema_file] if form else None, instance.id, data)
+        # a task of a called procedure has that procedure's form
+        forms_of = self.registry.compiled(session, task_row.definition_id) if task_row.definition_id else definition
+        form = forms_of.form_for(task_row.element_id)
+        validate_submission(forms_of, form, data)
+        check_attachments(session, forms_of.forms[form.schema_file] if form else None, instance.id, data)
         directory: OrgDirectory = self._directory(session)
 
         workflow = definition.codec.loads(instance.snapshot)
@@ -147,13 +156,20 @@ class InstanceService:
         command = CaseCommand(session, instance, definition, actor, self.clock.now(), workflow, task=task_row,
                               data=data, comment=comment, extra=_task_ordinal(workflow, spiff_task))
         try:
-            outcome = runner.complete_task(definition, workflow, spiff_task, data)
+            with callees.resolving(self.registry.callee_resolver(session)):
+                outcome = runner.complete_task(definition, workflow, spiff_task, data)
         except (SpiffWorkflowException, SandboxError) as exc:
             self._record_failure(command, exc)
             return instance.id
         record(command, outcome.steps, **workflow_values(command, state=outcome.state, directory=directory))
         sync_tasks(command, directory, ready_tasks=outcome.ready)
+        self._hand_on(session, instance, outcome, actor, command.at)
         return instance.id
+
+    def _hand_on(self, session: Session, instance: ProcessInstance, outcome: runner.Outcome, actor: Actor,
+                 at: datetime) -> None:
+        if outcome.events and self.on_events is not None:
+            self.on_events(session, instance, outcome, actor, at)
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -35,7 +35,9 @@ def model_problems(bpmn: bytes, process: etree._Element, flow_nodes: set[str]) -
         problems.append(Problem(key or "process",
                                 "流程 id 只能由英文字母、数字、下划线和连字符组成（以字母或下划线开头，最长 128 位）"))
 
-    counts = Counter(node.get("id") for node in process.iter() if isinstance(node.tag, str) and node.get("id"))
+    # Only BPMN elements have BPMN ids: an extension's own "id" (camunda:formField names a form field,
+    # camunda:property a property) may repeat across tasks.
+    counts = Counter(node.get("id") for node in process.iter(f"{_MODEL}*") if node.get("id"))
     problems.extend(Problem(element_id or "", "元素 id 重复") for element_id, n in sorted(counts.items()) if n > 1)
 
     flow_sources: dict[str, str] = {}

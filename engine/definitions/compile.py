@@ -13,18 +13,21 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask as SubWorkflowTaskMixin
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from engine.cases.titles import CASE_TITLE_PROP, template_problems
 from engine.definitions.checks import model_problems
+from engine.definitions.decisions import decision_sources
+from engine.definitions.parser_errors import parser_problem
 from engine.definitions.xmlsafe import parse_untrusted_xml
 from engine.errors import InvalidModel, Problem
 from engine.forms.messages import schema_error_message
 from engine.forms.render_check import render_problems
 from engine.forms.schema_guard import FormFileError, load_json_document, make_validator, schema_problems
 from engine.limits.model import LimitModel, read_limits
+from engine.messages.catalogue import EventCatalogue, event_catalogue
 from engine.runtime.snapshot import SnapshotCodec
 from engine.sandbox.evaluator import check_compiles, create_script_engine
 from engine.timers.events import journal_timers
@@ -41,8 +44,10 @@ _FLOW_NODE_TAGS = {
     "startEvent", "endEvent", "userTask", "manualTask", "task", "scriptTask", "serviceTask",
     "businessRuleTask", "sendTask", "receiveTask", "exclusiveGateway", "parallelGateway",
     "inclusiveGateway", "eventBasedGateway", "intermediateCatchEvent", "intermediateThrowEvent",
-    "boundaryEvent", "subProcess", "callActivity",
+    "boundaryEvent", "subProcess", "callActivity", "transaction", "adHocSubProcess", "complexGateway",
 }
+# Elements that hold flow nodes of their own: a node inside one sits in the lane of its container.
+_CONTAINER_TAGS = {"subProcess", "transaction", "adHocSubProcess"}
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,9 @@ class CompiledDefinition:
     case_title: str | None = None  # the caseTitle template (engine/cases/titles.py)
     timers: dict[str, TimerInfo] = field(default_factory=dict)  # by element id
     limits: LimitModel | None = None  # time limits (engine/limits/model.py)
+    decisions: dict[str, str] = field(default_factory=dict)  # DMN file name -> XML text
+    events: EventCatalogue = field(default_factory=EventCatalogue)  # messages and signals it uses
+    calls: dict[str, str] = field(default_factory=dict)  # call activity -> another procedure's process id
     _validators: dict[str, Any] = field(default_factory=dict)
 
     def validator(self, schema_file: str) -> Any:
@@ -108,11 +116,13 @@ class CompiledDefinition:
         return starts[0].lane if starts else None
 
 
-def content_hash(bpmn: bytes, forms: dict[str, bytes]) -> str:
+def content_hash(bpmn: bytes, forms: dict[str, bytes], decisions: dict[str, bytes] | None = None) -> str:
     digest = hashlib.sha256()
     digest.update(bpmn)
     for name in sorted(forms):
         digest.update(b"\0" + name.encode() + b"\0" + forms[name])
+    for name in sorted(decisions or {}):  # a version without decisions hashes as it always did
+        digest.update(b"\0dmn\0" + name.encode() + b"\0" + (decisions or {})[name])
     return digest.hexdigest()
 
 
@@ -161,38 +171,117 @@ def _check_form(name: str, forms: dict[str, Any], problems: list[Problem], eleme
     return True
 
 
-def _parse_spec(root: etree._Element, key: str, problems: list[Problem]) -> tuple[BpmnProcessSpec | None,
-                                                                               dict[str, Any]]:
+def _parse_spec(root: etree._Element, key: str, problems: list[Problem],
+                decision_roots: dict[str, etree._Element]) -> tuple[BpmnProcessSpec | None, dict[str, Any]]:
     parser = SpiffBpmnParser()
+    for name, decision_root in decision_roots.items():
+        try:
+            parser.add_dmn_xml(decision_root, filename=name)
+        except Exception as exc:
+            problems.append(parser_problem(exc, name))
+            return None, {}
     try:
         parser.add_bpmn_xml(etree.ElementTree(root), filename=f"{key}.bpmn")
-        return parser.get_spec(key), parser.get_subprocess_specs(key)
-    except ValidationException as exc:
-        problems.append(Problem(getattr(exc, "id", "") or key, f"BPMN 解析未通过：{str(exc).splitlines()[0]}"))
-    except Exception as exc:  # the parser raises many kinds on malformed models
-        problems.append(Problem(key, f"BPMN 无法解析：{exc}"))
+        return parser.get_spec(key), _subprocess_specs(parser, key)
+    except Exception as exc:  # ValidationException, and the many kinds a malformed model raises
+        problems.append(parser_problem(exc, key))
     return None, {}
 
 
-def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[str]) -> CompiledDefinition:
-    """Parse, validate and compile; raise InvalidModel listing every problem."""
+def _subprocess_specs(parser: SpiffBpmnParser, key: str) -> dict[str, Any]:
+    """The specs of the file's subprocesses and of the processes it calls that the file holds; a call of
+    another procedure is bound when a case makes it (engine/runtime/callees.py)."""
+    found: dict[str, Any] = {}
+    pending = [key]
+    while pending:
+        for task_spec in parser.get_spec(pending.pop()).task_specs.values():
+            name = getattr(task_spec, "spec", None)
+            if isinstance(task_spec, SubWorkflowTaskMixin) and name not in found:
+                spec = parser.get_spec(name, required=False)
+                if spec is not None:
+                    found[name] = spec
+                    pending.append(name)
+    return found
+
+
+def _connect_event_subprocesses(spec: BpmnProcessSpec) -> None:
+    """Wire event subprocesses into the spec once, as SpiffWorkflow does when one is first triggered.
+
+    SpiffWorkflow's trigger (BpmnStartTask.trigger_wf) connects the triggered subprocess to the
+    process's start and end the first time, in the spec shared by every case of the version: cases
+    created afterwards would start with the subprocess among the start's children, and replay would
+    meet a different spec than the live case. With the subprocess already listed as an input of its
+    own (not an output of the start) and connected to the end, the trigger changes nothing.
+    """
+    start = getattr(spec, "start", None)
+    for name in getattr(start, "trigger_specs", []):
+        task_spec = spec.task_specs.get(name)
+        if task_spec is not None and start not in task_spec.inputs:
+            task_spec._inputs.append(start.name)  # what connect() would note, without the start's output
+            task_spec.connect(spec.end)
+
+
+def _has_flow_nodes(process: etree._Element) -> bool:
+    return any(_local(child.tag) in _FLOW_NODE_TAGS for child in process)
+
+
+def executable_process(root: etree._Element) -> etree._Element:
+    """The one process a file runs. Other pools of a collaboration are documentation: processes marked
+    not executable, or marked executable but empty (a black-box pool drawn for its message flows)."""
+    marked = [p for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable") == "true"]
+    if len(marked) > 1:
+        marked = [p for p in marked if _has_flow_nodes(p)] or marked
+    if len(marked) == 1:
+        return marked[0]
+    if not marked:
+        raise InvalidModel("BPMN 文件必须恰好包含一个可执行流程",
+                           [Problem("bpmn", "没有 isExecutable=\"true\" 的流程")])
+    raise InvalidModel("BPMN 文件必须恰好包含一个可执行流程", [
+        Problem(p.get("id", "process"), f"流程「{p.get('name') or p.get('id')}」也标为可执行：协作图中只能有一个"
+                "可执行流程，其余泳池仅作说明，请将它们的 isExecutable 设为 false") for p in marked])
+
+
+def _lanes_of_nodes(process: etree._Element) -> dict[str, str]:
+    """Element id -> the role of its lane; a node inside a subprocess takes its container's lane."""
+    lanes: dict[str, str] = {}
+    for lane in process.iterfind(".//bpmn:lane", NS):
+        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+            lanes[(ref.text or "").strip()] = lane.get("name", "")
+
+    def inherit(container: etree._Element, role: str | None) -> None:
+        for child in container:
+            tag = _local(child.tag)
+            if tag not in _FLOW_NODE_TAGS:
+                continue
+            element_id = child.get("id", "")
+            own = lanes.get(element_id)
+            if own is None and role is not None:
+                lanes[element_id] = role
+            if tag in _CONTAINER_TAGS:
+                inherit(child, own or role)
+
+    inherit(process, None)
+    return lanes
+
+
+def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[str],
+                       decisions: dict[str, bytes] | None = None) -> CompiledDefinition:
+    """Parse, validate and compile; raise InvalidModel listing every problem.
+
+    ``decisions``: DMN files (name -> bytes) whose decisions business-rule tasks call.
+    """
     problems: list[Problem] = []
     root = parse_untrusted_xml(bpmn)
-    processes = [p for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable") == "true"]
-    if len(processes) != 1:
-        raise InvalidModel("BPMN 文件必须恰好包含一个可执行流程",
-                           [Problem("bpmn", f"找到 {len(processes)} 个 isExecutable=\"true\" 的流程")])
-    process = processes[0]
+    decision_roots = {name: parse_untrusted_xml(raw, what=name) for name, raw in sorted((decisions or {}).items())}
+    process = executable_process(root)
     key = process.get("id", "")
     loaded_forms = _load_forms(forms, problems)
 
-    lanes: dict[str, str] = {}
     for lane in process.iterfind(".//bpmn:lane", NS):
         role = lane.get("name", "")
         if role not in known_roles:
             problems.append(Problem(lane.get("id", "lane"), f"泳道名称 {role!r} 不是已知角色"))
-        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
-            lanes[(ref.text or "").strip()] = role
+    lanes = _lanes_of_nodes(process)
 
     elements: dict[str, Element] = {}
     task_forms: dict[str, TaskForm] = {}
@@ -203,6 +292,9 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         if tag not in _FLOW_NODE_TAGS:
             continue
         element_id = node.get("id", "")
+        if not element_id:
+            problems.append(Problem(tag, f"有一个 {tag} 元素缺少 id（BPMN 元素都须有唯一的 id）"))
+            continue
         elements[element_id] = Element(element_id, node.get("name", "") or element_id, tag,
                                        lanes.get(element_id))
         props = _properties(node)
@@ -226,6 +318,10 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
                 problems.append(Problem(element_id, "用户任务未关联表单（formJsonSchemaFilename）"))
         if tag == "userTask" and lanes and element_id not in lanes:
             problems.append(Problem(element_id, "用户任务不在任何泳道中，无法确定办理角色"))
+        if tag == "businessRuleTask" and not node.findtext(
+                "bpmn:extensionElements/spiffworkflow:calledDecisionId", default="", namespaces=NS).strip():
+            problems.append(Problem(element_id, "业务规则任务没有指明要调用的决策（spiffworkflow:calledDecisionId "
+                                    "填 DMN 文件中决策的 id）"))
         if tag == "scriptTask":
             script = node.findtext("bpmn:script", default="", namespaces=NS)
             sources.append((element_id, "script", script))
@@ -264,34 +360,46 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         condition = flow.findtext("bpmn:conditionExpression", default=None, namespaces=NS)
         if condition is not None and condition.strip():
             sources.append((flow.get("id", ""), "expression", condition))
+    for name, decision_root in decision_roots.items():
+        sources.extend(decision_sources(name, decision_root))
     for element_id, message in check_compiles(sources):
         problems.append(Problem(element_id, message))
     structural = model_problems(bpmn, process, set(elements))
     problems.extend(structural)
 
-    spec, subprocess_specs = (None, {}) if structural else _parse_spec(root, key, problems)
+    parse_problems: list[Problem] = []
+    spec, subprocess_specs = (None, {}) if structural else _parse_spec(root, key, parse_problems, decision_roots)
+    for each in (spec, *subprocess_specs.values()) if spec is not None else ():
+        _connect_event_subprocesses(each)
+    named = {p.path for p in problems}  # the parser's word on an element already refused adds nothing
+    problems.extend(p for p in parse_problems if p.path not in named)
 
     if problems or spec is None:
         raise InvalidModel("流程模型校验未通过", problems)
     # SpiffWorkflow's timers read the wall clock; ours fire only by the journalled command
     journal_timers([spec, *subprocess_specs.values()])
+    calls = {node.get("id", ""): node.get("calledElement", "") for node in process.iter(f"{{{NS['bpmn']}}}callActivity")
+             if node.get("calledElement", "") not in subprocess_specs or node.get("calledElement") == key}
     script_engine = create_script_engine()
     compiled = CompiledDefinition(
         key=key,
         name=process.get("name") or key,
         bpmn_xml=bpmn.decode("utf-8"),
         forms=loaded_forms,
-        content_hash=content_hash(bpmn, forms),
+        content_hash=content_hash(bpmn, forms, decisions),
         spec=spec,
         subprocess_specs=subprocess_specs,
         elements=elements,
         flows=flows,
         task_forms=task_forms,
         start_form=start_form,
-        codec=SnapshotCodec(spec, subprocess_specs, script_engine),
+        codec=SnapshotCodec(spec, subprocess_specs, script_engine, calls=bool(calls)),
         case_title=case_title,
         timers=timers,
         limits=limits,
+        calls=calls,
     )
     compiled.flow_by_pair = {(f.source, f.target): f.id for f in flows}
+    compiled.decisions = {name: raw.decode("utf-8") for name, raw in (decisions or {}).items()}
+    compiled.events = event_catalogue(root, process)
     return compiled

@@ -116,6 +116,12 @@ def require_case_admin(actor: Actor) -> None:
         raise Forbidden("只有管理员可以挂起、恢复或终止办件")
 
 
+def require_case_admin_view(actor: Actor) -> None:
+    """Lists for administering cases (cases waiting on a task nobody may act on)."""
+    if not actor.is_admin:
+        raise Forbidden("只有管理员可以查看无人可办的办件")
+
+
 def require_user_admin(actor: Actor) -> None:
     """Listing, creating and changing users."""
     if not actor.is_admin:

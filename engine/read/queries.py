@@ -145,7 +145,7 @@ class Queries:
             self.visible_instance(session, actor, row.instance_id)
         instance = session.get(ProcessInstance, row.instance_id)
         assert instance is not None
-        definition = self.registry.compiled(session, instance.definition_id)
+        definition = self.registry.compiled(session, row.definition_id or instance.definition_id)
         form = definition.form_for(row.element_id)
         detail = task_summary(row)
         detail["form"] = {

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from engine.audit.history import HistoryService, entry_view, history_csv
 from engine.audit.verify import Verdict
 from engine.cases.attachments import AttachmentService, Download
+from engine.cases.stuck import stuck_page
 from engine.definitions.deployment import definition_summary
 from engine.definitions.registry import DefinitionRegistry
 from engine.identity.actors import Actor
@@ -125,6 +126,10 @@ class Views:
 
     def versions(self, key: str) -> list[dict[str, Any]]:
         return self.uow.read(lambda s: [definition_summary(row) for row in self._registry.versions(s, key)])
+
+    def stuck(self, actor: Actor, page: PageRequest, definition_key: str | None) -> Page[dict[str, Any]]:
+        """Open tasks of running cases that no active user may act on (admins)."""
+        return self.uow.read(lambda s: stuck_page(s, actor, self._directory(s), page, definition_key))
 
     def version(self, key: str, version: int) -> ProcessDefinition:
         """One version's row: its BPMN as uploaded and its forms."""

@@ -20,12 +20,14 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.audit.journal import CaseState
 from engine.definitions.compile import CompiledDefinition
+from engine.runtime import callees
 from engine.runtime.spiff_compat import state_of
 from engine.runtime.task_walk import is_completed, tasks_in_state
 
@@ -66,6 +68,23 @@ def observe_steps(observer: StepObserver) -> Iterator[None]:
         yield
     finally:
         _OBSERVER.reset(token)
+
+
+# Which data a loop reset carries when the two readings differ (see _compact_loops): the round's
+# (``carried``), or, for journals written before the engine carried it, what the reset used to leave
+# (``legacy``). Replay installs a chooser that keeps the one the journal recorded.
+LoopDataChooser = Callable[[BpmnWorkflow, Task, dict[str, Any], dict[str, Any]], dict[str, Any]]
+_LOOP_DATA: ContextVar[LoopDataChooser | None] = ContextVar("loop_data_chooser", default=None)
+
+
+@contextmanager
+def choose_loop_data(chooser: LoopDataChooser) -> Iterator[None]:
+    """Let ``chooser(workflow, task, carried, legacy)`` pick the data a reset task carries on with."""
+    token = _LOOP_DATA.set(chooser)
+    try:
+        yield
+    finally:
+        _LOOP_DATA.reset(token)
 
 
 def bpmn_id(task: Task) -> str | None:
@@ -115,9 +134,10 @@ def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
 
 
 def _end_event(definition: CompiledDefinition, workflow: BpmnWorkflow) -> str | None:
+    # the process's own end events: one inside a subprocess ends only the subprocess
     ends = [t for t in tasks_in_state(workflow, TaskState.COMPLETED)
             if (eid := bpmn_id(t)) and definition.elements.get(eid, None) is not None
-            and definition.elements[eid].type == "endEvent"]
+            and definition.elements[eid].type == "endEvent" and t.workflow is workflow]
     if not ends:
         return None
     # The end event that finished the process is the one whose join into the process end completed
@@ -142,6 +162,7 @@ def observe(definition: CompiledDefinition, workflow: BpmnWorkflow) -> tuple[Cas
     finished = is_completed(workflow)
     merged: dict[str, Any] = {}
     elements = definition.elements
+    foreign = callees.foreign_workflows(workflow)  # a called procedure's elements are not on this diagram
     for task in tasks_in_state(workflow, _OBSERVED_STATES):
         state = state_of(task)
         if state & _DATA_STATES:
@@ -150,7 +171,7 @@ def observe(definition: CompiledDefinition, workflow: BpmnWorkflow) -> tuple[Cas
             if state == TaskState.READY and task.task_spec.manual and bpmn_id(task):
                 ready.append(task)
         element = getattr(task.task_spec, "bpmn_id", None)
-        if element is None or element not in elements:
+        if element is None or element not in elements or (foreign and task.workflow in foreign):
             continue
         if state & TaskState.COMPLETED:
             completed.append(element)
@@ -178,6 +199,7 @@ class Outcome:
     steps: list[Step]
     state: CaseState
     ready: list[Task]  # ready user tasks, as ready_user_tasks() gives them
+    events: list[Any] = field(default_factory=list)  # messages and signals thrown for other cases (BpmnEvent)
 
 
 class StepRecorder:
@@ -195,18 +217,26 @@ class StepRecorder:
         self._before: dict[str, Any] | None = None
         self._pending: Step | None = None
         self._seen: tuple[CaseState, list[Task]] | None = None  # the case as the last settled step left it
+        self.events: list[Any] = []  # thrown events no task of this case caught (engine/messages/)
 
     def step_for(self, task: Task, command: str = "engine_step") -> Step | None:
         element = bpmn_id(task)
-        if element is None or element not in self.definition.elements:
+        elements = callees.owner(self.definition, task).elements  # a called procedure's element is its own
+        if element is None or element not in elements:
             return None
-        info = self.definition.elements[element]
+        info = elements[element]
         return Step(element, info.name, info.type, command=command)
 
     def will_run(self, task: Task) -> None:
-        if bpmn_id(task) in self.definition.elements:
+        if bpmn_id(task) in callees.owner(self.definition, task).elements:
             self.settle()
         self._before = dict(task.data) if self._is_script(task) else None
+
+    def on_bind(self, element: str | None, binding: callees.Binding) -> None:
+        """A call activity bound its callee's version: journalled, so replay binds the same."""
+        info = self.definition.elements.get(element or "")
+        self.add(Step(element, info.name if info else None, "callActivity", result=binding.as_dict(),
+                      command="call"))
 
     def did_run(self, task: Task) -> None:
         step = self.step_for(task)
@@ -214,7 +244,10 @@ class StepRecorder:
             return
         if self._before is not None:
             step.result = {k: v for k, v in task.data.items() if self._before.get(k, _MISSING) != v}
-        step.flows = _flows_taken(self.definition, task)
+        thrown = _thrown(task)
+        if thrown is not None:
+            step.result = thrown
+        step.flows = _flows_taken(callees.owner(self.definition, task), task)
         self.add(step)
 
     def add(self, step: Step) -> None:
@@ -241,20 +274,36 @@ class StepRecorder:
     def outcome(self) -> Outcome:
         """After :meth:`finish`: the steps and the case as the last one left it (nothing ran since)."""
         state, ready = self._seen or observe(self.definition, self.workflow)
-        return Outcome(self.steps, state, ready)
+        return Outcome(self.steps, state, ready, self.events)
 
     def _is_script(self, task: Task) -> bool:
         element = bpmn_id(task)
-        return element is not None and self.definition.elements.get(element) is not None \
-            and self.definition.elements[element].type == "scriptTask"
+        elements = callees.owner(self.definition, task).elements
+        return element is not None and elements.get(element) is not None and elements[element].type in _RESULT_TYPES
 
 
 _MISSING = object()
+_THROWN_KINDS = {"MessageEventDefinition": "message", "SignalEventDefinition": "signal"}
+# elements whose journal entry records what they wrote to the case data
+_RESULT_TYPES = frozenset({"scriptTask", "businessRuleTask"})
+
+
+def _thrown(task: Task) -> dict[str, Any] | None:
+    """A message or signal throw's journal result: what it threw (who receives it is the receivers' record)."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    kind = _THROWN_KINDS.get(type(definition).__name__) if isinstance(task.task_spec, ThrowingEvent) else None
+    return {kind: definition.name} if kind else None
 
 
 def _run_engine(recorder: StepRecorder) -> None:
-    recorder.workflow.do_engine_steps(will_complete_task=recorder.will_run, did_complete_task=recorder.did_run)
+    with callees.observing_binds(recorder.on_bind):
+        recorder.workflow.do_engine_steps(will_complete_task=recorder.will_run, did_complete_task=recorder.did_run)
     _compact_loops(recorder)
+    # Events no task of the case caught leave with the outcome, so the snapshot never carries them.
+    recorder.events.extend(recorder.workflow.get_events())
+
+
+run_engine = _run_engine  # for commands outside this module that drive the engine (engine/messages/)
 
 
 def _compact_loops(recorder: StepRecorder) -> None:
@@ -268,7 +317,14 @@ def _compact_loops(recorder: StepRecorder) -> None:
             if first is None or not _only_live_branch(workflow, first, task):
                 continue
             data = deepcopy(task.data)
-            workflow.reset_from_task_id(first.id, data=data)
+            workflow.reset_from_task_id(first.id, data=deepcopy(data))
+            # The reset merges the data of the first round's parent back over the task's
+            # (SpiffWorkflow's _update inherits from the parent), which would undo what the round
+            # wrote to values that existed before it (a script's counter, a corrected start field).
+            # The task carries on with exactly what its later occurrence had.
+            if first.data != data:
+                chooser = _LOOP_DATA.get()
+                first.data = data if chooser is None else chooser(workflow, first, data, first.data)
             step = recorder.step_for(first, command="loop_reset")
             if step is not None:
                 step.result = {"reset_to": bpmn_id(first)}
@@ -315,11 +371,15 @@ def complete_task(definition: CompiledDefinition, workflow: BpmnWorkflow, task: 
     """Complete the ready user ``task`` with ``data`` and run until the workflow waits for people again."""
     recorder = StepRecorder(definition, workflow)
     task.data.update(deepcopy(data))
-    task.run()
+    bound: list[tuple[str | None, callees.Binding]] = []  # a call activity right after the task
+    with callees.observing_binds(lambda element, binding: bound.append((element, binding))):
+        task.run()
     step = recorder.step_for(task, command="complete")
     if step is not None:
-        step.flows = _flows_taken(definition, task)
+        step.flows = _flows_taken(callees.owner(definition, task), task)
         recorder.add(step)
+    for element, binding in bound:
+        recorder.on_bind(element, binding)
     _run_engine(recorder)
     recorder.finish()
     return recorder.outcome()

@@ -31,7 +31,7 @@ from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-from engine.runtime import snapshot_tasks
+from engine.runtime import callees, snapshot_tasks
 from engine.runtime.spiff_compat import MIGRATED_TO
 from engine.runtime.task_walk import CaseWorkflow
 
@@ -44,10 +44,11 @@ class SnapshotCodec:
     """Serializes workflows of one definition version."""
 
     def __init__(self, spec: BpmnProcessSpec, subprocess_specs: dict[str, Any],
-                 script_engine: PythonScriptEngine) -> None:
+                 script_engine: PythonScriptEngine, calls: bool = False) -> None:
         self.spec = spec
         self.subprocess_specs = subprocess_specs
         self.script_engine = script_engine
+        self.calls = calls  # calls other procedures: each case binds its callees (engine/runtime/callees.py)
         codec = self
 
         class _Converter(BpmnWorkflowConverter):
@@ -66,12 +67,17 @@ class SnapshotCodec:
                     }
                 dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
                 dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+                bound = callees.bindings(workflow)
+                if bound:
+                    dct["callees"] = bound
                 return dct
 
             def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
                 dct.pop("spec", None)
                 dct.pop("subprocess_specs", None)
                 workflow = self.target_class(codec.spec, codec.subprocess_specs, deserializing=True)
+                if codec.calls:
+                    callees.restore(workflow, codec.subprocess_specs, dct.pop("callees", {}))
                 workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
                 workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
                 self.set_default_attributes(workflow, dct)
@@ -86,7 +92,10 @@ class SnapshotCodec:
         self._serializer = BpmnWorkflowSerializer(registry)
 
     def new_workflow(self) -> BpmnWorkflow:
-        return CaseWorkflow(self.spec, self.subprocess_specs, script_engine=self.script_engine)
+        workflow = CaseWorkflow(self.spec, self.subprocess_specs, script_engine=self.script_engine)
+        if self.calls:
+            callees.case_specs(self.subprocess_specs, workflow)
+        return workflow
 
     def dumps(self, workflow: BpmnWorkflow) -> str:
         return self._serializer.serialize_json(workflow)
@@ -129,6 +138,8 @@ class SnapshotCodec:
         """What ``_Converter.from_dict`` does, for a snapshot :func:`snapshot_tasks.plain` accepted."""
         workflow = CaseWorkflow(self.spec, self.subprocess_specs, script_engine=self.script_engine,
                                 deserializing=True)
+        if self.calls:
+            callees.restore(workflow, self.subprocess_specs, dct.pop("callees", {}))
         ids = snapshot_tasks.IdCache()
         workflow.tasks = snapshot_tasks.tasks_from_dict(dct["tasks"], workflow, ids)
         workflow.task_tree = workflow.tasks.get(ids(dct["root"]))

@@ -184,6 +184,10 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         super().__init__({})
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
+        # external_context: the workflow's data objects (conditions), a DMN rule's input value
+        # (``?``); the task's own data wins, as in SpiffWorkflow's default environment
+        if isinstance(external_context, dict) and external_context:
+            context = {**external_context, **context}
         return _run_bounded(compile_expression(expression), _base_env(context), "eval")
 
     def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:

@@ -25,7 +25,8 @@ from engine.cases.titles import render_case_title
 from engine.definitions.compile import CompiledDefinition
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
-from engine.runtime import runner
+from engine.messages.subscriptions import sync_subscriptions
+from engine.runtime import callees, runner
 from engine.runtime.runner import Step
 from engine.store import statements
 from engine.store.models import HumanTask, ProcessInstance
@@ -178,17 +179,20 @@ def sync_tasks(command: CaseCommand, directory: OrgDirectory, ready_tasks: list[
     for spiff_id, task in ready.items():
         if spiff_id in still_open:
             continue
-        element = definition.elements[runner.bpmn_id(task) or ""]
+        element = callees.element_of(definition, task)  # a called procedure's task has its own lane and name
+        binding = callees.owner_binding(definition, task) if definition.calls else None
         new_rows.append({
             "instance_id": instance.id, "spiff_task_id": spiff_id, "element_id": element.id, "name": element.name,
             "role": element.lane,
             "org_id": directory.task_org(element.lane, instance.org_id, instance.subject_org, instance.developer_org),
             "state": "ready", "created_at": at, "completed_at": None, "completed_by": None,
             "previous_task_id": completed.id if completed is not None else None,
+            "definition_id": binding.definition_id if binding is not None else None,
         })
     if new_rows:
         conn.execute(statements.task_insert, new_rows)
     after_tasks_synced(command.session, instance, definition, command.workflow, at)  # timer rows, time limits
+    sync_subscriptions(command.session, instance, definition, command.workflow, directory, at)
 
 
 def _closing(row_id: int, state: str, at: datetime, by: str | None) -> dict[str, Any]:

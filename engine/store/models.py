@@ -90,6 +90,8 @@ class ProcessDefinition(Base):
     name: Mapped[str] = mapped_column(String(200))
     bpmn_xml: Mapped[str] = mapped_column(Text)
     forms: Mapped[dict[str, Any]] = mapped_column(JSON)  # file name -> JSON document
+    # DMN decision tables uploaded with the BPMN: file name -> XML text (NULL: none, as before they existed)
+    decisions: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     deployed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -131,6 +133,8 @@ class HumanTask(Base):
     role: Mapped[str | None] = mapped_column(String(64), nullable=True)
     org_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     state: Mapped[str] = mapped_column(String(16))  # ready, completed, cancelled
+    # the procedure version whose element this is when not the case's own (a call activity's callee)
+    definition_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -188,6 +192,27 @@ class JournalCheckpoint(Base):
     snapshot: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+class EventSubscription(Base):
+    """A running case waiting for a message or signal: which, where, and the correlation it expects.
+
+    Rewritten by every command on a case whose procedure waits for events (engine/messages/subscriptions.py),
+    so that the store finds the waiting cases of a message without loading snapshots.
+    """
+
+    __tablename__ = "event_subscriptions"
+    __table_args__ = (Index("ix_event_subscriptions_name", "kind", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # message, signal
+    name: Mapped[str] = mapped_column(String(200))
+    element_id: Mapped[str] = mapped_column(String(128))
+    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    role: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the catching element's lane
+    org_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # where that lane is offered
+    correlation: Mapped[dict[str, Any]] = mapped_column(JSON)  # property -> the value the case expects
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class LoginThrottle(Base):
     """Consecutive failed logins per username (known or not) from one client address, and the lockout earned."""
 
