@@ -75,6 +75,8 @@ class InstanceService:
         if case_org not in directory.orgs:
             raise BadRequest(f"单位 {case_org} 不存在", [Problem("org", "未知单位")])
         subject_org, developer_org = self._org_fields(directory, case_org, data)
+        if definition.start_timer is not None:
+            raise BadRequest("该流程由定时器按时自动发起，不能手动发起")
         if not definition.events.plain_start:
             names = "、".join(f"「{use.name}」" for use in definition.events.starts)
             raise Conflict(f"流程 {key} 由消息或信号{names}发起，不能直接发起：请发送该消息（POST /messages）")
@@ -86,8 +88,6 @@ class InstanceService:
         else:
             self._check_plain_start_data(data)
 
-        if definition.start_timer is not None:
-            raise BadRequest("该流程由定时器按时自动发起，不能手动发起")
         return self.create_case(session, directory, actor, key, definition_id, definition_version, definition,
                                 case_org, subject_org, developer_org, data, self.clock.now())
 
