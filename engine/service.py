@@ -15,6 +15,8 @@ from engine.identity.logins import LockoutPolicy, LoginService
 from engine.identity.orgs import DirectoryCache
 from engine.identity.tokens import IdentityService
 from engine.identity.users import UserAdmin
+from engine.operations.base import Env
+from engine.operations.service import OperationsService
 from engine.read.queries import Queries
 from engine.seed.loader import seed_demo, seed_roles
 from engine.settings import Settings
@@ -42,6 +44,9 @@ class WorkflowEngine:
         self.logins = LoginService(self.db, self.clock, self.identity, LockoutPolicy(
             settings.login_max_failures, settings.login_lockout_seconds, settings.login_lockout_max_seconds))
         self.users = UserAdmin(self.db, self.clock)
+        self.operations = OperationsService(
+            Env(self.db, self.registry, self.clock, self.directories.get, settings.urge_interval_seconds),
+            self.queries, self.case_admin)
 
     def bootstrap(self) -> None:
         """Create the schema, load roles (and demo data), deploy the procedures that changed."""

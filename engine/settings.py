@@ -25,6 +25,8 @@ class Settings:
     login_max_failures: int = 5
     login_lockout_seconds: int = 30
     login_lockout_max_seconds: int = 3600
+    # 催办: each open step is urged at most once in this many seconds
+    urge_interval_seconds: int = 3600
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -36,4 +38,5 @@ class Settings:
             seed_demo=os.environ.get("SEED_DEMO", "1") != "0",
             attachments_dir=Path(os.environ.get("ATTACHMENTS_DIR", str(defaults.attachments_dir))),
             max_attachment_bytes=int(os.environ.get("MAX_ATTACHMENT_BYTES", defaults.max_attachment_bytes)),
+            urge_interval_seconds=int(os.environ.get("URGE_INTERVAL_SECONDS", defaults.urge_interval_seconds)),
         )

@@ -254,3 +254,7 @@ def replay(definition: CompiledDefinition, entries: Sequence[EntryLike], stop_af
     finally:
         ctx.emit = lambda step, workflow: None
     return ReplayResult(ctx, entries[-1].seq if entries else 0)
+
+
+# The approval operations' commands (退回, 转办, 加签 …) register themselves here.
+from engine.operations import replaying as _operations  # noqa: E402, F401

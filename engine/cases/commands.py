@@ -21,6 +21,7 @@ from engine.forms.validation import validate_submission
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
+from engine.operations import completion
 from engine.runtime import runner
 from engine.runtime.runner import Step
 from engine.sandbox.evaluator import SandboxError
@@ -111,8 +112,11 @@ class InstanceService:
         access.require_task_actor(actor, task_row)
         if instance.status != "running":
             raise Conflict(f"办件当前状态为{status_label(instance.status)}，不能办理")
+        if task_row.held:
+            raise Conflict("该任务正等待加签人签署，暂不能办理")
         definition = self.registry.compiled(session, instance.definition_id)
-        validate_submission(definition, definition.form_for(task_row.element_id), data)
+        if task_row.kind == "task":
+            validate_submission(definition, definition.form_for(task_row.element_id), data)
         directory: OrgDirectory = self._directory(session)
 
         workflow = definition.codec.loads(instance.snapshot)
@@ -120,6 +124,15 @@ class InstanceService:
         if spiff_task is None:
             raise Conflict("任务与办件状态不一致，请刷新后重试")
         at = self.clock.now()
+        # approval operations under way on the step (加签, 委派) take the completion elsewhere
+        if task_row.kind == "sign" or completion.involved(spiff_task):
+            operation = completion.command(session, actor, at, instance, definition, workflow, directory,
+                                           task_row, spiff_task)
+            if task_row.kind == "sign":
+                completion.sign(operation, data, comment)
+                return instance.id
+            if completion.take_over(operation, data, comment):
+                return instance.id
         extra = _task_ordinal(workflow, spiff_task)
         try:
             outcome = runner.complete_task(definition, workflow, spiff_task, data)
@@ -129,6 +142,9 @@ class InstanceService:
         record_command(session, instance, definition, workflow, outcome.steps, actor, at, data, comment, task_row,
                        extra, state=outcome.state)
         sync_tasks(session, instance, definition, workflow, directory, at, task_row, actor, ready_tasks=outcome.ready)
+        if completion.copies_on_completion(definition, task_row.element_id):  # the model's 抄送 (ccRoles)
+            completion.after_completion(completion.command(session, actor, at, instance, definition, workflow,
+                                                           directory, task_row, None), task_row)
         return instance.id
 
     # -- helpers ----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from engine.definitions.xmlsafe import parse_untrusted_xml
 from engine.errors import InvalidModel, Problem
 from engine.forms.messages import schema_error_message
 from engine.forms.schema_guard import FormFileError, load_json_document, make_validator, schema_problems
+from engine.operations.model_properties import property_problems
 from engine.runtime.snapshot import SnapshotCodec
 from engine.sandbox.evaluator import check_compiles, create_script_engine
 
@@ -77,6 +78,9 @@ class CompiledDefinition:
     start_form: TaskForm | None
     codec: SnapshotCodec
     flow_by_pair: dict[tuple[str, str], str] = field(default_factory=dict)
+    # every element's spiffworkflow:properties, and the process's own (read by engine/operations/policy.py)
+    properties: dict[str, dict[str, str]] = field(default_factory=dict)
+    process_properties: dict[str, str] = field(default_factory=dict)
     _validators: dict[str, Any] = field(default_factory=dict)
 
     def validator(self, schema_file: str) -> Any:
@@ -178,6 +182,7 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
             lanes[(ref.text or "").strip()] = role
 
     elements: dict[str, Element] = {}
+    properties: dict[str, dict[str, str]] = {}
     task_forms: dict[str, TaskForm] = {}
     start_form: TaskForm | None = None
     sources: list[tuple[str, str, str]] = []
@@ -189,6 +194,8 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         elements[element_id] = Element(element_id, node.get("name", "") or element_id, tag,
                                        lanes.get(element_id))
         props = _properties(node)
+        if props:
+            properties[element_id] = props
         if tag in ("userTask", "startEvent"):
             schema_file = props.get(FORM_SCHEMA_PROP)
             if schema_file:
@@ -232,6 +239,8 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         problems.append(Problem(element_id, message))
     structural = model_problems(bpmn, process, set(elements))
     problems.extend(structural)
+    problems.extend(property_problems({e.id: e.type for e in elements.values()}, properties, key,
+                                      _properties(process), known_roles))
 
     spec, subprocess_specs = (None, {}) if structural else _parse_spec(root, key, problems)
 
@@ -253,4 +262,6 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         codec=SnapshotCodec(spec, subprocess_specs, script_engine),
     )
     compiled.flow_by_pair = {(f.source, f.target): f.id for f in flows}
+    compiled.properties = properties
+    compiled.process_properties = _properties(process)
     return compiled

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from engine.identity import access
 from engine.identity.actors import Actor
 from engine.read.paging import Page, PageRequest, fetch_page, like_pattern
 from engine.read.queries import task_summary
@@ -41,8 +42,7 @@ def inbox_page(session: Session, actor: Actor, filters: TaskFilter, page: PageRe
     """
     stmt: Select[Any] = (select(HumanTask)
                          .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-                         .where(HumanTask.state == "ready", HumanTask.role.in_(sorted(actor.roles)),
-                                HumanTask.org_id == actor.org_id, ProcessInstance.status == "running"))
+                         .where(access.inbox_clause(actor), ProcessInstance.status == "running"))
     if filters.role:
         stmt = stmt.where(HumanTask.role == filters.role)
     if filters.instance_id is not None:

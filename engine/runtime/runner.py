@@ -319,11 +319,12 @@ def complete(definition: CompiledDefinition, workflow: BpmnWorkflow, task: Task,
 
 
 def complete_task(definition: CompiledDefinition, workflow: BpmnWorkflow, task: Task,
-                  data: dict[str, Any]) -> Outcome:
+                  data: dict[str, Any], command: str = "complete") -> Outcome:
+    """``command``: the journal command that completes it (a signer's ``sign`` may be the one)."""
     recorder = StepRecorder(definition, workflow)
     task.data.update(deepcopy(data))
     task.run()
-    step = recorder.step_for(task, command="complete")
+    step = recorder.step_for(task, command=command)
     if step is not None:
         step.flows = _flows_taken(definition, task)
         recorder.add(step)
@@ -340,10 +341,13 @@ def terminate(definition: CompiledDefinition, workflow: BpmnWorkflow) -> list[St
     return recorder.finish()
 
 
-def mark(definition: CompiledDefinition, workflow: BpmnWorkflow, command: str) -> list[Step]:
-    """A command that changes the case's status but not its workflow (suspend, resume)."""
+def mark(definition: CompiledDefinition, workflow: BpmnWorkflow, command: str,
+         task: Task | None = None) -> list[Step]:
+    """A command that changes the case's status but not its workflow (suspend, resume), or, naming
+    ``task``, who holds one of its steps (转办, 加签: the journal entry names the step)."""
     recorder = StepRecorder(definition, workflow)
-    recorder.add(Step(None, None, None, command=command))
+    step = recorder.step_for(task, command=command) if task is not None else None
+    recorder.add(step or Step(None, None, None, command=command))
     return recorder.finish()
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -130,6 +131,48 @@ class HumanTask(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Approval operations (engine/operations): a row is either the step itself ("task") or a
+    # signer's part of it ("sign", 加签); ``assignee`` names the one user who holds it (转办, 委派,
+    # 撤回, 退回 to the former handler), ``delegated_by`` the holder it returns to (委派); ``held``:
+    # waiting for signers, not actionable; ``note`` what the holder is shown (被退回 with the opinion …).
+    kind: Mapped[str] = mapped_column(String(16), default="task", server_default="task")
+    assignee: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    delegated_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    note: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    last_urged_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class CaseCopy(Base):
+    """抄送: a user the case was copied to (by a holder or by the model); they may read the case."""
+
+    __tablename__ = "case_copies"
+    __table_args__ = (UniqueConstraint("instance_id", "username"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    copied_by: Mapped[str] = mapped_column(String(64))
+    element_id: Mapped[str | None] = mapped_column(String(128), nullable=True)  # the step it was copied from
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    journal_seq: Mapped[int] = mapped_column(Integer)  # the ``cc`` entry
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class Notification(Base):
+    """A message to one user: 催办, 被退回, 转办给我, 委派给我, 加签给我, 抄送, overdue, …"""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_inbox", "username", "read_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    task_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the human-task row concerned
+    actor: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class JournalEntry(Base):
