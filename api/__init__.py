@@ -23,6 +23,7 @@ from .limits import register_request_limits
 from .openapi import DocumentedApi, register_security, spec_kwargs
 from .routes import auth, definitions, health, history, identity, instances, start_forms, tasks, users
 from .routes.case_blueprints import CASE_BLUEPRINTS
+from .routes.operation_blueprints import OPERATION_BLUEPRINTS
 from .web import blp as web_pages
 
 API_PREFIX = "/api/v1"
@@ -52,7 +53,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     register_security(api)
     for module in (health, auth, users, identity, definitions, instances, tasks, history, start_forms):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
-    for blueprint in CASE_BLUEPRINTS:
+    for blueprint in (*CASE_BLUEPRINTS, *OPERATION_BLUEPRINTS):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
     app.register_blueprint(docs.blp)
     app.register_blueprint(web_pages)

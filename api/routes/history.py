@@ -39,6 +39,8 @@ class JournalEntrySchema(Schema):
     state_hash = fields.String(required=True)
     prev_hash = fields.String(required=True)
     hash = fields.String(required=True)
+    actor_name = fields.String(allow_none=True, metadata={"description": "办理人姓名"})
+    detail = fields.String(metadata={"description": "审批操作做了什么（转办给谁、退回到哪个环节 …）"})
 
 
 class ActiveElementSchema(Schema):
@@ -96,7 +98,8 @@ def history(args: dict[str, Any], instance_id: int) -> Any:
             response.headers["Content-Disposition"] = f'attachment; filename="case-{instance_id}-history.csv"'
             response.headers["X-Total-Count"] = str(total)
             return response
-        return [entry_view(r) for r in rows], 200, {"X-Total-Count": str(total)}
+        return eng.operations.history_entries(session, instance_id, [entry_view(r) for r in rows]), 200, \
+            {"X-Total-Count": str(total)}
 
 
 @blp.route("/process-instances/<int:instance_id>/history/<int:seq>/state")

@@ -82,7 +82,8 @@ def after_completion(cmd: Command, row: HumanTask) -> None:
     if not users:
         return
     cmd.notify(users, "cc")
-    cmd.journal_only("cc", None, {"users": users, "source": "model", "roles": roles}, journal_task=row)
+    cmd.journal_only("cc", None, {"users": users, "source": "model", "roles": roles, "element_id": row.element_id},
+                     journal_task=row)
     _store(cmd, users, row.element_id, None)
 
 

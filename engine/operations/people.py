@@ -42,6 +42,17 @@ def active_users(session: Session, directory: OrgDirectory, usernames: list[str]
     return {r.username: Person(r.username, r.display_name, r.org_id, _org_name(directory, r.org_id)) for r in rows}
 
 
+def copy_candidates(session: Session, directory: OrgDirectory, exclude: set[str], limit: int = 500) -> list[Person]:
+    """Whom a case may be copied to (抄送): active users holding a role that has lanes, by unit."""
+    lane_roles = [r for r, scope in directory.role_scopes.items() if scope not in ("none", None)]
+    rows = session.execute(select(User.username, User.display_name, User.org_id).distinct()
+                           .join(UserRole, UserRole.user_id == User.id)
+                           .where(UserRole.role_id.in_(lane_roles), User.active.is_(True))
+                           .order_by(User.org_id, User.username).limit(limit))
+    return [Person(r.username, r.display_name, r.org_id, _org_name(directory, r.org_id))
+            for r in rows if r.username not in exclude]
+
+
 def display_names(session: Session, usernames: set[str]) -> dict[str, str]:
     if not usernames:
         return {}

@@ -43,7 +43,12 @@ def _passes(check: Any) -> bool:
 def case_operations(env: Env, queries: Queries, session: Session, actor: Actor, instance_id: int) -> dict[str, Any]:
     instance = queries.visible_instance(session, actor, instance_id)
     cmd = _command(env, session, actor, instance)
-    return {"allowed": _case_allowed(cmd)}
+    allowed = _case_allowed(cmd)
+    body: dict[str, Any] = {"allowed": allowed}
+    if "cc" in allowed:
+        body["cc_candidates"] = [p.as_dict() for p in people.copy_candidates(session, cmd.directory,
+                                                                            {actor.username})]
+    return body
 
 
 def _case_allowed(cmd: Command) -> list[str]:
@@ -110,6 +115,8 @@ def task_operations(env: Env, queries: Queries, session: Session, actor: Actor, 
         body["transfer_candidates"] = [p.as_dict() for p in candidates]
     if "cc" in offered:
         allowed.append("cc")
+        body["cc_candidates"] = [p.as_dict() for p in people.copy_candidates(session, cmd.directory,
+                                                                            {actor.username})]
     if "terminate" in offered or _passes(lambda: termination.terminate_rule(cmd)) or actor.is_admin:
         allowed.append("terminate")
     order = list(policy.NAMES)

@@ -10,11 +10,22 @@ from sqlalchemy.orm import Session
 from engine.cases.admin import CaseAdmin
 from engine.errors import Conflict, Forbidden, Problem, ValidationFailed
 from engine.identity.actors import Actor
-from engine.operations import assignment, copies, notifications, reads, returns, signers, termination, urges
+from engine.operations import (
+    assignment,
+    copies,
+    history_view,
+    notifications,
+    reads,
+    returns,
+    signers,
+    termination,
+    urges,
+)
 from engine.operations.base import Command, Env, clean_comment, command_for, load_row, lock_instance
 from engine.read.paging import Page, PageRequest
 from engine.read.queries import Queries
 from engine.store.case_store import run_command
+from engine.store.models import ProcessInstance
 
 TaskCommand = Callable[[Command], None]
 
@@ -107,6 +118,13 @@ class OperationsService:
         return self._on_case(actor, instance_id, lambda c: returns.jump(c, target_element_id, text))
 
     # -- reads --------------------------------------------------------------------------------
+
+    def history_entries(self, session: Session, instance_id: int,
+                        views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """History entries with the actor's name and what each operation did (the caller may see the case)."""
+        instance = session.get(ProcessInstance, instance_id)
+        definition = self.env.registry.compiled(session, instance.definition_id) if instance is not None else None
+        return history_view.with_names(session, views, definition)
 
     def task_operations(self, actor: Actor, task_id: int) -> dict[str, Any]:
         with self.env.db.reader() as session:

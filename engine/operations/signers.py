@@ -76,6 +76,8 @@ def apply_add_signers(definition: CompiledDefinition, workflow: BpmnWorkflow, ta
     holding = state.read(task)
     if holding.signing is None:
         holding.signing = Signing(mode=mode, by=by, ratio=ratio)
+    if holding.assignee is None:  # the step is the adder's own from now on, not its lane's
+        holding.assignee = by
     holding.signing.signers.extend(Signer(user) for user in users)
     state.write(task, holding)
     return mark_outcome(definition, workflow, "add_signers", task)
@@ -217,6 +219,7 @@ def _finish(cmd: Command, command: str, data: dict[str, Any] | None, comment: st
     if verdict == COMPLETED:
         submitter = (signing.submitted or {}).get("by") if signing is not None else None
         closing[main.id] = ("completed", submitter)
+        extra = extra | {"completed_task_id": main.id}  # the step's row this command completed
         cmd.notify([holder or ""], "signing_done")
     elif verdict in ("done", "passed"):
         cmd.notify([holder or ""], "signing_done", spiff_id)

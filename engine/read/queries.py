@@ -87,7 +87,7 @@ class Queries:
         if instance is None:
             raise NotFound(f"办件 {instance_id} 不存在")
         self._require_visible(session, actor, instance)
-        tasks = conn.execute(_VIEW_TASKS, {"id": instance_id})
+        tasks = list(conn.execute(_VIEW_TASKS, {"id": instance_id}))
         has_definition = instance.definition_version is not None
         view: dict[str, Any] = {
             "id": instance.id,
