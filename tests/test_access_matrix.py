@@ -220,10 +220,10 @@ SUPERVISORS = {"civil_affairs", "district_government", "natural_resources", "hou
 OPERATIONS = {
     # operation: (who may, where it is posted, body)
     "return": ({"street_office"}, "task", {"target_element_id": "check_eligibility", "comment": "权限矩阵退回"}),
-    "transfer": ({"street_office"}, "task", {"to_user": "street_a2", "comment": "权限矩阵转办"}),
-    "delegate": ({"street_office"}, "task", {"to_user": "street_a2", "comment": "权限矩阵委派"}),
-    "add-signers": ({"street_office"}, "task", {"users": ["street_a2"], "mode": "before", "comment": "权限矩阵加签"}),
-    "remove-signer": ({"street_office"}, "signing", {"user": "street_a2", "comment": "权限矩阵减签"}),
+    "transfer": ({"street_office"}, "task", {"to_user": "street_a_wang", "comment": "权限矩阵转办"}),
+    "delegate": ({"street_office"}, "task", {"to_user": "street_a_wang", "comment": "权限矩阵委派"}),
+    "add-signers": ({"street_office"}, "task", {"users": ["street_a_wang"], "mode": "before", "comment": "权限矩阵加签"}),
+    "remove-signer": ({"street_office"}, "signing", {"user": "street_a_wang", "comment": "权限矩阵减签"}),
     "sign": (set(), "sign", {"data": {"agree": True}, "comment": "权限矩阵签署"}),
     "withdraw": ({"street_office"}, "done", {"comment": "权限矩阵撤回"}),
     "cc": ({"street_office", "admin"}, "case", {"users": ["street_b"], "comment": "权限矩阵抄送"}),
@@ -249,7 +249,7 @@ def operations_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -
             ids[f"{name}_done"] = first["id"]
             ids[f"{name}_task"] = client.open_task(case_id, "draft_plan", "street_a")["id"]
         added = client.post(f"/tasks/{ids['signing_case_task']}/add-signers",
-                            {"users": ["street_a2"], "mode": "parallel", "comment": "会签"}, as_user="street_a")
+                            {"users": ["street_a_wang"], "mode": "parallel", "comment": "会签"}, as_user="street_a")
         assert added.status_code == 200, added.get_json()
         ids["sign_row"] = added.get_json()["sign_tasks"][0]["id"]
     return directory / "case.db", ids

@@ -71,19 +71,19 @@ def test_two_signers_of_a_countersign_both_land(backend_api: ApiClient) -> None:
                         "natural_resources", clause))
         ok(api.complete(api.open_task(case_id, "submit_site_plan", "developer")["id"], "developer", SITE_PLAN))
         review = api.open_task(case_id, "site_plan_review", "housing")["id"]
-        ok(api.post(f"/tasks/{review}/add-signers", {"users": ["civil_affairs", "civil_affairs2"], "mode": "parallel",
+        ok(api.post(f"/tasks/{review}/add-signers", {"users": ["civil_affairs", "civil_affairs_qian"], "mode": "parallel",
                                                      "comment": "请民政局会签"}, as_user="housing"))
         ok(api.complete(review, "housing", {"site_plan_decision": "pass", "site_plan_comment": "符合规划条件"}))
         rows = {t["assignee"]: t["id"] for t in api.get(f"/process-instances/{case_id}", as_user="admin")
                 .get_json()["sign_tasks"]}
         responses = at_once(api, [
             lambda c, u=user, t=rows[user]: c.complete(t, u, {"agree": True}, "同意")  # type: ignore[misc]
-            for user in ("civil_affairs", "civil_affairs2")
+            for user in ("civil_affairs", "civil_affairs_qian")
         ])
         assert [r.status_code for r in responses] == [200, 200], [r.get_json() for r in responses]
         assert consistent(api, case_id) == ["housing_opinion"]  # the review completed, once
         history = api.get(f"/process-instances/{case_id}/history?limit=500", as_user="admin").get_json()
-        assert sorted(e["actor"] for e in history if e["command"] == "sign") == ["civil_affairs", "civil_affairs2"]
+        assert sorted(e["actor"] for e in history if e["command"] == "sign") == ["civil_affairs", "civil_affairs_qian"]
         assert len([e for e in history if e["payload"].get("completed_task_id") == review]) == 1
 
 
@@ -108,15 +108,15 @@ def test_transfer_racing_a_completion_one_wins(backend_api: ApiClient) -> None:
         case_id = access_case(api)
         gatekeep = api.open_task(case_id, "gatekeep_review", "civil_affairs")["id"]
         responses = at_once(api, [
-            lambda c, t=gatekeep: c.post(f"/tasks/{t}/transfer", {"to_user": "civil_affairs2", "comment": "请钱丽审核"},
+            lambda c, t=gatekeep: c.post(f"/tasks/{t}/transfer", {"to_user": "civil_affairs_qian", "comment": "请钱丽审核"},
                                          as_user="civil_affairs"),
-            lambda c, t=gatekeep: c.complete(t, "civil_affairs2", GATEKEEP),
+            lambda c, t=gatekeep: c.complete(t, "civil_affairs_qian", GATEKEEP),
         ])
         winner = one_won(responses)
         ready = consistent(api, case_id)
-        if winner == 0:  # transferred: the step waits for civil_affairs2 on a new row, nothing completed
+        if winner == 0:  # transferred: the step waits for civil_affairs_qian on a new row, nothing completed
             view = api.get(f"/process-instances/{case_id}", as_user="admin").get_json()
             assert ready == ["gatekeep_review"]
-            assert view["active_tasks"][0]["assignee"] == "civil_affairs2"
+            assert view["active_tasks"][0]["assignee"] == "civil_affairs_qian"
         else:
             assert ready == ["group_approval"]

@@ -27,7 +27,7 @@ def test_users_pages_sorting_and_filters(api: ApiClient) -> None:
     tail, _ = listing(api, "/users?limit=5&offset=15", "admin")
     assert len(tail) == 4
     by_role, n = listing(api, "/users?role=street_office", "admin")
-    assert n == 3 and {u["username"] for u in by_role} == {"street_a", "street_a2", "street_b"}
+    assert n == 3 and {u["username"] for u in by_role} == {"street_a", "street_a_wang", "street_b"}
     by_org, n = listing(api, "/users?org=fengxi&sort=display_name", "admin")
     assert n == 7 and all(u["org"] == "fengxi" for u in by_org)
     by_text, n = listing(api, "/users?q=社区", "admin")

@@ -19,24 +19,24 @@ Feature: 委派
       """
       {"meeting_form": "household_representatives", "meeting_date": "2024-03-05", "adult_villagers_total": 1000, "households_total": 300, "attendees": 500, "households_represented": 200, "votes_for": 251, "votes_against": 249}
       """
-    And user "civil_affairs" delegates task "civil_review" to "civil_affairs2" with comment "请钱丽初审会议程序"
-    Then task "civil_review" is held by "civil_affairs2"
+    And user "civil_affairs" delegates task "civil_review" to "civil_affairs_qian" with comment "请钱丽初审会议程序"
+    Then task "civil_review" is held by "civil_affairs_qian"
     And task "civil_review" shows "delegated" by "civil_affairs" with comment "请钱丽初审会议程序"
-    And user "civil_affairs2" has an unread notification "delegated" about the case
-    And user "civil_affairs2" may do "" on task "civil_review"
-    And user "civil_affairs2" is refused with 403 naming "受委派" when posting "transfer" on task "civil_review" with:
+    And user "civil_affairs_qian" has an unread notification "delegated" about the case
+    And user "civil_affairs_qian" may do "" on task "civil_review"
+    And user "civil_affairs_qian" is refused with 403 naming "受委派" when posting "transfer" on task "civil_review" with:
       """
       {"to_user": "civil_affairs", "comment": "交回"}
       """
-    When user "civil_affairs2" completes task "civil_review" with comment "到会人数与表决票数核对无误，建议通过" and:
+    When user "civil_affairs_qian" completes task "civil_review" with comment "到会人数与表决票数核对无误，建议通过" and:
       """
       {"review_decision": "pass"}
       """
     Then the case has open tasks "civil_review"
     And task "civil_review" is held by "civil_affairs"
-    And task "civil_review" shows "delegate_back" by "civil_affairs2" with comment "到会人数与表决票数核对无误，建议通过"
+    And task "civil_review" shows "delegate_back" by "civil_affairs_qian" with comment "到会人数与表决票数核对无误，建议通过"
     And user "civil_affairs" has an unread notification "delegate_back" about the case
-    And the history shows "resolve" by "civil_affairs2" with comment "到会人数与表决票数核对无误，建议通过"
+    And the history shows "resolve" by "civil_affairs_qian" with comment "到会人数与表决票数核对无误，建议通过"
     When user "civil_affairs" completes task "civil_review" with comment "同意初审意见，复审通过" and:
       """
       {"review_decision": "pass"}

@@ -14,23 +14,23 @@ Feature: 转办
 
   Scenario: 街道办经办人把拟定方案转给同事办理
     Then user "street_a" may do "return, transfer, delegate, add-signers, cc, terminate" on task "draft_plan"
-    When user "street_a" transfers task "draft_plan" to "street_a2" with comment "王芳熟悉东村情况，请她拟定方案"
-    Then task "draft_plan" is held by "street_a2"
+    When user "street_a" transfers task "draft_plan" to "street_a_wang" with comment "王芳熟悉东村情况，请她拟定方案"
+    Then task "draft_plan" is held by "street_a_wang"
     And task "draft_plan" shows "transferred" by "street_a" with comment "王芳熟悉东村情况，请她拟定方案"
-    And user "street_a2" sees task "draft_plan" in the inbox
+    And user "street_a_wang" sees task "draft_plan" in the inbox
     And user "street_a" does not see task "draft_plan" in the inbox
-    And user "street_a2" has an unread notification "transferred" about the case
+    And user "street_a_wang" has an unread notification "transferred" about the case
     And user "street_a" is refused with 403 naming "已交由他人办理" when completing task "draft_plan" with:
       """
       {"plan_title": "甲街道东村撤村建居方案", "conversion_mode": "one_village_one_community", "new_committee_name": "沣西新城甲街道东村社区居民委员会", "village_households": 300, "village_population": 1260, "plan_summary": "东村整建制改设社区。"}
       """
     And the history shows "transfer" by "street_a" with comment "王芳熟悉东村情况，请她拟定方案"
-    When user "street_a2" completes task "draft_plan" with comment "方案已拟定" and:
+    When user "street_a_wang" completes task "draft_plan" with comment "方案已拟定" and:
       """
       {"plan_title": "甲街道东村撤村建居方案", "conversion_mode": "one_village_one_community", "new_committee_name": "沣西新城甲街道东村社区居民委员会", "village_households": 300, "village_population": 1260, "plan_summary": "东村整建制改设社区。"}
       """
     Then the case has open tasks "hold_meeting"
-    And the history shows "complete" by "street_a2" with comment "方案已拟定"
+    And the history shows "complete" by "street_a_wang" with comment "方案已拟定"
 
   Scenario: 不能转给其他单位、不存在的人或自己
     Then user "street_a" is refused with 403 naming "同单位同角色" when posting "transfer" on task "draft_plan" with:
@@ -47,11 +47,11 @@ Feature: 转办
       """
     And user "street_a" is refused with 422 naming "必须填写意见" when posting "transfer" on task "draft_plan" with:
       """
-      {"to_user": "street_a2"}
+      {"to_user": "street_a_wang"}
       """
     And user "village_a1" is refused with 403 naming "您没有该角色" when posting "transfer" on task "draft_plan" with:
       """
-      {"to_user": "street_a2", "comment": "越权转办"}
+      {"to_user": "street_a_wang", "comment": "越权转办"}
       """
 
   Scenario: 管委会审批由模型禁止转办，只能退回、加签或抄送

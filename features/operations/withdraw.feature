@@ -35,9 +35,9 @@ Feature: 撤回
       """
       {"item_type": "work_item", "item_content": "社区网格员每周巡查沿街商铺安全隐患", "target_group": "辖区沿街商铺", "authority_scope": "发现隐患后报告", "time_limit_months": 24, "time_limit_desc": "2027年至2028年", "funding_amount": 20000, "funding_source": "department_budget", "ledger_form": "none"}
       """
-    And user "civil_affairs" transfers task "gatekeep_review" to "civil_affairs2" with comment "请钱丽审核"
+    And user "civil_affairs" transfers task "gatekeep_review" to "civil_affairs_qian" with comment "请钱丽审核"
     Then user "department" is refused with 409 naming "下一环节已有人办理" when withdrawing task "apply"
-    When user "civil_affairs2" completes task "gatekeep_review" with:
+    When user "civil_affairs_qian" completes task "gatekeep_review" with:
       """
       {"gatekeep_decision": "accept", "elements_complete": true, "funding_verified": true, "gatekeep_opinion": "符合准入条件"}
       """

@@ -89,7 +89,7 @@ def test_clerk_meets_a_validation_error_then_completes_the_task(page: Page, live
     expect(page.locator("#diagram[data-ready]")).to_be_attached()
     lane = page.locator(".djs-element[data-element-id=Lane_civil_affairs] .djs-label")
     expect(lane).to_have_text("区人社民政局")
-    expect(page.locator("#timeline")).to_contain_text("civil_affairs（沣西新城 · 区人社民政局）")
+    expect(page.locator("#timeline")).to_contain_text("沣西新城人社民政局 周华（沣西新城 · 区人社民政局）")
     # the procedure's working data (rules set by its script) is folded away, form fields carry titles
     expect(page.locator(".data-table > table.kv")).not_to_contain_text("rules")
     expect(page.locator(".data-table > table.kv")).to_contain_text("扎口意见")

@@ -6,6 +6,7 @@ import {
 import { colour, diagramUnavailable, fetchForms, fetchXml, flowsUpTo, legend, normaliseState, showDiagram } from './diagram.js';
 import { fetchHistory, timeline } from './history.js';
 import { attachmentsCard } from './attachments.js';
+import { mountCaseOperations } from './operations.js';
 
 async function currentState(instance, entries) {
   if (entries && entries.length) {
@@ -45,6 +46,7 @@ async function main() {
       instance.active_tasks.map((t) => h('li', {}, h('a', { href: `/tasks/${t.id}` }, t.name),
         `　${orgName(dir, t.org)} · ${roleName(dir, t.role)}`)))) : null));
 
+  mountCaseOperations(app, instance);
   const canvas = h('div.diagram#diagram');
   app.append(h('section.card', {}, h('h2', {}, '流程图'), legend(), canvas));
   const columns = h('div.columns');

@@ -98,6 +98,8 @@ export function navFor(user) {
   const roles = user.roles || [];
   return {
     inbox: !roles.length || roles.some((r) => !OFFICE_ROLES.has(r)),
+    copies: !roles.length || roles.some((r) => !OFFICE_ROLES.has(r)),
+    notifications: true,
     definitions: hasRole(user, 'process_owner', 'admin', 'auditor'),
     audit: true,
   };
@@ -204,8 +206,9 @@ export const STATUS_NAMES = {
 
 export const COMMAND_NAMES = {
   start: '发起', complete: '办理', engine_step: '自动流转', loop_reset: '退回重办', terminate: '终止',
-  suspend: '挂起', resume: '恢复', return: '退回', withdraw: '撤回', transfer: '转办', delegate: '委托',
-  add_sign: '加签', cc: '抄送', urge: '催办', timer: '定时触发',
+  suspend: '挂起', resume: '恢复', return: '退回', withdraw: '撤回', transfer: '转办', delegate: '委派',
+  resolve: '委派办理', add_signers: '加签', sign: '签署', remove_signer: '减签', submit: '提交（待加签）',
+  jump: '跳转', cc: '抄送', urge: '催办', timer: '定时触发',
 };
 
 let directoryPromise = null;

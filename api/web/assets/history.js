@@ -33,13 +33,18 @@ export function entryTitle(entry) {
   return entry.element_name ? `${what}：${entry.element_name}` : what;
 }
 
+/** The user who acted, by name (the history names them; older servers give the login only). */
+export function actorName(entry) {
+  return entry.actor_name || entry.actor || '';
+}
+
 /** The timeline of a case: people's actions with their opinions, engine steps folded in. */
 /** Who did it: the user with the role and unit they acted as. */
 export function actorText(entry, dir = null) {
   if (!entry.actor) return '';
   const as = dir ? [entry.actor_org && orgName(dir, entry.actor_org), entry.actor_role && roleName(dir, entry.actor_role)]
     .filter(Boolean).join(' · ') : '';
-  return as ? `${entry.actor}（${as}）` : entry.actor;
+  return as ? `${actorName(entry)}（${as}）` : actorName(entry);
 }
 
 export function timeline(entries, labels = formLabels(null), dir = null) {
@@ -50,6 +55,7 @@ export function timeline(entries, labels = formLabels(null), dir = null) {
     list.append(h(`li.${human ? 'human' : 'engine'}`, { dataset: { seq: entry.seq } },
       h('div.when', {}, formatTime(entry.at)),
       h('div.what', {}, h('strong', {}, entryTitle(entry)), human ? `　${actorText(entry, dir)}` : ''),
+      entry.detail ? h('div.detail', {}, entry.detail) : null,
       entry.comment ? h('blockquote.opinion', {}, `意见：${entry.comment}`) : null,
       human && data && Object.keys(data).length ? h('details', {}, h('summary', {}, '提交的数据'),
         h('ul.changes', {}, Object.entries(data).map(([k, v]) => h('li', {}, `${labels.field(k)}：${labels.value(k, v)}`)))) : null,

@@ -4,6 +4,7 @@ import {
   STATUS_NAMES,
 } from './common.js';
 import { mountForm } from './forms.js';
+import { mountTaskOperations } from './operations.js';
 
 function prefill(schema, data) {
   const props = (schema && schema.properties) || {};
@@ -50,6 +51,7 @@ async function main() {
   const labels = formLabels(forms || { form: task.form && task.form.schema }, dir);
   const details = h('details.card', {}, h('summary', {}, '办件当前数据'), dataTable(task.data, labels));
   app.append(header, formCard, details);
+  mountTaskOperations(header, task);
 
   if (!task.form || !task.form.schema) {
     formCard.append(h('p.muted', {}, '该环节没有表单，填写意见后提交即可。'));
