@@ -71,8 +71,9 @@ def test_two_signers_of_a_countersign_both_land(backend_api: ApiClient) -> None:
                         "natural_resources", clause))
         ok(api.complete(api.open_task(case_id, "submit_site_plan", "developer")["id"], "developer", SITE_PLAN))
         review = api.open_task(case_id, "site_plan_review", "housing")["id"]
-        ok(api.post(f"/tasks/{review}/add-signers", {"users": ["civil_affairs", "civil_affairs_qian"], "mode": "parallel",
-                                                     "comment": "请民政局会签"}, as_user="housing"))
+        ok(api.post(f"/tasks/{review}/add-signers",
+                    {"users": ["civil_affairs", "civil_affairs_qian"], "mode": "parallel", "comment": "请民政局会签"},
+                    as_user="housing"))
         ok(api.complete(review, "housing", {"site_plan_decision": "pass", "site_plan_comment": "符合规划条件"}))
         rows = {t["assignee"]: t["id"] for t in api.get(f"/process-instances/{case_id}", as_user="admin")
                 .get_json()["sign_tasks"]}
@@ -108,7 +109,8 @@ def test_transfer_racing_a_completion_one_wins(backend_api: ApiClient) -> None:
         case_id = access_case(api)
         gatekeep = api.open_task(case_id, "gatekeep_review", "civil_affairs")["id"]
         responses = at_once(api, [
-            lambda c, t=gatekeep: c.post(f"/tasks/{t}/transfer", {"to_user": "civil_affairs_qian", "comment": "请钱丽审核"},
+            lambda c, t=gatekeep: c.post(f"/tasks/{t}/transfer",
+                                         {"to_user": "civil_affairs_qian", "comment": "请钱丽审核"},
                                          as_user="civil_affairs"),
             lambda c, t=gatekeep: c.complete(t, "civil_affairs_qian", GATEKEEP),
         ])

@@ -170,8 +170,8 @@ def test_a_script_failing_when_the_last_signer_signs_stops_the_case_and_replays(
         api.token(user)
     case_id, sign_a, sign_b = drive_to_signing(api)
     assert api.complete(sign_a, "street_a", {"agree": True}).status_code == 200
-    added = api.post(f"/tasks/{sign_b}/add-signers", {"users": ["civil_affairs_qian"], "mode": "after", "comment": "复核"},
-                     as_user="civil_affairs")
+    added = api.post(f"/tasks/{sign_b}/add-signers",
+                     {"users": ["civil_affairs_qian"], "mode": "after", "comment": "复核"}, as_user="civil_affairs")
     assert added.status_code == 200, added.get_json()
     submitted = api.complete(sign_b, "civil_affairs", {"agree": True}, "同意")
     assert submitted.status_code == 200 and submitted.get_json()["active_tasks"][0]["held"] is True

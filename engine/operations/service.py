@@ -75,7 +75,7 @@ class OperationsService:
         def command(session: Session) -> int:
             row, instance = load_row(self.env, session, task_id)
             if row.state == "ready":
-                raise Forbidden("该任务尚未办理，无需撤回")
+                raise Conflict("该任务尚未办理，无需撤回")
             returns.withdraw(command_for(self.env, session, actor, instance, row), text)
             return instance.id
 

@@ -61,11 +61,6 @@ class Queries:
         self.registry = registry
         self._directory = directory_loader
 
-    def _acted(self, session: Session, actor: Actor, instance_id: int) -> bool:
-        return session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance_id,
-                                                         HumanTask.completed_by == actor.username)
-                              .limit(1)) is not None
-
     def visible_instance(self, session: Session, actor: Actor, instance_id: int) -> ProcessInstance:
         instance = session.get(ProcessInstance, instance_id)
         if instance is None:
