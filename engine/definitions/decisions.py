@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from engine.errors import InvalidModel, Problem
+from engine.definitions.uploads import FileKind, collect_files
 
 MAX_DECISION_FILES = 50
 DECISION_FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\.dmn$")
@@ -73,21 +73,8 @@ def decision_sources(file_name: str, root: etree._Element) -> Iterator[tuple[str
                     yield entry.get("id") or rule.get("id") or file_name, "expression", _text(entry)
 
 
+DECISION_FILES = FileKind("decisions", "决策", ".dmn", MAX_DECISION_FILES, "个 DMN 文件", DECISION_FILE_NAME)
+
+
 def collect_decision_files(files: list[tuple[str | None, bytes]]) -> dict[str, bytes]:
-    """DMN files by bare name; names must be plain ``*.dmn`` and distinct."""
-    if len(files) > MAX_DECISION_FILES:
-        raise InvalidModel("决策文件过多", [Problem("decisions", f"最多 {MAX_DECISION_FILES} 个 DMN 文件")])
-    problems: list[Problem] = []
-    found: dict[str, bytes] = {}
-    for raw_name, content in files:
-        name = (raw_name or "").replace("\\", "/").rsplit("/", 1)[-1]
-        if not DECISION_FILE_NAME.match(name):
-            problems.append(Problem(name or "decisions",
-                                    "决策文件名只能由英文字母、数字、下划线、点和连字符组成，并以 .dmn 结尾"))
-        elif name in found:
-            problems.append(Problem(name, "决策文件重复上传"))
-        else:
-            found[name] = content
-    if problems:
-        raise InvalidModel("决策文件不正确", problems)
-    return found
+    return collect_files(files, DECISION_FILES)

@@ -21,6 +21,7 @@ from engine.definitions.camunda_import import import_camunda
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.decisions import collect_decision_files
 from engine.definitions.registry import DefinitionRegistry
+from engine.definitions.uploads import FileKind, collect_files
 from engine.errors import InvalidModel, Problem
 from engine.identity import access
 from engine.identity.actors import Actor
@@ -45,24 +46,11 @@ def definition_summary(row: ProcessDefinition) -> dict[str, Any]:
     }
 
 
+FORM_FILES = FileKind("forms", "表单", ".json", MAX_FORM_FILES, "个表单文件", FORM_FILE_NAME)
+
+
 def collect_forms(files: list[tuple[str | None, bytes]]) -> dict[str, bytes]:
-    """Form files by bare name; names must be plain ``*.json`` and distinct."""
-    problems: list[Problem] = []
-    forms: dict[str, bytes] = {}
-    if len(files) > MAX_FORM_FILES:
-        raise InvalidModel("表单文件过多", [Problem("forms", f"最多 {MAX_FORM_FILES} 个表单文件")])
-    for raw_name, content in files:
-        name = (raw_name or "").replace("\\", "/").rsplit("/", 1)[-1]
-        if not FORM_FILE_NAME.match(name):
-            problems.append(Problem(name or "forms",
-                                    "表单文件名只能由英文字母、数字、下划线、点和连字符组成，并以 .json 结尾"))
-        elif name in forms:
-            problems.append(Problem(name, "表单文件重复上传"))
-        else:
-            forms[name] = content
-    if problems:
-        raise InvalidModel("表单文件不正确", problems)
-    return forms
+    return collect_files(files, FORM_FILES)
 
 
 class DeploymentService:
