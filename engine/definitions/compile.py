@@ -25,6 +25,7 @@ from engine.definitions.xmlsafe import parse_untrusted_xml
 from engine.errors import InvalidModel, Problem
 from engine.forms.cross_checks import check_problems
 from engine.forms.messages import schema_error_message
+from engine.forms.org_fields import level_problems
 from engine.forms.render_check import render_problems
 from engine.forms.schema_guard import FormFileError, load_json_document, make_validator, schema_problems
 from engine.limits.model import LimitModel, read_limits
@@ -311,6 +312,7 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
                     problems.extend(render_problems(schema_file, loaded_forms[schema_file], ui_file,
                                                     loaded_forms.get(ui_file or ""), start_form=tag == "startEvent"))
                     problems.extend(check_problems(schema_file, loaded_forms[schema_file]))  # x-checks
+                    problems.extend(level_problems(schema_file, loaded_forms[schema_file]))  # x-org-level
                 form = TaskForm(schema_file, ui_file)
                 if tag == "userTask":
                     task_forms[element_id] = form
