@@ -21,6 +21,7 @@ from engine.cases.titles import CASE_TITLE_PROP, template_problems
 from engine.definitions.checks import model_problems
 from engine.definitions.decisions import decision_sources
 from engine.definitions.parser_errors import parser_problem
+from engine.definitions.task_units import read_unit_from
 from engine.definitions.xmlsafe import parse_untrusted_xml
 from engine.errors import InvalidModel, Problem
 from engine.forms.cross_checks import check_problems
@@ -58,6 +59,7 @@ class Element:
     name: str
     type: str
     lane: str | None
+    unit_from: str | None = None  # a user task offered at the organisation this data variable names
 
 
 @dataclass(frozen=True)
@@ -297,9 +299,11 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         if not element_id:
             problems.append(Problem(tag, f"有一个 {tag} 元素缺少 id（BPMN 元素都须有唯一的 id）"))
             continue
-        elements[element_id] = Element(element_id, node.get("name", "") or element_id, tag,
-                                       lanes.get(element_id))
         props = _properties(node)
+        unit_from, unit_problems = read_unit_from(element_id, tag, props)
+        problems.extend(unit_problems)
+        elements[element_id] = Element(element_id, node.get("name", "") or element_id, tag,
+                                       lanes.get(element_id), unit_from)
         if tag in ("userTask", "startEvent"):
             schema_file = props.get(FORM_SCHEMA_PROP)
             if schema_file:
