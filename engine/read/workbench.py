@@ -69,9 +69,14 @@ def _one_page(session: Session, where: list[ColumnElement[bool]], rows: Select[A
     total = session.scalar(select(func.count()).select_from(HumanTask)
                            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(*where)) or 0
     column = sorts[name]
-    ordered = rows.where(*where).order_by(column.desc() if descending else column.asc(),
-                                          tiebreak.desc() if descending else tiebreak.asc())
-    return list(session.execute(ordered.limit(page.limit).offset(page.offset))), total
+    direction = (column.desc(), tiebreak.desc()) if descending else (column.asc(), tiebreak.asc())
+    # The page's task ids first, from the tasks and their cases alone; the list's joins and subqueries
+    # then run for those rows only, not for every matching task before the sort.
+    ids = (select(HumanTask.id).select_from(HumanTask)
+           .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(*where)
+           .order_by(*direction).limit(page.limit).offset(page.offset))
+    ordered = rows.where(HumanTask.id.in_(ids)).order_by(*direction)
+    return list(session.execute(ordered)), total
 
 
 def _came_back(instance_id: Any, element_id: Any, task_id: Any, created_at: Any) -> Any:
