@@ -104,7 +104,7 @@ def _day(text: str) -> Any:
     return date.fromisoformat(text)
 
 
-def measure_at_scale(database_url: str, directory: Path, cases: int, repeat: int = 30,
+def measure_at_scale(database_url: str, directory: Path, cases: int, repeat: int = 20,
                      command_cases: int = 20) -> dict[str, Any]:
     engine = make_engine(database_url, directory / "attachments-scale")
     try:
@@ -137,7 +137,7 @@ def measure_curve(directory: Path, sizes: list[int], repeat: int = 20, command_c
     try:
         driver = CaseDriver(engine, actors(engine))
         for size in sizes:
-            data = generate(driver, size)
+            data = generate(driver, size, long_entries=0)
             queries = read_queries(driver, data)
             points[str(size)] = {
                 "cases": data.cases, "generate_seconds": data.seconds,
