@@ -60,7 +60,7 @@ class Sizes:
 QUICK = Sizes(ceiling_cases=30, service_cases=20, http_cases=12, returns=40, history_entries=120,
               state_samples=5, memory_completions=300, timer_filler=2_000, timer_cases=20, limited_cases=20,
               scale=1_000, curve=(500, 1_000), clerk_open_tasks=1_000, clerk_cycles=20, page_loads=3)
-SKIPPABLE = ("postgres", "scale", "curve", "clerk", "pages", "timers", "memory")
+SKIPPABLE = ("service", "history", "http", "postgres", "scale", "curve", "clerk", "pages", "timers", "memory")
 
 
 def _tokens(engine: WorkflowEngine) -> dict[str, str]:
@@ -105,11 +105,14 @@ def _run(sizes: Sizes, skip: frozenset[str]) -> dict[str, Any]:
         _step("ceiling", results, lambda: ceiling.measure(sizes.ceiling_cases))
         engine = make_engine(sqlite_url(directory), directory / "attachments")
         driver = CaseDriver(engine, actors(engine))
-        _step("service_sqlite", results, lambda: service_rows.measure_service(driver, sizes.service_cases))
-        _step("returns", results, lambda: history_rows.measure_returns(driver, sizes.returns))
-        _step("state_at", results, lambda: history_rows.measure_state_at(driver, sizes.history_entries,
-                                                                          sizes.state_samples))
-        _step("http_sqlite", results, lambda: _http_row(sqlite_url(directory, "http.db"), directory, sizes))
+        if "service" not in skip:
+            _step("service_sqlite", results, lambda: service_rows.measure_service(driver, sizes.service_cases))
+        if "history" not in skip:
+            _step("returns", results, lambda: history_rows.measure_returns(driver, sizes.returns))
+            _step("state_at", results, lambda: history_rows.measure_state_at(driver, sizes.history_entries,
+                                                                              sizes.state_samples))
+        if "http" not in skip:
+            _step("http_sqlite", results, lambda: _http_row(sqlite_url(directory, "http.db"), directory, sizes))
         if "postgres" in skip:
             results["http_postgres"] = {"unavailable": "skipped (--skip postgres)"}
         else:
