@@ -49,6 +49,44 @@ def running_server(database_url: str, threads: int = 8) -> Iterator[tuple[int, i
             proc.wait()
 
 
+@contextmanager
+def running_gunicorn(database_url: str, workers: int = 4, threads: int = 4) -> Iterator[tuple[int, int]]:
+    """Yield (port, master pid) of the production server (gunicorn, api/gunicorn_conf.py) over ``database_url``."""
+    import socket
+    import tempfile
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    scratch = tempfile.mkdtemp(prefix="shequ-bench-gunicorn-")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), DATABASE_URL=database_url, WORKERS=str(workers),
+               THREADS=str(threads), PORT=str(port), PROMETHEUS_MULTIPROC_DIR=scratch,
+               ATTACHMENTS_DIR=os.path.join(scratch, "attachments"), LOG_FORMAT="json")
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "api/gunicorn_conf.py",
+                             "--log-level", "warning", "api.wsgi:app"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", PREFIX + "/health")
+                conn.getresponse().read()
+                conn.close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start (exit code {proc.poll()})") from None
+                time.sleep(0.2)
+        yield port, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class Client:
     """One clerk's keep-alive connection, with the bearer tokens of the users it acts as."""
 
@@ -118,10 +156,15 @@ def _run_clients(port: int, tokens: dict[str, str], clients: int, cases_each: in
 
 
 def measure_http(database_url: str, tokens: dict[str, str], cases: int, concurrency: list[int],
-                 server_threads: int = 8) -> dict[str, Any]:
-    """One-client and concurrent-client runs against one server; ``cases`` per run in total."""
+                 server_threads: int = 8, processes: int = 0) -> dict[str, Any]:
+    """One-client and concurrent-client runs against one server; ``cases`` per run in total.
+
+    ``processes`` > 0: gunicorn with that many worker processes (the production start) instead of waitress.
+    """
     results: dict[str, Any] = {}
-    with running_server(database_url, server_threads) as (port, pid):
+    server = (running_gunicorn(database_url, processes, 4) if processes
+              else running_server(database_url, server_threads))
+    with server as (port, pid):
         _run_clients(port, tokens, 1, max(5, cases // 10))  # warm-up: compile, connections, caches
         rss_before = rss_mb(pid)
         for clients in concurrency:

@@ -12,7 +12,7 @@ from typing import Any
 
 from engine.settings import ROOT
 
-from . import timer_rows
+from . import clerk_rows, load, page_rows, scale_rows, timer_rows
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -76,6 +76,26 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         out.append((f"memory growth over {memory['completions']:,} completions ≤ 50 MB",
                     f"{memory['growth_mb']:+.1f} MB", memory["growth_mb"] <= 50))
     out += timer_rows.goals(results)
+    out += _postgres_goals(results)
+    out += scale_rows.goals(results) + clerk_rows.goals(results) + page_rows.goals(results)
+    return out
+
+
+def _postgres_goals(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    out: list[tuple[str, str, bool | None]] = []
+    sqlite_one = results.get("http_sqlite", {}).get("clients_1", {}).get("median_ms")
+    pg = results.get("http_postgres", {})
+    pg_one = pg.get("clients_1", {}).get("median_ms")
+    if sqlite_one and pg_one:
+        out.append(("PostgreSQL, 1 client ≤ 1.5× SQLite's HTTP figure", f"{pg_one:.2f} vs {sqlite_one:.2f} ms "
+                    f"({pg_one / sqlite_one:.2f}×)", pg_one <= 1.5 * sqlite_one))
+    procs = results.get("http_postgres_processes", {})
+    one, four = procs.get("clients_1", {}), procs.get("clients_4", {})
+    if one and four:
+        ratio = four["completions_per_s"] / one["completions_per_s"]
+        out.append((f"PostgreSQL, {procs.get('processes', 4)} server processes: 4 clients ≥ 2.5× one client's "
+                    "throughput", f"{four['completions_per_s']:.0f} vs {one['completions_per_s']:.0f}/s "
+                    f"({ratio:.2f}×)", ratio >= 2.5))
     return out
 
 
@@ -97,7 +117,8 @@ def table(results: dict[str, Any]) -> str:
                      f"cpu {_fmt(svc.get('cpu_ms_per_completion'), ' ms')}; complete cmd median "
                      f"{cmd['median_ms']:.2f} / p95 {cmd['p95_ms']:.2f} ms", "",
                      ratio(svc["ms_per_completion"])))
-    http_rows = (("http_sqlite", "3 HTTP (waitress), SQLite"), ("http_postgres", "4 HTTP (waitress), PostgreSQL"))
+    http_rows = (("http_sqlite", "3 HTTP (waitress), SQLite"), ("http_postgres", "4 HTTP (waitress), PostgreSQL"),
+                 ("http_postgres_processes", "4 HTTP (gunicorn 4×4), PostgreSQL"))
     for key, label in http_rows:
         run = results.get(key)
         if run is None:
@@ -127,6 +148,7 @@ def table(results: dict[str, Any]) -> str:
                      f"{memory['growth_mb']:+.1f} MB",
                      f"{memory['first_window']['median_ms']:.2f}→{memory['last_window']['median_ms']:.2f} ms", ""))
     rows += timer_rows.row(results)
+    rows += scale_rows.rows(results) + clerk_rows.rows(results) + page_rows.rows(results)
     header = ("row", "figure", "detail", "rate/size", "vs ceiling")
     widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(5)]
     lines = [" | ".join(_pad(c, w) for c, w in zip(header, widths, strict=True))]
@@ -134,9 +156,11 @@ def table(results: dict[str, Any]) -> str:
     lines += [" | ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines.append("")
     machine = results.get("machine", {})
-    if machine.get("load_avg") and machine.get("nproc") and max(machine["load_avg"]) > machine["nproc"]:
-        lines.append(f"NOTE: load average {machine['load_avg']} exceeds {machine['nproc']} cores: other work shared "
-                     "the CPUs, wall-clock figures are inflated (compare the CPU-time columns).")
+    flag = load.warning(results.get("load", {}))
+    if flag:
+        lines.append(flag)
+    elif machine.get("load_avg") and machine.get("nproc") and max(machine["load_avg"]) > machine["nproc"]:
+        lines.append(f"NOTE: load average {machine['load_avg']} at the start exceeded {machine['nproc']} cores.")
     for goal, measured, met in goals(results):
         lines.append(f"[{'met' if met else 'MISSED'}] {goal}: {measured}")
     return "\n".join(lines)

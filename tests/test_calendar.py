@@ -68,6 +68,25 @@ def test_past_the_last_known_year_is_refused_not_guessed() -> None:
     assert entered.add_working_days(date(PACKAGE_LAST_YEAR, 12, 31), 1) != date(PACKAGE_LAST_YEAR + 1, 1, 1)
 
 
+def test_counting_working_days_over_years_gives_what_walking_them_gives() -> None:
+    # the count over long spans comes from per-year tables plus the overrides; it must be the day-by-day count
+    import random
+    from datetime import timedelta
+    rng = random.Random(5)
+    last = PACKAGE_LAST_YEAR + 1
+    overrides = {date(PACKAGE_LAST_YEAR, 10, 1): True, date(PACKAGE_LAST_YEAR, 3, 4): False,
+                 date(last, 1, 2): False, date(last, 2, 7): True, date(PACKAGE_FIRST_YEAR, 1, 3): True}
+    calendar = WorkingCalendar(overrides, frozenset({last}))
+    low = date(PACKAGE_FIRST_YEAR, 1, 1)
+    span = (date(last, 12, 31) - low).days
+    for _ in range(300):
+        first = low + timedelta(days=rng.randrange(span))
+        end = min(first + timedelta(days=rng.randrange(1200)), date(last + 1, 1, 1))
+        assert calendar.working_days_between(first, end) == calendar._walked_between(first, end), (first, end)
+    with pytest.raises(CalendarUnknown):
+        calendar.working_days_between(date(last, 12, 1), date(last + 1, 1, 10))
+
+
 def test_calendar_api(api: ApiClient) -> None:
     year = PACKAGE_LAST_YEAR + 1
     unknown = api.get(f"/calendar/deadline?from={PACKAGE_LAST_YEAR}-12-20&working_days=20", as_user="street_a")

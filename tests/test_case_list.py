@@ -142,3 +142,20 @@ def test_start_date_range_is_in_beijing_days(clocked: tuple[ApiClient, FixedCloc
                              query_string={"started_from": "2026-03-05", "started_to": "2026-03-01"})
     assert reversed_range.status_code == 400
     assert reversed_range.get_json()["error"]["details"][0]["path"] == "started_to"
+
+
+def test_each_page_is_the_slice_of_the_whole_ordering_for_every_sort(api: ApiClient) -> None:
+    # the list takes a page's ids first (and on SQLite walks the sort column's index against the visible
+    # set): each page must still be exactly that slice of the visible cases in that order
+    for user in ("street_a", "street_b", "street_a", "street_a", "street_b"):
+        start_village(api, user)
+    start_access(api)
+    for sort in ("created_at", "updated_at", "business_key", "case_title"):
+        for order in ("asc", "desc"):
+            whole, total = listing(api, "street_a", sort=sort, order=order, limit=500)
+            assert total == len(whole) == 3  # the street office's own three, not street_b's or the district's
+            paged = [c["id"] for offset in range(0, total, 2)
+                     for c in listing(api, "street_a", sort=sort, order=order, limit=2, offset=offset)[0]]
+            assert paged == [c["id"] for c in whole]
+    everything, total = listing(api, "auditor", limit=500)
+    assert total == len(everything) == 6

@@ -151,3 +151,17 @@ def test_swagger_ui_is_served_locally(api: ApiClient) -> None:
         response = api.client.get(asset)
         assert response.status_code == 200 and len(response.get_data()) > 100, asset
     assert "/api/v1/openapi.json" in api.client.get("/api/docs/init.js").get_data(as_text=True)
+
+
+def test_new_password_hashes_meet_owasps_argon2id_minimum_and_older_ones_still_verify() -> None:
+    from argon2 import PasswordHasher
+    from argon2.low_level import Type
+
+    from engine.identity import tokens
+
+    params = __import__("argon2").extract_parameters(tokens.hash_password("口令-1"))
+    assert params.type is Type.ID
+    # OWASP: m ≥ 19 MiB with t ≥ 2 (or more memory with fewer passes), p ≥ 1
+    assert params.memory_cost >= 19 * 1024 and params.time_cost >= 2 and params.parallelism >= 1
+    older = PasswordHasher().hash("口令-1")  # argon2-cffi's default of earlier releases of this project
+    assert tokens._hasher.verify(older, "口令-1")

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -84,6 +85,25 @@ class WorkingCalendar:
         """Working days ``d`` with ``first <= d < end`` (0 when ``end <= first``)."""
         if (end - first).days > MAX_SPAN_DAYS:
             raise ValueError("时间段过长")
+        if end > first and all(self.knows(year) for year in range(first.year, end.year + 1)):
+            return self._counted_between(first, end)
+        return self._walked_between(first, end)
+
+    def _counted_between(self, first: date, end: date) -> int:
+        """The same count from per-year tables, then the overrides in the span: the remaining time of
+        every task on an inbox page is one of these, and an old overdue task spans years of days."""
+        count = 0
+        for year in range(first.year, end.year + 1):
+            low = first if first.year == year else date(year, 1, 1)
+            high = end if end.year == year else date(year + 1, 1, 1)
+            prefix = _year_prefix(year)
+            count += prefix[_day_of_year(high, year)] - prefix[_day_of_year(low, year)]
+        for day, working in self.overrides.items():
+            if first <= day < end and working != _base_workday(day):
+                count += 1 if working else -1
+        return count
+
+    def _walked_between(self, first: date, end: date) -> int:
         count, day = 0, first
         while day < end:
             if self.is_workday(day):
@@ -99,3 +119,26 @@ class WorkingCalendar:
             if (day - start).days > MAX_SPAN_DAYS:
                 raise ValueError("期限过长")
         return day
+
+
+def _base_workday(day: date) -> bool:
+    """``is_workday`` without overrides, for a known year."""
+    if day.year <= PACKAGE_LAST_YEAR:
+        return day in _PACKAGE_WORKDAYS or (day.weekday() < 5 and day not in _PACKAGE_HOLIDAYS)
+    return day.weekday() < 5
+
+
+def _day_of_year(day: date, year: int) -> int:
+    """Days of ``year`` before ``day`` (``day`` may be 1 January of the next year)."""
+    return (day - date(year, 1, 1)).days
+
+
+@lru_cache(maxsize=64)
+def _year_prefix(year: int) -> tuple[int, ...]:
+    """prefix[i]: the working days among the first i days of ``year`` (no overrides)."""
+    prefix, count, day = [0], 0, date(year, 1, 1)
+    while day.year == year:
+        count += _base_workday(day)
+        prefix.append(count)
+        day += timedelta(days=1)
+    return tuple(prefix)

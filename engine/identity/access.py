@@ -21,7 +21,9 @@ A denial is :class:`~engine.errors.Forbidden` with the reason.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, or_
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, select, union_all
 
 from engine.errors import Forbidden
 from engine.identity.actors import Actor
@@ -92,19 +94,26 @@ def visible_instances_clause(actor: Actor, directory: OrgDirectory) -> ColumnEle
     """
     if actor.roles & READ_ALL_ROLES:
         return None
-    conditions: list[ColumnElement[bool]] = [
-        exists().where(HumanTask.instance_id == ProcessInstance.id, HumanTask.org_id == actor.org_id,
-                       HumanTask.role.in_(sorted(actor.roles))),
-        exists().where(HumanTask.instance_id == ProcessInstance.id, HumanTask.completed_by == actor.username),
+    # The ids of the visible cases as a union of index lookups (a task of mine, a task I did, a case of my
+    # unit or below, or naming my unit): an OR of EXISTS here was tested case by case, every case of the city.
+    branches: list[Select[Any]] = [
+        select(HumanTask.instance_id).where(HumanTask.org_id == actor.org_id, HumanTask.role.in_(sorted(actor.roles))),
+        select(HumanTask.instance_id).where(HumanTask.completed_by == actor.username),
     ]
     if is_clerk(actor, directory):
-        own_and_below = [org for org in directory.orgs if directory.is_within(org, actor.org_id)]
-        conditions += [
-            ProcessInstance.org_id.in_(own_and_below),
-            ProcessInstance.developer_org == actor.org_id,
-            ProcessInstance.subject_org == actor.org_id,
+        own_and_below = directory.own_and_below(actor.org_id)
+        branches += [
+            select(ProcessInstance.id).where(ProcessInstance.org_id.in_(own_and_below)),
+            select(ProcessInstance.id).where(ProcessInstance.developer_org == actor.org_id),
+            select(ProcessInstance.id).where(ProcessInstance.subject_org == actor.org_id),
         ]
-    return or_(*conditions)
+    return ProcessInstance.id.in_(union_all(*branches))
+
+
+def visible_instance_ids(actor: Actor, directory: OrgDirectory) -> Any:
+    """The ids of :func:`visible_instances_clause` as a compound SELECT (``None``: every case)."""
+    clause = visible_instances_clause(actor, directory)
+    return None if clause is None else clause.right.element  # type: ignore[attr-defined]
 
 
 def require_role(actor: Actor, *roles: str) -> None:

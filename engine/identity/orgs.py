@@ -32,6 +32,16 @@ class OrgDirectory:
         self.orgs = {o.id: o for o in orgs}
         self.role_scopes = role_scopes
         self.role_names = role_names
+        self._below: dict[str, list[str]] = {}
+
+    def own_and_below(self, org_id: str) -> list[str]:
+        """``org_id`` and every unit below it, in the directory's order (kept: a city has thousands of units
+        and every case list of a clerk names this set)."""
+        found = self._below.get(org_id)
+        if found is None:
+            found = [org for org in self.orgs if self.is_within(org, org_id)]
+            self._below[org_id] = found
+        return found
 
     @classmethod
     def load(cls, session: Session) -> OrgDirectory:

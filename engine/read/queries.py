@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from engine.clock import Clock, SystemClock
 from engine.definitions.registry import DefinitionRegistry
@@ -145,7 +145,8 @@ class Queries:
             raise NotFound(f"任务 {task_id} 不存在")
         if not access.can_act(actor, row):
             self.visible_instance(session, actor, row.instance_id)
-        instance = session.get(ProcessInstance, row.instance_id)
+        # the snapshot (the largest column, growing with the case) is not part of a task's page
+        instance = session.get(ProcessInstance, row.instance_id, options=[defer(ProcessInstance.snapshot)])
         assert instance is not None
         definition = self.registry.compiled(session, row.definition_id or instance.definition_id)
         form = definition.form_for(row.element_id)

@@ -99,6 +99,14 @@ class ProcessDefinition(Base):
 
 class ProcessInstance(Base):
     __tablename__ = "process_instances"
+    # The case list's filters and sorts at a city's scale (bench row 9; migration 0011_scale_indexes).
+    __table_args__ = (Index("ix_process_instances_updated_at", "updated_at"),
+                      Index("ix_process_instances_case_title", "case_title"),
+                      Index("ix_process_instances_started_by", "started_by"),
+                      Index("ix_process_instances_developer_org", "developer_org"),
+                      Index("ix_process_instances_subject_org", "subject_org"),
+                      Index("ix_process_instances_status_created", "status", "created_at"),
+                      Index("ix_process_instances_definition_created", "definition_key", "created_at"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     business_key: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
@@ -124,7 +132,12 @@ class ProcessInstance(Base):
 class HumanTask(Base):
     __tablename__ = "human_tasks"
     __table_args__ = (Index("ix_human_tasks_inbox", "state", "role", "org_id"),
-                      Index("ix_human_tasks_done", "completed_by", "completed_at"))
+                      Index("ix_human_tasks_done", "completed_by", "completed_at"),
+                      # the tasks a unit's role holds, oldest first: the inbox's order and the case list's
+                      # "a task of mine" (migration 0011_scale_indexes)
+                      Index("ix_human_tasks_queue", "org_id", "role", "state", "created_at", "instance_id"),
+                      # the cases a user acted in, read from the index alone
+                      Index("ix_human_tasks_done_cases", "completed_by", "instance_id"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
     spiff_task_id: Mapped[str] = mapped_column(String(36))
@@ -146,6 +159,8 @@ class JournalEntry(Base):
     """Append-only: rows are inserted, never updated or deleted."""
 
     __tablename__ = "journal_entries"
+    # a task's own entries (its opinion in 已办) without reading the whole history (0011_scale_indexes)
+    __table_args__ = (Index("ix_journal_entries_task", "instance_id", "task_id"),)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -6,7 +6,6 @@ import {
 } from './common.js';
 import { mountForm, withOrgChoices, withOrgChoiceUi } from './forms.js';
 import { attachmentsCard } from './attachments.js';
-import { caseDiagram } from './diagram.js';
 import { stepsPanel } from './steps.js';
 
 function prefill(schema, data) {
@@ -79,7 +78,9 @@ async function main() {
   const seen = new IntersectionObserver((changes) => {
     if (!changes.some((c) => c.isIntersecting)) return;
     seen.disconnect();
-    caseDiagram(diagramCard, instance, dir);
+    // loaded here, not with the page: the form is usable before bpmn-js's viewer has even arrived
+    import('./diagram.js').then(({ caseDiagram }) => caseDiagram(diagramCard, instance, dir))
+      .catch((error) => showError(diagramCard, error));
   }, { rootMargin: '200px' });
   seen.observe(diagramCard);
 

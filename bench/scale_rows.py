@@ -1,0 +1,208 @@
+"""Rows 9 and 10: reads and commands on a city's worth of cases (bench/scale_data.py), and the cost curve.
+
+Row 9 loads ``--scale`` cases (default 10,000; 25k/50k/100k with ``--scale``) on SQLite and on
+PostgreSQL and times, through the service layer's reads (what the API's handlers call, minus
+HTTP), p50/p95 of: the busy clerk's inbox, 已办, the case list with each filter and each sort,
+search by 办件编号 and by 事项名称, a case page, a history page, the state at a step and verify of a
+1,000-entry case; and start/complete against the same on an empty database.
+
+Row 10 (``--curve``) fills one SQLite database to each size in turn (25k → 50k → 100k by default,
+``--curve-sizes`` to choose) and times the inbox, the case list and a completion at each.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from engine.read.case_list import CaseFilter
+from engine.read.paging import PageRequest
+from engine.read.workbench import DoneFilter, InboxFilter
+
+from .harness import CaseDriver, actors, make_engine
+from .history_rows import AUDITOR
+from .scale_data import TITLES, ScaleData, generate
+from .stats import summary
+
+CLERK = "civil_affairs"
+GOAL_MS = 50.0
+STATE_GOAL_MS = 100.0
+COMMAND_RATIO = 1.2
+
+
+def _timed(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
+    fn()  # warm-up: statement cache, pages
+    latencies, cpu = [], []
+    for _ in range(repeat):
+        began, began_cpu = time.perf_counter(), time.thread_time()
+        fn()
+        latencies.append(time.perf_counter() - began)
+        cpu.append(time.thread_time() - began_cpu)
+    # the CPU time of this thread (on SQLite the query's too; on PostgreSQL the server's is not in it):
+    # less inflated than wall time on a loaded machine
+    return summary(latencies) | {"cpu_median_ms": summary(cpu)["median_ms"]}
+
+
+def _commands(driver: CaseDriver, cases: int) -> dict[str, Any]:
+    """Start and complete latencies over ``cases`` whole cases (after a short warm-up)."""
+    for _ in range(3):
+        driver.run_case()
+    starts: list[float] = []
+    completes: list[float] = []
+    for _ in range(cases):
+        driver.run_case(timer=completes.append, start_timer=starts.append)
+    return {"start": summary(starts), "complete": summary(completes)}
+
+
+def read_queries(driver: CaseDriver, data: ScaleData) -> dict[str, Callable[[], Any]]:
+    """Each read of the row, as a call of the service layer."""
+    views = driver.engine.views
+    clerk = driver.actors[CLERK]
+    rng = random.Random(9)
+    keys = data.business_keys or ["SWZR-2026-000001"]
+    page = PageRequest()
+    queries: dict[str, Callable[[], Any]] = {
+        "inbox": lambda: views.inbox(clerk, InboxFilter(), page),
+        "inbox sort=-created_at": lambda: views.inbox(clerk, InboxFilter(), PageRequest(sort="-created_at")),
+        "inbox q=编号": lambda: views.inbox(clerk, InboxFilter(q=rng.choice(keys)), page),
+        "已办": lambda: views.done(clerk, DoneFilter(), page),
+        "cases (default: newest)": lambda: views.cases(clerk, CaseFilter()),
+    }
+    for sort in ("created_at", "updated_at", "business_key", "case_title"):
+        queries[f"cases sort={sort}"] = lambda sort=sort: views.cases(clerk, CaseFilter(sort=sort, descending=False))
+    filters: dict[str, CaseFilter] = {
+        "definition_key": CaseFilter(definition_key="community_access"),
+        "status": CaseFilter(status="running"),
+        "org": CaseFilter(org="fengxi"),
+        "business_key": CaseFilter(business_key=keys[0]),
+        "business_key_prefix": CaseFilter(business_key_prefix="SWZR-2026-0001"),
+        "started_from/to": CaseFilter(started_from=_day("2025-03-01"), started_to=_day("2025-03-31")),
+        "acted_by_me": CaseFilter(acted_by_me=True),
+        "started_by_me": CaseFilter(started_by_me=True),
+    }
+    for name, flt in filters.items():
+        queries[f"cases {name}"] = lambda flt=flt: views.cases(clerk, flt)
+    auditor_filters = {"auditor cases (no visibility limit)": CaseFilter(),
+                       "auditor cases status=running": CaseFilter(status="running")}
+    for name, flt in auditor_filters.items():
+        queries[name] = lambda flt=flt: views.cases(AUDITOR, flt)
+    queries["search 编号"] = lambda: views.cases(clerk, CaseFilter(q=rng.choice(keys)))
+    queries["search 事项名称"] = lambda: views.cases(clerk, CaseFilter(q=rng.choice(TITLES)[:4]))
+    queries["auditor search 编号"] = lambda: views.cases(AUDITOR, CaseFilter(q=rng.choice(keys)))
+    queries["case page"] = lambda: views.case(clerk, data.real_case)
+    queries["history page"] = lambda: views.history(AUDITOR, data.long_case, 50, 0)
+    queries["task page"] = lambda: views.task(clerk, rng.choice(data.busy_task_ids))
+    return queries
+
+
+def _day(text: str) -> Any:
+    from datetime import date
+    return date.fromisoformat(text)
+
+
+def measure_at_scale(database_url: str, directory: Path, cases: int, repeat: int = 20,
+                     command_cases: int = 20) -> dict[str, Any]:
+    engine = make_engine(database_url, directory / "attachments-scale")
+    try:
+        driver = CaseDriver(engine, actors(engine))
+        empty = _commands(driver, command_cases)
+        data = generate(driver, cases)
+        reads = {name: _timed(fn, repeat) for name, fn in read_queries(driver, data).items()}
+        history = driver.status(data.long_case)["journal_seq"]
+        rng = random.Random(3)
+        seqs = [rng.randint(1, history) for _ in range(repeat)]
+        reads["state at a step (1,000 entries)"] = _timed(lambda: engine.views.state_at(AUDITOR, data.long_case,
+                                                                                         seqs.pop()), repeat - 1)
+        reads["verify (1,000-entry case)"] = _timed(lambda: engine.views.verify(AUDITOR, data.long_case),
+                                                    max(5, repeat // 3))
+        loaded = _commands(driver, command_cases)
+        return {"cases": data.cases, "rows": data.rows, "generate_seconds": data.seconds,
+                "busy_inbox": len(data.busy_task_ids), "reads": reads,
+                "commands_empty": empty, "commands_loaded": loaded}
+    finally:
+        engine.db.dispose()
+
+
+def measure_curve(directory: Path, sizes: list[int], repeat: int = 20, command_cases: int = 15) -> dict[str, Any]:
+    """One SQLite database grown to each size in turn; inbox, case list and completion at each."""
+    from .harness import sqlite_url
+    path = directory / "curve"
+    shutil.rmtree(path, ignore_errors=True)
+    engine = make_engine(sqlite_url(path, "curve.db"), path / "attachments")
+    points: dict[str, Any] = {}
+    try:
+        driver = CaseDriver(engine, actors(engine))
+        for size in sizes:
+            data = generate(driver, size, long_entries=0)
+            queries = read_queries(driver, data)
+            points[str(size)] = {
+                "cases": data.cases, "generate_seconds": data.seconds,
+                "inbox": _timed(queries["inbox"], repeat),
+                "cases (default: newest)": _timed(queries["cases (default: newest)"], repeat),
+                "complete": _commands(driver, command_cases)["complete"],
+            }
+    finally:
+        engine.db.dispose()
+    return {"sizes": sizes, "points": points}
+
+
+def goals(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    out: list[tuple[str, str, bool | None]] = []
+    for key, label in (("scale_sqlite", "SQLite"), ("scale_postgres", "PostgreSQL")):
+        run = results.get(key)
+        if not run or "reads" not in run:
+            continue
+        slow = {name: r["p95_ms"] for name, r in run["reads"].items()
+                if r["p95_ms"] > (STATE_GOAL_MS if name.startswith("state at") else GOAL_MS)}
+        worst = max(run["reads"].items(), key=lambda kv: kv[1]["p95_ms"])
+        out.append((f"at {run['cases']:,} cases ({label}): every read p95 ≤ 50 ms (state at a step ≤ 100 ms)",
+                    f"worst {worst[0]} {worst[1]['p95_ms']:.1f} ms; over: "
+                    + (", ".join(f"{k} {v:.0f}" for k, v in slow.items()) or "none"), not slow))
+        for command in ("start", "complete"):
+            before = run["commands_empty"][command]["median_ms"]
+            after = run["commands_loaded"][command]["median_ms"]
+            out.append((f"at {run['cases']:,} cases ({label}): {command} ≤ 1.2× the empty database",
+                        f"{after:.2f} vs {before:.2f} ms ({after / before:.2f}×)", after <= before * COMMAND_RATIO))
+    curve = results.get("curve")
+    if curve and curve.get("points"):
+        sizes = [str(s) for s in curve["sizes"]]
+        first, last = curve["points"][sizes[0]], curve["points"][sizes[-1]]
+        for name in ("inbox", "cases (default: newest)", "complete"):
+            a, b = first[name]["median_ms"], last[name]["median_ms"]
+            out.append((f"cost curve {sizes[0]}→{sizes[-1]} cases: {name} ≤ 1.3×", f"{b / a:.2f}× ({a:.2f}→{b:.2f} ms)",
+                        b <= a * 1.3))
+    return out
+
+
+def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    out: list[tuple[str, str, str, str, str]] = []
+    for key, label in (("scale_sqlite", "SQLite"), ("scale_postgres", "PostgreSQL")):
+        run = results.get(key)
+        if not run:
+            continue
+        if "reads" not in run:
+            out.append((f"9 at scale, {label}", "n/a", str(run.get("unavailable", ""))[:60], "", ""))
+            continue
+        r = run["rows"]
+        out.append((f"9 at scale, {label}: {run['cases']:,} cases", f"{r['tasks']:,} tasks",
+                    f"{r['journal']:,} journal entries", f"generated in {run['generate_seconds']:.0f} s", ""))
+        for name, s in run["reads"].items():
+            goal = STATE_GOAL_MS if name.startswith("state at") else GOAL_MS
+            out.append((f"  {name}", f"p50 {s['median_ms']:.2f} ms", f"p95 {s['p95_ms']:.2f} ms",
+                        f"goal p95 ≤ {goal:.0f}", "met" if s["p95_ms"] <= goal else "MISSED"))
+        for command in ("start", "complete"):
+            e, loaded = run["commands_empty"][command], run["commands_loaded"][command]
+            out.append((f"  {command} (empty → loaded)", f"{e['median_ms']:.2f} → {loaded['median_ms']:.2f} ms",
+                        f"p95 {e['p95_ms']:.2f} → {loaded['p95_ms']:.2f}", "goal ≤ 1.2×",
+                        f"{loaded['median_ms'] / e['median_ms']:.2f}×"))
+    curve = results.get("curve")
+    if curve and curve.get("points"):
+        for size, p in curve["points"].items():
+            out.append((f"10 cost curve, SQLite, {int(size):,} cases", f"inbox {p['inbox']['median_ms']:.2f} ms",
+                        f"cases {p['cases (default: newest)']['median_ms']:.2f} ms",
+                        f"complete {p['complete']['median_ms']:.2f} ms", ""))
+    return out
