@@ -251,6 +251,22 @@ export function waitingSince(value, now = Date.now()) {
   return `${Math.floor(hours / 24)} 天 ${hours % 24} 小时`;
 }
 
+export const URGENCY_NAMES = {
+  normal: '正常', yellow: '临近到期', red: '即将超期', overdue: '已超期', unknown: '无法计算',
+};
+
+/**
+ * 剩余时限 of a task, case or list item ({remaining, urgency, deadline}): the text in a badge coloured
+ * by urgency (yellow warning, red at the limit and overdue), with the due time in its title; '—' if none.
+ */
+export function deadlineBadge(item, { id } = {}) {
+  if (!item || !item.urgency) return h('span.muted.deadline.none', id ? { id } : {}, '—');
+  const title = [URGENCY_NAMES[item.urgency] || item.urgency, item.deadline ? `期限 ${formatTime(item.deadline)}` : '']
+    .filter(Boolean).join('，');
+  return h(`span.deadline.urgency-${item.urgency}`, { ...(id ? { id } : {}), title, dataset: { urgency: item.urgency } },
+    item.remaining || URGENCY_NAMES[item.urgency] || '');
+}
+
 export const STATUS_NAMES = {
   running: '办理中', completed: '已办结', terminated: '已终止', error: '异常', suspended: '已挂起',
 };
