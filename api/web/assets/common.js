@@ -277,6 +277,16 @@ export const COMMAND_NAMES = {
   add_sign: '加签', cc: '抄送', urge: '催办', timer: '定时触发',
   timer_fired: '定时触发', clock_paused: '暂停计时', clock_resumed: '恢复计时', deadline_warning: '时限预警',
   deadline_overdue: '超期', extend_deadline: '延期',
+  message: '收到消息', signal: '收到信号', message_start: '收到消息并发起', signal_start: '收到信号并发起',
+  call: '调用子流程', attach: '上传附件',
+};
+
+/** What the engine did in an engine_step, by the element's type (a decision, a message sent, …). */
+export const STEP_TYPE_NAMES = {
+  businessRuleTask: '规则判定', scriptTask: '自动处理', callActivity: '子流程', sendTask: '发送消息',
+  intermediateThrowEvent: '发出事件', endEvent: '结束', startEvent: '开始', boundaryEvent: '边界事件',
+  intermediateCatchEvent: '等待事件', exclusiveGateway: '条件分支', parallelGateway: '并行分支',
+  inclusiveGateway: '包容分支', eventBasedGateway: '事件分支', subProcess: '子流程', manualTask: '人工处理',
 };
 
 let directoryPromise = null;
