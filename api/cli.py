@@ -6,6 +6,7 @@
     flask --app api seed-demo           # the demo organisations and users (password demo)
     flask --app api deploy-processes    # processes/*.bpmn with forms/<key>/ (changed ones as new versions)
     flask --app api create-admin        # the first admin (password from ADMIN_PASSWORD, else asked for)
+    flask --app api ensure-admin        # fail unless there is an admin (or ADMIN_PASSWORD creates the first)
     flask --app api serve               # upgrade, check there is an admin, serve with waitress (and a timer worker)
     flask --app api worker              # fire due timers until stopped (see api/worker_cli.py)
 
@@ -127,6 +128,15 @@ def ensure_admin(engine: WorkflowEngine) -> None:
     logging.getLogger(__name__).info("created the first admin %s", settings.admin_username)
 
 
+@click.command("ensure-admin")
+@with_appcontext
+def ensure_admin_command() -> None:
+    """Check there is an admin (creating the first from ADMIN_PASSWORD); fail with how to make one."""
+    engine = _engine()
+    ensure_admin(engine)
+    click.echo("管理员账号已就绪")
+
+
 @click.command("serve")
 @with_appcontext
 @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1")
@@ -151,5 +161,5 @@ def serve(host: str, port: int, threads: int) -> None:
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(db)
-    for command in (seed_demo, deploy_processes, create_admin, serve, worker_command):
+    for command in (seed_demo, deploy_processes, create_admin, ensure_admin_command, serve, worker_command):
         app.cli.add_command(command)

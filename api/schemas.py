@@ -68,6 +68,8 @@ class DefinitionSchema(Schema):
     version = fields.Integer(required=True)
     deployed_at = UtcDateTime()
     deployed_by = fields.String(allow_none=True)
+    decision_files = fields.Function(lambda row: sorted(getattr(row, "decisions", None) or {}),
+                                     metadata={"description": "最新版本的 DMN 决策表文件名"})
 
 
 class StartInstanceSchema(Schema):

@@ -5,7 +5,13 @@
   (``frame-ancestors 'none'``, with ``X-Frame-Options: DENY`` for old browsers).
   ``eval`` is refused too, except on the pages that render JSON-Schema forms
   (:data:`FORM_PAGE_CSP`): rjsf validates with ajv, which compiles each schema
-  into a function (``new Function``); an interpreting validator would lift that.
+  into a function (``new Function``). Ajv's standalone code (validators compiled
+  at build time) cannot serve here: the forms are uploaded by process owners at
+  run time and the modeler previews a form while it is edited. What would lift it
+  is an interpreting validator (e.g. @cfworker/json-schema) behind rjsf's
+  validator interface, with our Chinese messages mapped from its errors; until
+  then the four form pages (inbox, task, version, modeler) keep ``'unsafe-eval'``
+  and every other page refuses eval.
   Styles allow ``'unsafe-inline'``: bpmn-js, the properties panel and React set
   style attributes; styles cannot run code. JSON and file answers
   get ``default-src 'none'``: nothing in them is ever meant to run or load.

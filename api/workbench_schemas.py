@@ -53,6 +53,10 @@ class DoneTaskSchema(Schema):
     end_event = fields.String(allow_none=True)
     current_steps = fields.List(fields.Nested(CurrentStepSchema), required=True,
                                 metadata={"description": "办件当前所处环节（已办结为空）"})
+    # the case's most urgent open time limit now (none once it is closed)
+    deadline = UtcDateTime(allow_none=True)
+    remaining = fields.String(allow_none=True, metadata={"description": "剩余时限，如“剩余 3 个工作日”"})
+    urgency = fields.String(allow_none=True, metadata={"description": "normal、yellow、red、overdue 或 unknown"})
 
 
 class StepFieldSchema(Schema):

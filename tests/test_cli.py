@@ -57,6 +57,30 @@ def test_serve_refuses_to_start_without_an_admin(empty: Settings) -> None:
         engine.db.dispose()
 
 
+def test_production_start_refuses_without_an_admin_and_says_how_to_make_one(empty: Settings, tmp_path: Path) -> None:
+    """scripts/serve-production checks before gunicorn starts (nothing listens), in Chinese and English."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.live_server import ROOT, free_port
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADMIN_")}
+    env.update(DATABASE_URL=empty.database_url, PYTHON=sys.executable, PORT=str(free_port()), WORKERS="1",
+               ATTACHMENTS_DIR=str(tmp_path / "attachments"), PROMETHEUS_MULTIPROC_DIR=str(tmp_path))
+    run = subprocess.run([str(ROOT / "scripts" / "serve-production")], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120, check=False)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "没有管理员账号，拒绝启动" in run.stderr and "flask --app api create-admin" in run.stderr
+    assert "refusing to start: there is no admin account" in run.stderr and "ADMIN_PASSWORD" in run.stderr
+    assert "gunicorn" not in run.stderr  # it never started serving
+    from dataclasses import replace
+
+    made = _cli(replace(empty, admin_password="a-long-secret"), "ensure-admin")  # ADMIN_PASSWORD: the first admin
+    assert made.exit_code == 0, made.output
+    assert "管理员账号已就绪" in _cli(empty, "ensure-admin").output
+
+
 def test_create_admin_takes_the_password_from_the_environment(empty: Settings) -> None:
     assert _cli(empty, "db", "upgrade").exit_code == 0
     short = _cli(empty, "create-admin", ADMIN_PASSWORD="short")

@@ -7,7 +7,8 @@ Dates as counted by hand in tests/test_calendar.py (2025: 10月1日至8日放假
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -155,3 +156,32 @@ def test_a_limit_past_the_known_years_is_unknown_until_the_year_is_entered(backe
         found = _deadlines(h, case_id)["statutory"]
         assert found["deadline"] is not None and found["problem"] is None
         verify_every_case(h.api)
+
+
+TAMPERING = {
+    # what an edit of the deadline row does: (column, value, what verify says)
+    "due-later": ("due_at", lambda row: row.due_at + timedelta(days=5), "期限"),
+    "warning-erased": ("urgency", lambda row: "normal", "预警状态"),
+    "extended-without-approval": ("extension_days", lambda row: row.extension_days + 10, "延期天数"),
+    "longer-limit": ("amount", lambda row: row.amount + 5, "时限数值"),
+    "closed-early": ("state", lambda row: "closed", "状态"),
+}
+
+
+@pytest.mark.parametrize(("column", "value", "says"), list(TAMPERING.values()), ids=list(TAMPERING))
+def test_verify_reports_a_tampered_deadline(limits: TimerHarness, column: str, value: Any, says: str) -> None:
+    from sqlalchemy import select, update
+
+    from engine.store.models import Deadline
+
+    h = limits
+    case_id = h.start("limit_approval")
+    h.clock.set(beijing("2025-10-21"))  # the promise (due 20 Oct) is overdue, the statute not yet
+    assert h.run_worker().fired >= 1
+    assert h.api.post(f"/process-instances/{case_id}/verify", as_user="auditor").get_json()["ok"]
+    with h.engine.db.writer() as session, session.begin():
+        row = session.scalar(select(Deadline).where(Deadline.instance_id == case_id, Deadline.kind == "promised"))
+        assert row is not None and row.urgency != "normal"
+        session.execute(update(Deadline).where(Deadline.id == row.id).values({column: value(row)}))
+    verdict = h.api.post(f"/process-instances/{case_id}/verify", as_user="auditor").get_json()
+    assert verdict["ok"] is False and "承诺时限" in verdict["reason"] and says in verdict["reason"], verdict

@@ -1,5 +1,5 @@
 """The production start (scripts/serve-production: gunicorn, two worker processes) on one PostgreSQL under load,
-one worker SIGKILLed mid-load.
+one worker SIGKILLed mid-load, two timer worker processes beside them.
 
 Eight clients complete random open tasks of a handful of cases (and start new
 cases as cases finish), every command with an Idempotency-Key. A request cut off
@@ -8,8 +8,9 @@ other worker or the one the master starts in place of the dead one. Afterwards
 ``python -m engine.cli verify-all`` finds no bad case, every case's rows match
 its journal, the journal holds exactly one ``complete`` per completion the
 clients were told of (none lost, none doubled), no start made two cases, and
-/metrics adds up the workers' counters. Loopback only; bounded in requests and
-time.
+/metrics adds up the workers' counters. The timer workers (``flask --app api worker``,
+started by the script's WORKER_CMD) fire the three-second timers of cases started
+before the load exactly once each. Loopback only; bounded in requests and time.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ from tests.hostile_support import deploy
 from tests.live_server import ROOT, free_port
 from tests.support import DEMO_TOKENS
 from tests.test_stress_crash import USERS, form_data
+from tests.test_timer_worker_process import SHORT
+from tests.timer_support import TIMER_FORMS
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -49,6 +52,7 @@ KILL_AFTER = 25
 TARGET = 70
 DEADLINE_SECONDS = 150
 RESEND_LIMIT = 40
+TIMER_CASES = 3
 
 
 class Gone(Exception):
@@ -93,11 +97,25 @@ class Production:
         raise AssertionError(f"{method} {path} unanswered after {RESEND_LIMIT} attempts")
 
     def workers(self) -> list[int]:
-        """Pids of gunicorn's worker processes (the grandchildren of the script's shell)."""
+        """Pids of gunicorn's worker processes (the children of the script's gunicorn master; the
+        script's other children are the timer workers' restart loops)."""
         found = []
         for master in _children(self.process.pid):
-            found.extend(_children(master))
+            if b"gunicorn" in _cmdline(master):
+                found.extend(_children(master))
         return found
+
+    def timer_workers(self) -> list[int]:
+        """Pids of the ``flask --app api worker`` processes (children of the script's restart loops)."""
+        return [pid for loop in _children(self.process.pid) for pid in _children(loop)
+                if b"worker" in _cmdline(pid) and b"gunicorn" not in _cmdline(pid)]
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def _children(pid: int) -> list[int]:
@@ -112,11 +130,14 @@ def _children(pid: int) -> list[int]:
 def production(backend_settings: Settings, tmp_path: Path) -> Iterator[tuple[Production, WorkflowEngine]]:
     engine = WorkflowEngine(backend_settings)
     deploy(engine)
+    with engine.db.writer() as session, session.begin():
+        engine.registry.deploy(session, SHORT, TIMER_FORMS)  # a boundary timer of three seconds
     port = free_port()
     log = tmp_path / "production.log"
     env = {**os.environ, "DATABASE_URL": backend_settings.database_url, "WORKERS": "2", "THREADS": "4",
            "HOST": "127.0.0.1", "PORT": str(port), "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
-           "ATTACHMENTS_DIR": str(tmp_path / "attachments"), "PYTHON": os.sys.executable}
+           "ATTACHMENTS_DIR": str(tmp_path / "attachments"), "PYTHON": os.sys.executable,
+           "WORKER_CMD": f"{os.sys.executable} -m flask --app api worker --poll 0.5", "WORKER_PROCESSES": "2"}
     (tmp_path / "metrics").mkdir()
     with log.open("ab") as out:
         process = subprocess.Popen([str(ROOT / "scripts" / "serve-production")], cwd=ROOT, env=env,
@@ -127,7 +148,8 @@ def production(backend_settings: Settings, tmp_path: Path) -> Iterator[tuple[Pro
         while True:
             assert process.poll() is None, log.read_text()[-3000:]
             try:
-                if server.request("GET", "/api/v1/ready")[0] == 200 and len(server.workers()) == 2:
+                if server.request("GET", "/api/v1/ready")[0] == 200 and len(server.workers()) == 2 \
+                        and len(server.timer_workers()) == 2:
                     break
             except Gone:
                 pass
@@ -229,6 +251,13 @@ def metric_total(server: Production, name: str, **labels: str) -> float:
 def test_two_worker_processes_on_one_postgres_survive_a_sigkill(
         production: tuple[Production, WorkflowEngine]) -> None:
     server, engine = production
+    timed = []
+    for _ in range(TIMER_CASES):
+        status, case, _ = server.request("POST", "/api/v1/process-instances",
+                                         {"definition_key": "timer_approval", "data": {}},
+                                         token=DEMO_TOKENS["street_a"], key=str(uuid.uuid4()))
+        assert status == 201, case
+        timed.append(case["id"])
     case_ids = []
     for _ in range(CASES):
         status, case, _ = server.request("POST", "/api/v1/process-instances",
@@ -263,7 +292,20 @@ def test_two_worker_processes_on_one_postgres_survive_a_sigkill(
         instances = session.scalar(select(func.count()).select_from(ProcessInstance))
     assert len(set(load.completed)) == len(load.completed), "one task was reported completed twice"
     assert journalled == len(load.completed), (journalled, len(load.completed), len(load.resent))
-    assert instances == CASES + len(load.started)
+    assert instances == CASES + len(load.started) + TIMER_CASES
+    for case_id in timed:  # fired by one of the timer workers, once
+        until = time.monotonic() + 60
+        while True:
+            status, case, _ = server.request("GET", f"/api/v1/process-instances/{case_id}",
+                                             token=DEMO_TOKENS["admin"])
+            if case["status"] != "running" or time.monotonic() > until:
+                break
+            time.sleep(0.2)  # polling the observable state with a bound
+        assert (case["status"], case["end_event"]) == ("completed", "逾期关闭"), case
+        with engine.db.reader() as session:
+            fired = session.scalar(select(func.count()).select_from(JournalEntry).where(
+                JournalEntry.instance_id == case_id, JournalEntry.command == "timer_fired"))
+        assert fired == 1, (case_id, fired)
     print(f"completions {journalled}, refused {len(load.refused)}, resent {len(load.resent)}, "
           f"replayed {load.replayed}, cases {instances}")
     counted = metric_total(server, "shequ_commands_total", command="complete")

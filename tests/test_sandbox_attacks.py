@@ -32,6 +32,9 @@ STATIC_ATTACKS = {
     "star-unpacking": "total = [*signatures, *signatures]",
     "too-long": "x = 1\n" * 5000,
     "deep-nesting": "x = " + "(" * 400 + "1" + ")" * 400,
+    "catch-the-bound": "n = 0\nwhile n < 3:\n    try:\n        while True:\n            pass\n"
+                       "    except:\n        n += 1",
+    "finally-after-the-bound": "try:\n    while True:\n        pass\nfinally:\n    while True:\n        pass",
 }
 
 
@@ -94,7 +97,8 @@ RUNTIME_ATTACKS = {
     "round-power": ("total = round(amount, -amount)", "round"),
     "sum-of-lists": ("total = sum([[1] * 1000] * 1000, [])", "sum"),
     "huge-range": ("total = sorted(range(amount * 1000))", "range"),
-    "recursion": ("f = lambda f: f(f)\nf(f)", "recursion"),
+    "recursion": ("f = lambda f: f(f)\nf(f)", "递归"),
+    "deep-recursion": ("def f(n):\n    return 0 if n == 0 else 1 + f(n - 1)\ntotal = f(amount)", "递归"),
     "not-json": ("total = lambda: 1\nx = {1, 2}", "JSON"),
     "format-through-type": ("total = str.format('{0.__globals__}', lambda: 1)", "类型"),
     "join-through-type": ("total = str.join('x' * amount, ['a', 'b', 'c'])", "类型"),
@@ -222,3 +226,21 @@ def test_a_failed_case_leaves_the_inbox_until_an_admin_resumes_it(api: ApiClient
     # a corrected decision goes through; the journal replays the failure, the resume and the retry
     assert complete_step(api, case_id, "review", "civil_affairs", {"decision": "return"}).status_code == 200
     assert api.post(f"/process-instances/{case_id}/verify", as_user="auditor").get_json()["ok"]
+
+
+def test_bounds_decide_the_same_whatever_the_caller_and_the_machine() -> None:
+    """A replay runs on another stack and another machine's speed: recursion and runaways fail the same way."""
+    from engine.sandbox import evaluator
+
+    def from_depth(depth: int, script: str) -> str:
+        if depth:
+            return from_depth(depth - 1, script)
+        with pytest.raises(SandboxError) as caught:
+            SandboxEnvironment().execute(script, {})
+        return str(caught.value)
+
+    for depth in (0, 300, 700):  # Python's own limit (1000) would cut the recursion at a different depth each time
+        assert from_depth(depth, "f = lambda f: f(f)\nf(f)") == evaluator.TOO_DEEP
+    assert from_depth(0, "while True:\n    pass") == evaluator.TOO_LONG
+    # the time bound is a backstop: it fails with the step bound's message, so either gives one outcome
+    assert evaluator.TIME_LIMIT_SECONDS > 1 and "秒" in evaluator.TOO_LONG and "步" in evaluator.TOO_LONG

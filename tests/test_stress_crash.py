@@ -4,6 +4,9 @@ Both on SQLite and PostgreSQL. Afterwards every case's journal chain verifies
 and its task rows match its snapshot (tests/consistency.py); every completion
 the server acknowledged is there exactly once; after a SIGKILL every command
 is wholly there or wholly absent and every case can still be finished.
+Starts carry an Idempotency-Key: a start whose reply the crash cut off is
+retried with its key after the restart, so every case in the database is one
+the test knows (a lost reply never leaves an orphan case).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +26,7 @@ from sqlalchemy import func, select
 
 from engine.service import WorkflowEngine
 from engine.settings import Settings
-from engine.store.models import HumanTask, JournalEntry
+from engine.store.models import HumanTask, JournalEntry, ProcessInstance
 from tests.consistency import check_all_cases
 from tests.hostile_support import deploy
 from tests.live_server import LiveServer, ServerGone
@@ -56,6 +60,7 @@ class Load:
     statuses: Counter[int] = field(default_factory=Counter)
     acknowledged: list[int] = field(default_factory=list)  # task ids completed with 200
     unknown: list[int] = field(default_factory=list)  # task ids whose request the crash cut off
+    unknown_starts: list[str] = field(default_factory=list)  # Idempotency-Keys of starts the crash cut off
     unexpected: list[Any] = field(default_factory=list)
     finished: list[int] = field(default_factory=list)
     reached: threading.Event = field(default_factory=threading.Event)
@@ -112,11 +117,12 @@ class Load:
                 return
             self.case_ids.remove(case_id)
             self.finished.append(case_id)
+        key = str(uuid.uuid4())
         try:
-            status, case = self.server.request("POST", "/process-instances",
-                                               {"definition_key": "loop_approval", "data": {}},
-                                               token=DEMO_TOKENS["street_a"])
+            status, case = start(self.server, key)
         except ServerGone:
+            with self.lock:
+                self.unknown_starts.append(key)
             return
         with self.lock:
             if status == 201:
@@ -143,11 +149,15 @@ def live(backend_settings: Settings, tmp_path: Path) -> Iterator[tuple[LiveServe
         engine.db.dispose()
 
 
+def start(server: LiveServer, key: str) -> tuple[int, Any]:
+    return server.request("POST", "/process-instances", {"definition_key": "loop_approval", "data": {}},
+                          token=DEMO_TOKENS["street_a"], headers={"Idempotency-Key": key})
+
+
 def start_cases(server: LiveServer) -> list[int]:
     ids = []
     for _ in range(CASES):
-        status, case = server.request("POST", "/process-instances", {"definition_key": "loop_approval", "data": {}},
-                                      token=DEMO_TOKENS["street_a"])
+        status, case = start(server, str(uuid.uuid4()))
         assert status == 201, case
         ids.append(case["id"])
     return ids
@@ -198,6 +208,14 @@ def test_server_killed_mid_load_loses_and_duplicates_nothing(live: tuple[LiveSer
     assert journalled_completions(engine) >= len(load.acknowledged)
 
     server.start()
+    for key in load.unknown_starts:  # the client retries what it never heard back about, with the same key
+        status, case = start(server, key)
+        assert status == 201, case
+        load.case_ids.append(case["id"])
+    with engine.db.reader() as session:
+        known = set(load.case_ids) | set(load.finished)
+        cases = set(session.scalars(select(ProcessInstance.id)).all())
+    assert cases == known, f"cases nobody started or tracked: {sorted(cases - known)}"
     for case_id in load.case_ids:  # the others finished before the crash
         finish(server, case_id)
     facts = check_everything(engine)

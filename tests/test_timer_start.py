@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -83,14 +86,33 @@ def test_date_start_fires_once(timers: TimerHarness) -> None:
     assert len(_cases(timers)) == 1
 
 
+def _deploy(timers: TimerHarness, bpmn: bytes, forms: dict[str, bytes]) -> Any:
+    return timers.api.client.post(
+        "/api/v1/process-definitions", headers=timers.api.headers("owner"),
+        data={"bpmn": (io.BytesIO(bpmn), "m.bpmn"), "forms": [(io.BytesIO(v), k) for k, v in forms.items()]},
+        content_type="multipart/form-data")
+
+
 def test_timer_start_needs_a_lane_at_a_level(timers: TimerHarness) -> None:
     village = MEETING.replace(b'name="leadership_group"', b'name="village_committee"')
-    response = timers.api.client.post(
-        "/api/v1/process-definitions", headers=timers.api.headers("owner"),
-        data={"bpmn": (__import__("io").BytesIO(village), "m.bpmn"),
-              "forms": [(__import__("io").BytesIO(v), k) for k, v in TIMER_FORMS.items()]},
-        content_type="multipart/form-data")
+    # a village lane whose cases name no village: the admission checks refuse the lane (nobody could act)
+    response = _deploy(timers, village, TIMER_FORMS)
     assert response.status_code == 422, response.get_json()
-    # the admission checks may refuse the lane itself first (no one could ever be offered its tasks)
-    paths = {d["path"] for d in response.get_json()["error"]["details"]}
-    assert paths & {"quarterly", "Lane_leadership"}, paths
+    details = response.get_json()["error"]["details"]
+    assert [d["path"] for d in details] == ["Lane_leadership"] and "subject_org" in details[0]["message"], details
+
+    # with a start form naming the village the lane is admissible, but the clock cannot know which
+    # village to start a case for: the timer start event itself is refused
+    subject = {"type": "object", "required": ["subject_org"],
+               "properties": {"subject_org": {"type": "string", "title": "所涉村", "x-org-level": ["village"]}}}
+    start = '<bpmn:startEvent id="quarterly" name="每季度首日">'
+    with_form = village.replace(start.encode(), (
+        start + '<bpmn:extensionElements><spiffworkflow:properties>'
+        '<spiffworkflow:property name="formJsonSchemaFilename" value="subject.schema.json" />'
+        '</spiffworkflow:properties></bpmn:extensionElements>').encode())
+    assert with_form != village
+    response = _deploy(timers, with_form, {**TIMER_FORMS, "subject.schema.json": json.dumps(subject).encode()})
+    assert response.status_code == 422, response.get_json()
+    details = response.get_json()["error"]["details"]
+    assert [d["path"] for d in details] == ["quarterly"], details
+    assert "街道、区县或市级角色的泳道" in details[0]["message"]

@@ -99,3 +99,42 @@ def test_event_gateway_fast_branch(timers: TimerHarness) -> None:
     fired = [e for e in history if e["command"] == "timer_fired"]
     assert [e["element_id"] for e in fired] == ["wait", "t_fast"]
     verify_every_case(timers.api)
+
+
+def test_suspension_holds_timers_without_moving_them(timers: TimerHarness) -> None:
+    """As in Camunda: a suspended case's timers do not fire and keep their due instant (no remaining
+    time is carried over). One that fell due while the case was suspended fires at the first pass after
+    the resume; one still ahead at the resume fires when it was always due. (Time limits, unlike
+    timers, pause: tests/test_limits.py.)"""
+    held = timers.start()
+    ahead = timers.start()
+    due = timers.armed(held)["submit_timeout"].due_at
+    timers.advance(timedelta(days=1))
+    for case_id in (held, ahead):
+        assert timers.api.post(f"/process-instances/{case_id}/suspend", {"reason": "等待补充材料"},
+                               as_user="admin").status_code == 200
+    timers.advance(timedelta(days=1))
+    assert timers.api.post(f"/process-instances/{ahead}/resume", {"reason": "材料已补齐"},
+                           as_user="admin").status_code == 200
+    assert timers.armed(ahead)["submit_timeout"].due_at == due  # not re-armed a day later
+
+    timers.advance(timedelta(days=1, hours=1))  # both due now; one case still suspended
+    assert timers.run_worker().fired == 1
+    assert timers.case(ahead)["end_event"] == "逾期关闭"
+    assert timers.case(held)["status"] == "suspended"
+    assert timers.armed(held)["submit_timeout"].due_at == due
+    timers.advance(timedelta(days=1))
+    assert timers.run_worker().fired == 0
+    assert timers.api.post(f"/process-instances/{held}/resume", {"reason": "材料已补齐"},
+                           as_user="admin").status_code == 200
+    assert timers.run_worker().fired == 1
+    case = timers.case(held)
+    assert (case["status"], case["end_event"]) == ("completed", "逾期关闭")
+    history = timers.api.get(f"/process-instances/{held}/history", as_user="auditor").get_json()
+    commands = [e["command"] for e in history if e["command"] != "engine_step"]
+    assert commands == ["start", "suspend", "resume", "timer_fired"]
+    fired = history[[e["command"] for e in history].index("timer_fired")]
+    # recorded: the instant it was due, and the later instant it fired (the worker's pass after the resume)
+    assert fired["payload"]["due_at"] == "2026-03-05T01:00:00.000000Z" == due.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    assert fired["at"] == "2026-03-06T02:00:00.000000Z"
+    verify_every_case(timers.api)

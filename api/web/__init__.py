@@ -96,6 +96,11 @@ def modeler(key: str) -> Page:
     return _page("modeler", "流程建模", key=key)
 
 
+@blp.route("/decisions/<key>")
+def decisions(key: str) -> Page:
+    return _page("decisions", "决策表", key=key)
+
+
 @blp.route("/audit")
 def audit() -> Page:
     return _page("audit", "办件查询")

@@ -20,6 +20,7 @@ from engine.audit.journal import GENESIS_HASH, Entry, canonical_json, entry_hash
 from engine.audit.replay import ReplayMismatch, replay
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
+from engine.limits.verify_limits import check_deadlines
 from engine.runtime import runner
 from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, Timer
 from engine.store.unit_of_work import UnitOfWork
@@ -142,7 +143,7 @@ def verify_instance(session: Session, registry: DefinitionRegistry, instance: Pr
     except ReplayMismatch as mismatch:
         return Verdict(False, count, mismatch.seq, mismatch.reason)
     reason = _check_instance(session, instance, definition, result.context.workflow,
-                             result.context.current_status())
+                             result.context.current_status()) or check_deadlines(session, instance, definition, entries)
     if reason is not None:
         return Verdict(False, count, entries[-1].seq, reason)
     return Verdict(True, count)

@@ -54,7 +54,8 @@ def model_problems(bpmn: bytes, process: etree._Element, flow_nodes: set[str]) -
     for node in process.iter():
         default = node.get("default") if _local(node) in _GATEWAYS else None
         if default and flow_sources.get(default) != node.get("id"):
-            problems.append(Problem(node.get("id", ""), f"默认流 {default!r} 不是从该网关出发的顺序流"))
+            # a gateway without an id is named by its default flow (every problem names an element)
+            problems.append(Problem(node.get("id") or default, f"默认流 {default!r} 不是从该网关出发的顺序流"))
 
     for lane in process.iter(f"{_MODEL}lane"):
         for ref in lane.iterfind(f"{_MODEL}flowNodeRef"):

@@ -89,6 +89,14 @@ class DeadlineReader:
                         if v["task_id"] is None or v["task_id"] == task["id"]]
             task.update(summary_fields(relevant))
 
+    def case_fields(self, items: list[dict[str, Any]]) -> None:
+        """Add the case's ``deadline``, ``remaining``, ``urgency`` (its own open limits, else its tasks')
+        to list items of cases (``instance_id``), as the case page sums them up."""
+        by_case = self.for_cases((i["instance_id"] for i in items), open_only=True)
+        for item in items:
+            views = by_case.get(item["instance_id"], [])
+            item.update(summary_fields([v for v in views if v["task_id"] is None] or views))
+
 
 def inbox_sorts() -> dict[str, ColumnElement[Any]]:
     """``urgency`` (most urgent first when ascending) and ``due`` (earliest first) as correlated subqueries."""

@@ -76,7 +76,13 @@ class Views:
         return self.uow.read(lambda s: inbox_page(s, actor, self._directory(s), filters, page, now))
 
     def done(self, actor: Actor, filters: DoneFilter, page: PageRequest) -> Page[dict[str, Any]]:
-        return self.uow.read(lambda s: done_page(s, actor, self._directory(s), filters, page))
+        now = self._queries.clock.now()  # the case's remaining time is worded for this moment
+
+        def read(s: Session) -> Page[dict[str, Any]]:
+            found = done_page(s, actor, self._directory(s), filters, page)
+            DeadlineReader(s, now).case_fields(found.items)
+            return found
+        return self.uow.read(read)
 
     # -- time limits ----------------------------------------------------------------------
 

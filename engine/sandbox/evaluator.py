@@ -3,8 +3,12 @@
 Process owners upload models, so every expression and script is untrusted code.
 It is compiled with RestrictedPython (no imports, no names or attributes that
 start with an underscore, no ``open``/``eval``/``exec``), sees only an
-allow-listed set of builtins and the case data, and is cut off after a time
-bound. Scripts see no clock and no randomness, so a replay is deterministic.
+allow-listed set of builtins and the case data, and is cut off by bounds on
+its steps, its call depth and its time. Scripts see no clock and no randomness,
+so a replay is deterministic: the step and depth bounds do not depend on the
+machine's speed and decide first for any pure-Python runaway, and the time bound
+(a backstop for slow C-level steps) fails with the same message as the step
+bound, so which of the two cut a script off never changes the recorded outcome.
 """
 
 from __future__ import annotations
@@ -34,7 +38,11 @@ from engine.sandbox.guards import (
     guarded_sum,
 )
 
-TIME_LIMIT_SECONDS = 1.0
+TIME_LIMIT_SECONDS = 5.0
+MAX_STEPS = 1_000_000  # trace events (lines, calls, returns): about a second of pure Python on a quiet machine
+MAX_CALL_DEPTH = 100  # far below Python's own recursion limit, whatever the caller's stack depth
+TOO_LONG = f"脚本运行时间过长（上限 {MAX_STEPS:,} 步或 {TIME_LIMIT_SECONDS:g} 秒），已中止"
+TOO_DEEP = f"脚本递归调用过深（上限 {MAX_CALL_DEPTH} 层），已中止"
 MAX_RANGE = 100_000
 MAX_SOURCE_CHARS = 20_000
 
@@ -124,22 +132,32 @@ def compile_script(source: str) -> CodeType:
 
 
 class _Deadline:
-    """A trace function that aborts sandboxed code running past its time bound."""
+    """A trace function that aborts sandboxed code past its step, call-depth or time bound."""
 
     def __init__(self, seconds: float) -> None:
         self.deadline = time.monotonic() + seconds
         self.ticks = 0
+        self.depth = 0
 
     def __call__(self, frame: FrameType, event: str, arg: Any) -> Any:
         if frame.f_code.co_filename not in ("<expression>", "<script>"):
             return None
+        self.depth += 1  # a 'call' of sandboxed code; its 'return' (also on an exception) comes to _local
+        if self.depth > MAX_CALL_DEPTH:
+            raise SandboxError(TOO_DEEP)
+        self._tick()
         return self._local
 
     def _local(self, frame: FrameType, event: str, arg: Any) -> Any:
-        self.ticks += 1
-        if self.ticks % 256 == 0 and time.monotonic() > self.deadline:
-            raise SandboxError(f"脚本运行超过 {TIME_LIMIT_SECONDS:g} 秒，已中止")
+        if event == "return":
+            self.depth -= 1
+        self._tick()
         return self._local
+
+    def _tick(self) -> None:
+        self.ticks += 1
+        if self.ticks > MAX_STEPS or (self.ticks % 256 == 0 and time.monotonic() > self.deadline):
+            raise SandboxError(TOO_LONG)
 
 
 def _run_bounded(code: CodeType, env: dict[str, Any], mode: str) -> Any:

@@ -256,6 +256,14 @@ class GuardingTransformer(RestrictingNodeTransformer):
         self.error(node, "不允许 import")
         return node
 
+    def visit_Try(self, node: ast.Try) -> Any:
+        # a bound aborts a script by raising from the trace function, which also switches tracing
+        # off: an except or finally clause would go on unbounded
+        self.error(node, "脚本中不允许 try 语句（出错时办件进入错误状态）")
+        return node
+
+    visit_TryStar = visit_Try
+
     def visit_ImportFrom(self, node: ast.ImportFrom) -> Any:
         self.error(node, "不允许 import")
         return node

@@ -72,6 +72,8 @@ PAGES: list[tuple[str, str, str, Callable[[int], str]]] = [
     ("inbox", "department", "button[data-start=community_access]", lambda _: "/inbox"),
     ("task", "civil_affairs", "#tasks tbody tr", lambda _: "/inbox"),  # opened from the inbox below
     ("case", "department", "#diagram[data-ready]", lambda c: f"/cases/{c}"),
+    ("done", "department", "#done tbody tr", lambda _: "/done"),
+    ("started", "department", "#started tbody tr", lambda _: "/started"),
     ("definitions", "owner", "tr[data-key=community_access]", lambda _: "/definitions"),
     ("version", "owner", "#diagram[data-ready]", lambda _: "/definitions/community_access/versions/1"),
     ("modeler", "owner", "#canvas[data-ready]", lambda _: "/modeler/community_access"),

@@ -1,7 +1,8 @@
 // 办件详情: what the case is and where it stands, the diagram, the submissions grouped by step, the
 // attachments, the journal (engine moves folded); printed, the page is the case's 审批表.
 import {
-  api, dataTable, directory, formatTime, formLabels, h, holderText, personText, showError, startPage, STATUS_NAMES,
+  api, dataTable, deadlineBadge, directory, formatTime, formLabels, h, holderText, personText, showError, startPage,
+  STATUS_NAMES,
 } from './common.js';
 import { caseDiagram, fetchForms } from './diagram.js';
 import { fetchHistory, timeline } from './history.js';
@@ -30,7 +31,7 @@ async function downloadRecord(instance, button) {
   }
 }
 
-function headerCard(instance, dir) {
+function headerCard(instance, dir, record) {
   const pdf = h('button#record-pdf', { type: 'button', onClick: () => downloadRecord(instance, pdf) }, '下载审批表（PDF）');
   const who = instance.started_by; // the applicant: the starter and their unit
   return h('section.card.case-header#case-header', {},
@@ -41,10 +42,32 @@ function headerCard(instance, dir) {
       h('dt', {}, '流程'), h('dd', {}, `${instance.definition_name}（第 ${instance.definition_version} 版）`),
       h('dt', {}, '状态'), h('dd#case-status', {}, statusText(instance)),
       h('dt', {}, '申请单位'), h('dd', {}, (who && who.org_name) || '—'),
-      h('dt', {}, '发起'), h('dd#started-by', {}, who ? `${personText(who, { role: false })}，` : '', formatTime(instance.created_at))),
+      h('dt', {}, '发起'), h('dd#started-by', {}, who ? `${personText(who, { role: false })}，` : '', formatTime(instance.created_at)),
+      h('dt', {}, '剩余时限'), h('dd', {}, deadlineBadge(instance, { id: 'case-remaining' }))),
     instance.active_tasks.length ? h('div.current', {}, h('h2', {}, '当前环节'), h('ul.steps#active-tasks', {},
       instance.active_tasks.map((t) => h('li', { dataset: { element: t.element_id, taskId: t.id } },
-        h('a', { href: `/tasks/${t.id}` }, t.name), '　', h('span.holder', {}, holderText(t, dir)))))) : null);
+        h('a', { href: `/tasks/${t.id}` }, t.name), '　', h('span.holder', {}, holderText(t, dir)),
+        t.urgency ? ['　', deadlineBadge(t)] : null)))) : null,
+    limitsList(instance.deadlines || [], stepNames(instance, record)));
+}
+
+/** Element id → step name, from the open tasks and the steps done. */
+function stepNames(instance, record) {
+  const names = new Map(((record && record.steps) || []).map((s) => [s.element_id, s.name]));
+  for (const t of instance.active_tasks) names.set(t.element_id, t.name);
+  return names;
+}
+
+/** Every time limit of the case (法定/承诺/环节), open and closed, with its remaining time. */
+function limitsList(deadlines, names) {
+  if (!deadlines.length) return null;
+  return h('div.limits', {}, h('h2', {}, '办理时限'), h('table.list#case-limits', {},
+    h('thead', {}, h('tr', {}, ['时限', '环节', '期限', '剩余时限'].map((t) => h('th', {}, t)))),
+    h('tbody', {}, deadlines.map((d) => h('tr', { dataset: { kind: d.kind, state: d.state } },
+      h('td', {}, d.label, d.extension_days ? h('span.muted', {}, `（已延期 ${d.extension_days} 天）`) : null),
+      h('td', {}, d.element_id ? (names.get(d.element_id) || '—') : '全程'),
+      h('td', {}, d.deadline ? formatTime(d.deadline) : (d.problem || '—')),
+      h('td', {}, d.state === 'closed' ? h('span.muted', {}, '已结束') : deadlineBadge(d)))))));
 }
 
 /** The 审批表: what a Chinese office files for the case (shown only when printed). */
@@ -91,7 +114,7 @@ async function main() {
   const stepsCard = h('section.card#case-steps', {}, h('h2', {}, '办理过程'),
     stepsPanel(record));
   const side = h('div.side');
-  app.append(headerCard(instance, dir), diagramCard, h('div.columns', {}, stepsCard, side), recordSheet(instance, record, dir));
+  app.append(headerCard(instance, dir, record), diagramCard, h('div.columns', {}, stepsCard, side), recordSheet(instance, record, dir));
   caseDiagram(diagramCard, instance, dir);
 
   side.append(await attachmentsCard(id));

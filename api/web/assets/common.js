@@ -251,6 +251,22 @@ export function waitingSince(value, now = Date.now()) {
   return `${Math.floor(hours / 24)} 天 ${hours % 24} 小时`;
 }
 
+export const URGENCY_NAMES = {
+  normal: '正常', yellow: '临近到期', red: '即将超期', overdue: '已超期', unknown: '无法计算',
+};
+
+/**
+ * 剩余时限 of a task, case or list item ({remaining, urgency, deadline}): the text in a badge coloured
+ * by urgency (yellow warning, red at the limit and overdue), with the due time in its title; '—' if none.
+ */
+export function deadlineBadge(item, { id } = {}) {
+  if (!item || !item.urgency) return h('span.muted.deadline.none', id ? { id } : {}, '—');
+  const title = [URGENCY_NAMES[item.urgency] || item.urgency, item.deadline ? `期限 ${formatTime(item.deadline)}` : '']
+    .filter(Boolean).join('，');
+  return h(`span.deadline.urgency-${item.urgency}`, { ...(id ? { id } : {}), title, dataset: { urgency: item.urgency } },
+    item.remaining || URGENCY_NAMES[item.urgency] || '');
+}
+
 export const STATUS_NAMES = {
   running: '办理中', completed: '已办结', terminated: '已终止', error: '异常', suspended: '已挂起',
 };
@@ -261,6 +277,16 @@ export const COMMAND_NAMES = {
   add_sign: '加签', cc: '抄送', urge: '催办', timer: '定时触发',
   timer_fired: '定时触发', clock_paused: '暂停计时', clock_resumed: '恢复计时', deadline_warning: '时限预警',
   deadline_overdue: '超期', extend_deadline: '延期',
+  message: '收到消息', signal: '收到信号', message_start: '收到消息并发起', signal_start: '收到信号并发起',
+  call: '调用子流程', attach: '上传附件',
+};
+
+/** What the engine did in an engine_step, by the element's type (a decision, a message sent, …). */
+export const STEP_TYPE_NAMES = {
+  businessRuleTask: '规则判定', scriptTask: '自动处理', callActivity: '子流程', sendTask: '发送消息',
+  intermediateThrowEvent: '发出事件', endEvent: '结束', startEvent: '开始', boundaryEvent: '边界事件',
+  intermediateCatchEvent: '等待事件', exclusiveGateway: '条件分支', parallelGateway: '并行分支',
+  inclusiveGateway: '包容分支', eventBasedGateway: '事件分支', subProcess: '子流程', manualTask: '人工处理',
 };
 
 let directoryPromise = null;

@@ -35,7 +35,8 @@ async function main() {
       h('td', {}, d.name), h('td', {}, h('code', {}, d.key)), h('td', {}, `第 ${d.version} 版`),
       h('td', {}, formatTime(d.deployed_at)), versions,
       h('td', {}, h('a.button', { href: `/definitions/${d.key}/versions/${d.version}` }, '查看'), ' ',
-        h('a.button.primary', { href: `/modeler/${d.key}` }, '编辑并部署'))));
+        h('a.button.primary', { href: `/modeler/${d.key}` }, '编辑并部署'),
+        d.decision_files && d.decision_files.length ? [' ', h('a.button.decisions', { href: `/decisions/${d.key}` }, '决策表')] : null)));
   }
   table.append(body);
   card.append(table);

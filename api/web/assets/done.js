@@ -1,5 +1,5 @@
 // 已办: the tasks I completed, with my opinion, and where each case stands now.
-import { api, formatTime, h, showError, startPage, STATUS_NAMES } from './common.js';
+import { api, deadlineBadge, formatTime, h, showError, startPage, STATUS_NAMES } from './common.js';
 import { currentStepsCell, fetchList, listView } from './listing.js';
 
 const SORTS = [
@@ -29,6 +29,7 @@ async function main() {
         { label: '办理时间', cell: (t) => formatTime(t.completed_at) },
         { label: '办件状态', cell: (t) => STATUS_NAMES[t.case_status] || t.case_status || '' },
         { label: '当前环节', cell: (t) => currentStepsCell(t.current_steps) },
+        { label: '剩余时限', cls: 'remaining', cell: (t) => deadlineBadge(t) },
       ],
     }).element);
   } catch (error) {

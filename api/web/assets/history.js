@@ -1,5 +1,7 @@
 // The journal of a case (GET /process-instances/{id}/history), every page of it.
-import { api, COMMAND_NAMES, formLabels, formatTime, h, orgName, personText, roleName } from './common.js';
+import {
+  api, COMMAND_NAMES, formLabels, formatTime, h, orgName, personText, roleName, STEP_TYPE_NAMES,
+} from './common.js';
 
 const PAGE = 500;
 
@@ -19,7 +21,11 @@ export async function fetchHistory(instanceId) {
   return entries.sort((a, b) => a.seq - b.seq);
 }
 
-export function commandName(command) {
+/** A journal command in Chinese; with its entry, an engine step says what kind of step it was and a
+ * start by a timer says so. */
+export function commandName(command, entry = null) {
+  if (entry && command === 'engine_step' && STEP_TYPE_NAMES[entry.element_type]) return STEP_TYPE_NAMES[entry.element_type];
+  if (entry && command === 'start' && entry.payload && entry.payload.timer) return '定时发起';
   return COMMAND_NAMES[command] || command;
 }
 
@@ -29,7 +35,7 @@ export function isHuman(entry) {
 }
 
 export function entryTitle(entry) {
-  const what = commandName(entry.command);
+  const what = commandName(entry.command, entry);
   return entry.element_name ? `${what}：${entry.element_name}` : what;
 }
 

@@ -1,6 +1,7 @@
 // 我的待办: the clerk's ready tasks (search, filter, sort, paging) and starting a new case.
 import {
-  api, apiOptional, formatTime, formPathLabel, h, personText, refreshInboxCount, showError, startPage, waitingSince,
+  api, apiOptional, deadlineBadge, formatTime, formPathLabel, h, personText, refreshInboxCount, showError, startPage,
+  waitingSince,
 } from './common.js';
 import { mountForm, withOrgChoices, withOrgChoiceUi } from './forms.js';
 import { fetchList, listView } from './listing.js';
@@ -8,6 +9,7 @@ import { fetchList, listView } from './listing.js';
 const SORTS = [
   { value: 'created_at', label: '等待最久的在前' },
   { value: '-created_at', label: '最新送达的在前' },
+  { value: 'urgency', label: '最紧急的在前' },
 ];
 
 function taskList(definitions) {
@@ -18,7 +20,8 @@ function taskList(definitions) {
     empty: '暂无待办任务。',
     load: (query) => fetchList('/tasks', query),
     rowData: (t) => ({ taskId: t.id, element: t.element_id }),
-    rowClass: (t) => (t.returned ? 'returned' : null),
+    rowClass: (t) => [t.returned ? 'returned' : null, t.urgency && t.urgency !== 'normal' ? `urgency-${t.urgency}` : null]
+      .filter(Boolean).join('.') || null,
     onLoaded: ({ total, filtered }) => { if (!filtered) refreshInboxCount(total); },
     columns: [
       { label: '办件编号', cls: 'key', cell: (t) => h('a', { href: `/cases/${t.instance_id}` }, t.business_key || `#${t.instance_id}`) },
@@ -35,6 +38,7 @@ function taskList(definitions) {
         cell: (t) => [formatTime(t.sent_at), t.sent_by ? h('div.muted.sent-by', {}, personText(t.sent_by, { role: false })) : null],
       },
       { label: '等待时长', cls: 'waiting', cell: (t) => waitingSince(t.sent_at) },
+      { label: '剩余时限', cls: 'remaining', cell: (t) => deadlineBadge(t) },
       { label: '操作', cls: 'actions', cell: (t) => h('a.button.primary', { href: `/tasks/${t.id}` }, '办理') },
     ],
   });

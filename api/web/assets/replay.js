@@ -1,11 +1,11 @@
 // 办件回放: the diagram and a step slider over the journal; at each step the state at that point,
 // beside the entry (who, when, what, the data that changed); and verifying the case's journal.
 import {
-  api, dataTable, directory, formatTime, h, orgName, roleName, showError, startPage, STATUS_NAMES,
+  api, dataTable, directory, formatTime, h, orgName, showError, startPage, STATUS_NAMES,
   formLabels,
 } from './common.js';
 import { colour, diagramUnavailable, fetchForms, fetchXml, flowsUpTo, legend, normaliseState, showDiagram } from './diagram.js';
-import { commandName, fetchHistory } from './history.js';
+import { actorText, commandName, fetchHistory } from './history.js';
 
 function changes(before, after, labels) {
   const keys = [...new Set([...Object.keys(before || {}), ...Object.keys(after || {})])]
@@ -103,13 +103,12 @@ async function main() {
     prev.disabled = index <= 1;
     next.disabled = index >= entries.length;
     entryPane.innerHTML = '';
-    entryPane.append(...[h('h2', {}, `第 ${entry.seq} 条：${commandName(entry.command)}${entry.element_name ? `「${entry.element_name}」` : ''}`),
+    entryPane.append(...[h('h2', {}, `第 ${entry.seq} 条：${commandName(entry.command, entry)}${entry.element_name ? `「${entry.element_name}」` : ''}`),
       h('dl.meta#entry-meta', {},
         h('dt', {}, '时间'), h('dd', {}, formatTime(entry.at)),
-        h('dt', {}, '办理人'), h('dd#entry-actor', {}, entry.actor
-          ? `${entry.actor}${entry.actor_role ? `（${roleName(dir, entry.actor_role)}` : ''}${entry.actor_org ? `，${orgName(dir, entry.actor_org)}）` : entry.actor_role ? '）' : ''}`
-          : '系统（自动流转）'),
-        h('dt', {}, '操作'), h('dd', {}, commandName(entry.command)),
+        // people by name, with the role and unit they acted as (the API's names; the login id only as a fallback)
+        h('dt', {}, '办理人'), h('dd#entry-actor', {}, entry.actor && entry.actor !== 'system' ? actorText(entry, dir) : '系统（自动流转）'),
+        h('dt', {}, '操作'), h('dd', {}, commandName(entry.command, entry)),
         h('dt', {}, '环节'), h('dd', {}, entry.element_name || entry.element_id || '—')),
       entry.comment ? h('blockquote.opinion', {}, `意见：${entry.comment}`) : null].filter(Boolean));
     try {

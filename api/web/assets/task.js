@@ -1,8 +1,8 @@
 // 办理任务: what the case is and who sent it, the earlier steps' submissions and opinions, the case's
 // attachments and diagram, and the task's form; after submitting, where the case went and who holds it.
 import {
-  api, directory, formatTime, formPathLabel, h, holderText, personText, refreshInboxCount, showError, startPage,
-  STATUS_NAMES,
+  api, deadlineBadge, directory, formatTime, formPathLabel, h, holderText, personText, refreshInboxCount, showError,
+  startPage, STATUS_NAMES,
 } from './common.js';
 import { mountForm, withOrgChoices, withOrgChoiceUi } from './forms.js';
 import { attachmentsCard } from './attachments.js';
@@ -49,7 +49,8 @@ function header(task, instance, dir) {
         applicant.display_name ? h('span.muted', {}, `　发起人 ${applicant.display_name}`) : null] : '—'),
       h('dt', {}, '流程'), h('dd', {}, `${instance.definition_name || instance.definition_key}（第 ${instance.definition_version} 版）`),
       h('dt', {}, '办理单位'), h('dd', {}, holderText(task, dir)),
-      h('dt', {}, '送达'), h('dd#sent', {}, sentBy ? `${personText(sentBy, { role: false })}，` : '', formatTime(sentAt))));
+      h('dt', {}, '送达'), h('dd#sent', {}, sentBy ? `${personText(sentBy, { role: false })}，` : '', formatTime(sentAt)),
+      h('dt', {}, '剩余时限'), h('dd', {}, deadlineBadge(task, { id: 'task-remaining' }))));
 }
 
 async function main() {
