@@ -55,7 +55,7 @@ def _filtered(session: Session, filters: Filters, today: date) -> Select[Any]:
 
 
 def org_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(Organisation.id, Organisation.name)).tuples().all())
+    return {row.id: row.name for row in session.execute(select(Organisation.id, Organisation.name))}
 
 
 def public_view(row: AccessListEntry, today: date, names: dict[str, str]) -> dict[str, Any]:
