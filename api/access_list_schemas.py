@@ -40,3 +40,10 @@ class AccessListEntrySchema(Schema):
     expires_at = fields.String(required=True, metadata={"description": "失效时刻（ISO 8601，北京时间）"})
     status = fields.String(required=True, metadata={"description": "active、expired 或 pending（按服务器当日判断）"})
     status_name = fields.String(required=True, metadata={"description": "有效、已过期或尚未生效"})
+
+
+class AccessListUnitSchema(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    level = fields.String(required=True, metadata={"description": "district、street 或 community"})
+    parent = fields.String(allow_none=True)

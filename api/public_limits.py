@@ -13,7 +13,8 @@ from flask_limiter import Limiter
 from .login_limits import client_address
 
 # endpoints anyone may call without logging in, limited per client address
-PUBLIC_ENDPOINTS: list[str] = ["access_list.list_access_list", "web.access_list_page"]
+PUBLIC_ENDPOINTS: list[str] = ["access_list.list_access_list", "access_list.list_access_list_units",
+                                "web.access_list_page"]
 
 
 def register_public_limits(app: Flask, limit: str, storage_uri: str) -> Limiter:

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from engine.access_list.queries import Filters
 from engine.access_list.service import AccessListReader
 
-from ..access_list_schemas import AccessListEntrySchema, AccessListQuerySchema
+from ..access_list_schemas import AccessListEntrySchema, AccessListQuerySchema, AccessListUnitSchema
 from ..context import engine
 from ..openapi import PUBLIC
 from ..pagination import TOTAL_COUNT_DOC, paginate, with_total_count
@@ -34,3 +34,13 @@ def list_access_list(args: dict[str, Any]) -> Any:
     items, total, _ = reader.entries(Filters(org=args.get("org"), status=args.get("status"), q=args.get("q"),
                                              limit=limit, offset=offset))
     return with_total_count(items, total)
+
+
+@blp.route("/access-list/units", methods=["GET"])
+@blp.doc(**PUBLIC)
+@blp.response(200, AccessListUnitSchema(many=True))
+@blp.alt_response(429, schema=ApiErrorSchema, description="该地址访问过于频繁")
+def list_access_list_units() -> Any:
+    """The districts, streets and communities the list can be filtered by (no login): ids and names only."""
+    eng = engine()
+    return AccessListReader(eng.uow, eng.clock).units()

@@ -109,3 +109,12 @@ def look_up(session: Session, district: str, title: str, cited_entry_no: str | N
                           "valid_until": row.valid_until.isoformat(), "status": status,
                           "status_name": STATUS_NAMES[status]})
     return found
+
+
+_LEVELS = ("district", "street", "community")
+
+
+def unit_choices(session: Session) -> list[dict[str, Any]]:
+    rows = session.scalars(select(Organisation).where(Organisation.level.in_(_LEVELS)))
+    found = [{"id": o.id, "name": o.name, "level": o.level, "parent": o.parent_id} for o in rows]
+    return sorted(found, key=lambda o: (_LEVELS.index(o["level"]), o["name"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.access_list.queries import Filters, UnknownOrg, list_entries
+from engine.access_list.queries import Filters, UnknownOrg, list_entries, unit_choices
 from engine.clock import Clock
 from engine.errors import BadRequest, Problem
 from engine.store.unit_of_work import UnitOfWork
@@ -24,3 +24,7 @@ class AccessListReader:
         except UnknownOrg as exc:
             raise BadRequest(f"单位 {exc.args[0]} 不存在", [Problem("org", "未知单位")]) from exc
         return items, total, today.isoformat()
+
+    def units(self) -> list[dict[str, Any]]:
+        """Districts, streets and communities (what the list binds), by level and name."""
+        return self.uow.read(unit_choices)
