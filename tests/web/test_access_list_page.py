@@ -17,7 +17,8 @@ APPROVE = {"meeting_quarter": "2026Q4", "approval_decision": "approve", "approva
 
 
 def _approve(api: ApiClient, title: str, extra: dict[str, Any]) -> str:
-    case = start_ok(api, "department", "community_access", {"item_title": title, "applicant_department": "区卫生健康局"})
+    start = {"item_title": title, "applicant_department": "区卫生健康局"}
+    case = start_ok(api, "department", "community_access", start)
     apply = {"item_type": "work_item", "item_content": f"{title}：社区协助开展入户核实", "target_group": "辖区居民",
              "authority_scope": "入户核实", "time_limit_months": 12, "time_limit_desc": "一年",
              "funding_amount": 6000, "funding_source": "district_special", "ledger_form": "electronic", **extra}
