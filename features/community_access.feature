@@ -122,6 +122,10 @@ Feature: 社区事务准入
       """
       {"item_type": "work_item", "item_content": "社区协助更新居民健康档案信息", "target_group": "辖区常住居民", "authority_scope": "信息核对", "time_limit_months": 12, "time_limit_desc": "2027年全年", "funding_amount": 0, "funding_source": "department_budget", "ledger_form": "electronic"}
       """
+    Then user "department" is refused with 422 at "funding_amount" when completing task "apply" with:
+      """
+      {"item_type": "work_item", "item_content": "社区协助更新居民健康档案信息", "target_group": "辖区常住居民", "authority_scope": "信息核对", "time_limit_months": 12, "time_limit_desc": "2027年全年", "funding_amount": 0.5, "funding_source": "department_budget", "ledger_form": "electronic"}
+      """
     Then user "department" is refused with 422 at "ledger_form" when completing task "apply" with:
       """
       {"item_type": "ledger", "item_content": "社区按季度报送居民健康档案更新台账", "target_group": "辖区常住居民", "authority_scope": "信息核对", "time_limit_months": 12, "time_limit_desc": "2027年全年", "funding_amount": 8000, "funding_source": "department_budget", "ledger_form": "none"}
