@@ -1,4 +1,4 @@
-"""features/community_access.feature and community_refusal.feature: the access list as a registry.
+"""features/community_access, access_quarterly_meeting and community_refusal: the access list as a registry.
 
 The scenarios run on an engine whose clock they move (expiry, the quarterly meeting's timer start),
 through the real HTTP API; the public list is read without logging in. The shared steps
@@ -28,7 +28,7 @@ from engine.timers.start_timers import arm_for_version
 from tests.case_helpers import multipart
 from tests.support import ApiClient, fresh_settings
 
-scenarios("community_access.feature", "community_refusal.feature")
+scenarios("community_access.feature", "access_quarterly_meeting.feature", "community_refusal.feature")
 
 T0 = datetime.fromisoformat("2026-12-10T10:00:00+08:00")
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"

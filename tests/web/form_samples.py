@@ -19,7 +19,7 @@ from engine.forms.render_check import Field, analyse_form
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCEDURES = ("community_access", "housing_handover", "residents_committee", "village_to_community",
-              "community_refusal")
+              "community_refusal", "access_quarterly_meeting")
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
       "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 # Paths no scenario takes, so that every conditional field is shown by some data.
