@@ -29,7 +29,7 @@ EXTRA_SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
          "interim_start_date": "2026-05-01"}],
 }
 _STEP = re.compile(r'^\s*(?:Given|When|Then|And)\s+user "(?P<user>[^"]+)" '
-                   r'(?:starts a "(?P<key>[^"]+)" case|completes task "(?P<element>[^"]+)")')
+                   r'(?:starts a "(?P<key>[^"]+)" case|completes task "(?P<element>[^"]+)"(?! with the paper))')
 
 
 @dataclass
