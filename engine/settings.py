@@ -34,6 +34,7 @@ class Settings:
     # failed logins one client address may make, across usernames (api/login_limits.py), and where it is counted
     login_rate_limit: str = "30 per minute;300 per hour"
     login_rate_limit_storage: str = "memory://"
+    public_rate_limit: str = "60 per minute;1000 per hour"  # the no-login pages and APIs (/access-list)
     # reverse proxies in front whose X-Forwarded-* headers are believed (0: none; see api/security_headers.py)
     trusted_proxies: int = 0
     # how long a command waits for another's lock (SQLite busy timeout, PostgreSQL lock_timeout), then 503
@@ -60,6 +61,7 @@ class Settings:
             cjk_font=Path(os.environ["CJK_FONT"]) if os.environ.get("CJK_FONT") else None,
             login_rate_limit=os.environ.get("LOGIN_RATE_LIMIT", defaults.login_rate_limit),
             login_rate_limit_storage=os.environ.get("LOGIN_RATE_LIMIT_STORAGE", defaults.login_rate_limit_storage),
+            public_rate_limit=os.environ.get("PUBLIC_RATE_LIMIT", defaults.public_rate_limit),
             trusted_proxies=int(os.environ.get("TRUSTED_PROXIES", defaults.trusted_proxies)),
             log_format=os.environ.get("LOG_FORMAT", defaults.log_format),
             directory_cache_seconds=float(os.environ.get("DIRECTORY_CACHE_SECONDS",

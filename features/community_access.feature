@@ -37,6 +37,7 @@ Feature: 社区事务准入
     Then the case is completed at end event "已准入"
     And the case data has "meeting_quarter" equal to "\"2026Q4\""
     And the case data has "list_entry_no" equal to "\"FX-ZR-2026-017\""
+    And the public access list has an entry "高龄老人津贴资格年度认证" of the case with status "有效" valid until "2027-12-09"
 
   Scenario: 纸质台账被自动退回补正，改为电子化台账后民政局扎口不予准入
     Given user "department" starts a "community_access" case with:
@@ -99,7 +100,8 @@ Feature: 社区事务准入
     Then the case is completed at end event "领导小组不予批准"
     And the case data has "approval_decision" equal to "\"not_approve\""
 
-  Scenario: 时限超过规定的最长期限，自动退回部门补正
+  Scenario: 时限较长的事项不再以最长期限为由退回，报民政局扎口
+    种子文件没有规定准入事项的最长时限：60 个月的事项照常报民政局扎口审核。
     Given user "department" starts a "community_access" case with:
       """
       {"item_title": "流动人口信息采集", "applicant_department": "区公安分局"}
@@ -108,8 +110,8 @@ Feature: 社区事务准入
       """
       {"item_type": "work_item", "item_content": "社区协助采集登记辖区流动人口信息", "target_group": "辖区流动人口", "authority_scope": "信息采集登记", "time_limit_months": 60, "time_limit_desc": "长期", "funding_amount": 30000, "funding_source": "upper_special", "ledger_form": "electronic"}
       """
-    Then the case has open tasks "apply"
-    And the case has no open task "gatekeep_review"
+    Then the case has open tasks "gatekeep_review"
+    And the case has no open task "apply"
 
   Scenario: 表单规则校验：未写明经费或台账类事项未说明台账形式、扎口受理须确认五要素齐全
     Given user "department" starts a "community_access" case with:
@@ -119,6 +121,10 @@ Feature: 社区事务准入
     Then user "department" is refused with 422 at "funding_amount" when completing task "apply" with:
       """
       {"item_type": "work_item", "item_content": "社区协助更新居民健康档案信息", "target_group": "辖区常住居民", "authority_scope": "信息核对", "time_limit_months": 12, "time_limit_desc": "2027年全年", "funding_amount": 0, "funding_source": "department_budget", "ledger_form": "electronic"}
+      """
+    Then user "department" is refused with 422 at "funding_amount" when completing task "apply" with:
+      """
+      {"item_type": "work_item", "item_content": "社区协助更新居民健康档案信息", "target_group": "辖区常住居民", "authority_scope": "信息核对", "time_limit_months": 12, "time_limit_desc": "2027年全年", "funding_amount": 0.5, "funding_source": "department_budget", "ledger_form": "electronic"}
       """
     Then user "department" is refused with 422 at "ledger_form" when completing task "apply" with:
       """
@@ -157,3 +163,20 @@ Feature: 社区事务准入
       {"item_title": "社区消防宣传", "applicant_department": "区消防救援大队"}
       """
     And the case has open tasks "gatekeep_review"
+
+  Scenario: 准入事项时限届满后自动失效，清单中显示为已过期
+    Given user "department" starts a "community_access" case with:
+      """
+      {"item_title": "社区消防宣传", "applicant_department": "区消防救援大队"}
+      """
+    When the case is approved by the leadership group with:
+      """
+      {"item_type": "work_item", "item_content": "社区每季度组织一次消防安全宣传", "target_group": "辖区居民", "authority_scope": "宣传组织", "time_limit_months": 12, "start_date": "2027-01-01", "time_limit_desc": "2027年全年", "funding_amount": 12000, "funding_source": "district_special", "ledger_form": "electronic"}
+      """
+    Then the public access list has an entry "社区消防宣传" of the case with status "尚未生效" valid until "2027-12-31"
+    When the clock moves to "2027-12-31 23:59" and the worker runs
+    Then the public access list has an entry "社区消防宣传" of the case with status "有效" valid until "2027-12-31"
+    When the clock moves to "2028-01-01 00:00" and the worker runs
+    Then the public access list has an entry "社区消防宣传" of the case with status "已过期" valid until "2027-12-31"
+    And the public access list filtered by "status=active" does not list "社区消防宣传"
+    And the public access list filtered by "status=expired&org=community_b1&q=消防" lists "社区消防宣传"

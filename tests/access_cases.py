@@ -92,6 +92,8 @@ def scenario_walks() -> list[list[Step]]:
                     steps.append(Step("start", match["user"], match["key"], data))
                 elif match := COMPLETE.match(step["text"]):
                     steps.append(Step("complete", match["user"], match["element"], data, match["comment"]))
+                elif doc.strip() and " is refused " not in step["text"]:
+                    break  # an action this replay cannot take (a paper upload, a meeting): the walk ends here
             if steps and steps[0].kind == "start":
                 walks.append(steps)
     return walks

@@ -33,7 +33,7 @@ def test_history_lists_every_entry_with_actor_data_and_chain(api: ApiClient) -> 
     assert gateway["payload"]["flows"] == ["Flow_gatekeep_return"]  # which way the gateway went
     assert any(e["command"] == "loop_reset" for e in entries)
     script = next(e for e in entries if e["element_id"] == "set_rules")
-    assert script["payload"]["result"]["rules"]["max_time_limit_months"] == 36
+    assert script["payload"]["result"]["rules"]["min_funding_yuan"] == 1  # no maximum time limit: no seed states one
 
 
 def test_history_pages_with_total_count(api: ApiClient) -> None:

@@ -56,6 +56,12 @@ def login() -> Page:
     return _page("login", "登录")
 
 
+@blp.route("/access-list")
+def access_list_page() -> Page:
+    # public: no login (the page reads GET /api/v1/access-list), rate-limited like the API (api/public_limits.py)
+    return _page("access-list", "社区事务准入清单")
+
+
 @blp.route("/inbox")
 def inbox() -> Page:
     return _page("inbox", "我的待办")

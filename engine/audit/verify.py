@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.access_list.registry import check_rows as check_access_list
 from engine.audit.journal import GENESIS_HASH, Entry, canonical_json, entry_hash
 from engine.audit.replay import ReplayMismatch, replay
 from engine.definitions.compile import CompiledDefinition
@@ -143,7 +144,8 @@ def verify_instance(session: Session, registry: DefinitionRegistry, instance: Pr
     except ReplayMismatch as mismatch:
         return Verdict(False, count, mismatch.seq, mismatch.reason)
     reason = _check_instance(session, instance, definition, result.context.workflow,
-                             result.context.current_status()) or check_deadlines(session, instance, definition, entries)
+                             result.context.current_status()) or check_deadlines(session, instance, definition, entries) \
+        or check_access_list(session, instance, entries)
     if reason is not None:
         return Verdict(False, count, entries[-1].seq, reason)
     return Verdict(True, count)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from engine.audit.journal import GENESIS_HASH
 from engine.cases.admin import status_label
 from engine.cases.business_keys import next_business_key
+from engine.cases.start_data import with_start_data
 from engine.cases.titles import render_case_title
 from engine.clock import Clock
 from engine.definitions.compile import CompiledDefinition
@@ -103,6 +104,7 @@ class InstanceService:
                     subject_org: str | None, developer_org: str | None, data: dict[str, Any], at: datetime,
                     extra: dict[str, Any] | None = None) -> int:
         """The start command's writes, once who may start and with what is settled (also a timer start)."""
+        data = with_start_data(session, definition, case_org, data, at)  # journalled with the start
         try:
             with callees.resolving(self.registry.callee_resolver(session)):
                 workflow, outcome = runner.start_case(definition, data)

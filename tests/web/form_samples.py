@@ -18,7 +18,8 @@ from lxml import etree
 from engine.forms.render_check import Field, analyse_form
 
 ROOT = Path(__file__).resolve().parents[2]
-PROCEDURES = ("community_access", "housing_handover", "residents_committee", "village_to_community")
+PROCEDURES = ("community_access", "housing_handover", "residents_committee", "village_to_community",
+              "community_refusal", "access_quarterly_meeting")
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
       "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 # Paths no scenario takes, so that every conditional field is shown by some data.
@@ -28,7 +29,7 @@ EXTRA_SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
          "interim_start_date": "2026-05-01"}],
 }
 _STEP = re.compile(r'^\s*(?:Given|When|Then|And)\s+user "(?P<user>[^"]+)" '
-                   r'(?:starts a "(?P<key>[^"]+)" case|completes task "(?P<element>[^"]+)")')
+                   r'(?:starts a "(?P<key>[^"]+)" case|completes task "(?P<element>[^"]+)"(?! with the paper))')
 
 
 @dataclass
@@ -101,7 +102,10 @@ def procedure_forms(key: str) -> list[ProcedureForm]:
     by_element = {f.element: f for f in forms}
     start = next((f for f in forms if f.element_type == "startEvent"), None)
     for match, data in _docstrings((ROOT / "features" / f"{key}.feature").read_text(encoding="utf-8")):
-        target = start if match.group("key") else by_element.get(match.group("element") or "")
+        if match.group("key"):  # a scenario may start a case of another procedure first
+            target = start if match.group("key") == key else None
+        else:
+            target = by_element.get(match.group("element") or "")
         if target is not None and data and data not in target.samples:
             target.samples.append(data)
     for form in forms:

@@ -1,0 +1,112 @@
+"""Writing the access list: the journalled ``access_list_enter`` command, and its check by verify.
+
+When a command leaves a 社区事务准入 case approved (its script step set ``access_list_status``),
+the same transaction journals ``access_list_enter`` by the system — its payload is the entry —
+and inserts the registry row naming that journal entry. Replay re-derives the payload from the
+replayed data (engine/access_list/replay_entries.py); verify compares the row with the entry.
+A procedure opts in with the process property ``accessList`` = ``enter``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.access_list.entries import COMMAND, approval_day, derive, is_entered
+from engine.audit.journal import canonical_json
+from engine.definitions.compile import CompiledDefinition
+from engine.definitions.process_properties import process_property
+from engine.identity.actors import SYSTEM
+from engine.runtime import runner
+from engine.store.case_store import CaseCommand, record
+from engine.store.models import AccessListEntry, JournalEntry, Organisation, ProcessInstance
+from engine.timers import hooks
+
+PROPERTY = "accessList"
+_DATES = ("meeting_date", "approved_on", "valid_from", "valid_until")
+
+
+def enters_list(definition: CompiledDefinition) -> bool:
+    return process_property(definition, PROPERTY) == "enter"
+
+
+def district_of(session: Session, org_id: str) -> str:
+    """The district above (or at) ``org_id``: the leadership group that approves items is the district's."""
+    current: str | None = org_id
+    seen: set[str] = set()
+    while current is not None and current not in seen:
+        seen.add(current)
+        row = session.get(Organisation, current)
+        if row is None:
+            break
+        if row.level == "district":
+            return row.id
+        current = row.parent_id
+    return org_id
+
+
+def _entry_no(instance: ProcessInstance) -> str:
+    return f"QD-{instance.business_key or instance.id}"
+
+
+def enter_if_approved(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
+                      workflow: BpmnWorkflow, at: datetime) -> None:
+    """After any command on such a case: journal and insert its entry, once, when it was approved."""
+    state = runner.case_state(definition, workflow)
+    if not is_entered(state.data):
+        return
+    if session.scalar(select(AccessListEntry.id).where(AccessListEntry.instance_id == instance.id)) is not None:
+        return
+    fields = derive(state.data, approval_day(at))
+    entry_no, district = _entry_no(instance), district_of(session, instance.org_id)
+    command = CaseCommand(session, instance, definition, SYSTEM, at, workflow,
+                          extra={"entry": fields, "entry_no": entry_no, "district_org": district})
+    record(command, runner.mark(definition, workflow, COMMAND))
+    session.add(AccessListEntry(instance_id=instance.id, journal_seq=instance.journal_seq, entry_no=entry_no,
+                                district_org=district, created_at=at, **_columns(fields)))
+    session.flush()
+
+
+def _columns(fields: dict[str, Any]) -> dict[str, Any]:
+    values = dict(fields)
+    for name in _DATES:
+        values[name] = date.fromisoformat(values[name]) if values.get(name) else None
+    values["meeting_no"] = values.get("meeting_no") or None
+    values["meeting_quarter"] = values.get("meeting_quarter") or None
+    return values
+
+
+def row_fields(row: AccessListEntry) -> dict[str, Any]:
+    """A row as the journal payload's ``entry`` says it."""
+    from engine.access_list.entries import COPIED
+
+    fields: dict[str, Any] = {name: getattr(row, name) for name in COPIED}
+    fields["funding_amount"] = row.funding_amount
+    for name in _DATES:
+        value = getattr(row, name)
+        fields[name] = value.isoformat() if value is not None else None
+    return fields
+
+
+def check_rows(session: Session, instance: ProcessInstance, entries: list[JournalEntry]) -> str | None:
+    """Verify: the registry holds exactly the entries the case's journal entered, as it entered them."""
+    journalled = [e for e in entries if e.command == COMMAND]
+    rows = list(session.scalars(select(AccessListEntry).where(AccessListEntry.instance_id == instance.id)))
+    if not journalled and not rows:
+        return None
+    if len(journalled) != 1 or len(rows) != 1:
+        return f"准入清单中本办件的条目（{len(rows)} 条）与日志的纳入记录（{len(journalled)} 条）不符"
+    entry, row = journalled[0], rows[0]
+    payload = entry.payload or {}
+    if row.journal_seq != entry.seq or row.entry_no != payload.get("entry_no") \
+            or row.district_org != payload.get("district_org") \
+            or canonical_json(row_fields(row)) != canonical_json(payload.get("entry") or {}):
+        return f"准入清单条目 {row.entry_no} 与日志第 {entry.seq} 条的纳入记录不符"
+    return None
+
+
+hooks.register(enters_list, enter_if_approved)

@@ -1,0 +1,68 @@
+"""What the access-list procedures learn from the database when they start (engine/cases/start_data.py).
+
+- ``access_list.agenda``: the quarterly meeting of the leadership group takes up, as one batch,
+  every 社区事务准入 case of its district that waits for the meeting's decision (002 §四(一):
+  "领导小组原则上每季度召开一次会议").
+- ``access_list.lookup``: a community's refusal looks the work item up in the access list of its
+  district on the day it refuses (002 §四(一): "凡未列入社区事务目录的工作，社区有权拒绝").
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.access_list.queries import look_up
+from engine.access_list.registry import district_of
+from engine.cases.start_data import provides
+from engine.definitions.compile import CompiledDefinition
+from engine.store.models import EventSubscription, ProcessInstance
+from engine.timers.iso import beijing_date
+
+MEETING_MESSAGE = "领导小组季度会议决定"
+
+
+def pending_items(session: Session, district: str) -> list[dict[str, Any]]:
+    """The cases of ``district`` waiting for the meeting's decision, by 办件编号."""
+    rows = session.execute(
+        select(ProcessInstance.business_key, ProcessInstance.org_id, ProcessInstance.data)
+        .join(EventSubscription, EventSubscription.instance_id == ProcessInstance.id)
+        .where(EventSubscription.kind == "message", EventSubscription.name == MEETING_MESSAGE,
+               ProcessInstance.status == "running")
+        .order_by(ProcessInstance.business_key)).all()
+    items: dict[str, dict[str, Any]] = {}
+    for business_key, org_id, data in rows:
+        if business_key is None or business_key in items or district_of(session, org_id) != district:
+            continue
+        data = data or {}
+        items[business_key] = {
+            "case_no": business_key,
+            "item_title": str(data.get("item_title") or ""),
+            "applicant_department": str(data.get("applicant_department") or ""),
+            "item_content": str(data.get("item_content") or ""),
+            "time_limit_months": data.get("time_limit_months"),
+            "funding_amount": data.get("funding_amount"),
+        }
+    return list(items.values())
+
+
+@provides("access_list.agenda")
+def _agenda(session: Session, definition: CompiledDefinition, case_org: str, data: dict[str, Any],
+            at: datetime) -> dict[str, Any]:
+    items = pending_items(session, district_of(session, case_org))
+    return {"agenda": items, "agenda_case_nos": [item["case_no"] for item in items], "agenda_size": len(items)}
+
+
+@provides("access_list.lookup")
+def _lookup(session: Session, definition: CompiledDefinition, case_org: str, data: dict[str, Any],
+            at: datetime) -> dict[str, Any]:
+    today = beijing_date(at)
+    cited = data.get("cited_entry_no")
+    matches = look_up(session, district_of(session, case_org), str(data.get("work_item_title") or ""),
+                      cited if isinstance(cited, str) else None, today)
+    listed = any(m["status"] == "active" for m in matches)
+    return {"access_list_lookup": {"checked_on": today.isoformat(), "listed": listed, "matches": matches},
+            "item_listed": listed}
