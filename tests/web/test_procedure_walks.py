@@ -19,7 +19,8 @@ from tests.web.walks import Step, Walk, scenario
 # (scenario, from which task on) per procedure: together a path from start to an end event with a 退回
 WALKS: dict[str, list[tuple[str, str | None]]] = {
     "community_access": [("扎口退回部门补正，领导小组暂缓后于下季度不予批准", None)],
-    "village_to_community": [("整村拆迁的两村多村建一社区，各村分别表决，复审只退回南村签到表补正，两村分别移交印章后完成", None)],
+    "village_to_community": [
+        ("整村拆迁的两村多村建一社区，各村分别表决，复审只退回南村签到表补正，两村分别移交印章后完成", None)],
     "residents_committee": [("民政部门审核退回修改后通过", None),
                             ("规模适度，审核通过、批准、选举产生，印章与备案同步办结", "district_approval")],
     "housing_handover": [("联合验收不合格整改后复验，协议书有误重新签署，移交完成", None)],
