@@ -66,4 +66,4 @@ def test_the_start_dialog_offers_the_villages_of_the_clerks_street_only(page: Pa
     login(page, live_server, "street_a")
     page.click("button[data-start=village_to_community]")
     options = page.locator("#start #root_subject_org option")
-    expect(options).to_have_text(["请选择…", "甲街道东村"])
+    expect(options).to_have_text(["请选择…", "甲街道东村", "甲街道南村"])
