@@ -230,6 +230,38 @@ Feature: 撤村建居（村改社区）
       """
     Then the case is completed at end event "不予批准"
 
+  Scenario: 两村建一社区，南村户代表不足三分之二会议无效，只有南村重新召开会议，东村的表决仍然有效
+    Given user "street_a" starts a "village_to_community" case with:
+      """
+      {"subject_org": "village_a1", "other_villages": ["village_a2"]}
+      """
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    And user "street_a" completes task "draft_plan" with:
+      """
+      {"plan_title": "东村、南村合并建社区方案", "conversion_mode": "multi_village_one_community", "new_committee_name": "沣西新城甲街道东南社区居民委员会", "village_households": 820, "village_population": 3100, "plan_summary": "两村合并建立东南社区。", "plan_document": "file:东南社区建设方案.pdf"}
+      """
+    And user "village_a1" completes task "hold_meeting" with:
+      """
+      {"meeting_form": "household_representatives", "meeting_date": "2024-04-02", "adult_villagers_total": 1100, "households_total": 500, "attendees": 400, "households_represented": 400, "votes_for": 300, "votes_against": 100, "minutes_file": "file:东村会议纪要.pdf", "sign_in_file": "file:东村签到表.pdf", "ballots_file": "file:东村表决票.pdf"}
+      """
+    And user "village_a2" completes task "hold_meeting" with:
+      """
+      {"meeting_form": "household_representatives", "meeting_date": "2024-04-03", "adult_villagers_total": 700, "households_total": 321, "attendees": 213, "households_represented": 213, "votes_for": 200, "votes_against": 13, "minutes_file": "file:南村会议纪要.pdf", "sign_in_file": "file:南村签到表.pdf", "ballots_file": "file:南村表决票.pdf"}
+      """
+    Then the case data has "meeting_result" equal to "\"invalid\""
+    And the case data has "invalid_villages" equal to "[\"village_a2\"]"
+    And the case has open tasks "hold_meeting"
+    And user "village_a1" does not see task "hold_meeting" in the inbox
+    When user "village_a2" completes task "hold_meeting" with:
+      """
+      {"meeting_form": "household_representatives", "meeting_date": "2024-04-12", "adult_villagers_total": 700, "households_total": 321, "attendees": 214, "households_represented": 214, "votes_for": 200, "votes_against": 14, "minutes_file": "file:南村会议纪要（二）.pdf", "sign_in_file": "file:南村签到表（二）.pdf", "ballots_file": "file:南村表决票（二）.pdf"}
+      """
+    Then the case data has "meeting_result" equal to "\"passed\""
+    And the case has open tasks "civil_review"
+
   Scenario: 未完成股权量化且决定终止，申请以不符合条件结束
     Given user "street_b" starts a "village_to_community" case with:
       """
