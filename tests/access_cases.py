@@ -16,6 +16,7 @@ from typing import Any
 
 from gherkin.parser import Parser
 
+from tests.steps.uploads import with_uploads
 from tests.support import ApiClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,9 +113,11 @@ def _replay(api: ApiClient, walk: list[Step], cases: MatrixCases, wanted: set[st
         task = api.open_task(case_id, step.target, step.user)
         role = task["role"]
         if role in wanted and role not in cases.lane_tasks and canonical.get(role) == step.user:
-            cases.lane_tasks[role] = OpenTask(role, task["id"], case_id, step.target, step.data, step.comment)
+            cases.lane_tasks[role] = OpenTask(role, task["id"], case_id, step.target,
+                                              with_uploads(api, case_id, step.user, step.data), step.comment)
             return True
-        response = api.complete(task["id"], step.user, step.data, step.comment)
+        data = with_uploads(api, case_id, step.user, step.data)  # the scenario's papers ("file:…")
+        response = api.complete(task["id"], step.user, data, step.comment)
         assert response.status_code == 200, response.get_json()
     return False
 

@@ -16,7 +16,7 @@ from tests.schema_strategies import valid_data
 from tests.support import ApiClient
 
 PROCEDURES = {
-    "village_to_community": ("street_a", {"subject_org": "village_a1"}),
+    "village_to_community": ("street_a", {"subject_org": "village_a1", "other_villages": ["village_a2"]}),
     "residents_committee": ("street_a", {"subject_org": "community_a1"}),
     "housing_handover": ("natural_resources", {"subject_org": "community_a1", "developer_org": "dev_hx"}),
     "community_access": ("department", {}),

@@ -22,7 +22,7 @@ def _details(response: Any) -> dict[str, str]:
 
 def test_the_procedures_start_forms_offer_and_accept_units_of_their_level_only(api: ApiClient) -> None:
     village = api.get("/process-definitions/village_to_community/start-form", as_user="street_a").get_json()
-    assert _ids(village["org_choices"]["subject_org"]) == ["village_a1"]
+    assert _ids(village["org_choices"]["subject_org"]) == ["village_a1", "village_a2"]
     assert village["org_choices"]["subject_org"][0]["name"] == "甲街道东村"
     committee = api.get("/process-definitions/residents_committee/start-form", as_user="street_a").get_json()
     assert _ids(committee["org_choices"]["subject_org"]) == ["community_a1"]
@@ -32,7 +32,7 @@ def test_the_procedures_start_forms_offer_and_accept_units_of_their_level_only(a
 
     response = api.start("street_a", "village_to_community", {"subject_org": "community_a1"})
     assert response.status_code == 422
-    assert _details(response) == {"subject_org": "「拟撤销的行政村」须为村，甲街道和平社区是社区"}
+    assert _details(response) == {"subject_org": "「拟撤销的行政村（牵头村）」须为村，甲街道和平社区是社区"}
     response = api.start("street_a", "residents_committee",
                          {"subject_org": "village_a1", "residential_area_name": "和平小区"})
     assert _details(response) == {"subject_org": "「所涉社区」须为社区，甲街道东村是村"}
@@ -71,6 +71,7 @@ def test_a_task_form_offers_and_checks_its_organisation_fields_and_arrays_of_the
     detail = api.get(f"/tasks/{task['id']}", as_user="civil_affairs").get_json()
     assert detail["org_choices"] == {
         "villages": [{"id": "village_a1", "name": "甲街道东村", "level": "village"},
+                     {"id": "village_a2", "name": "甲街道南村", "level": "village"},
                      {"id": "village_b1", "name": "乙街道西村", "level": "village"}],
         "builder": [{"id": "dev_hx", "name": "华兴置业有限公司", "level": "external"}]}
 
@@ -93,7 +94,7 @@ def test_a_unit_outside_the_callers_own_is_neither_offered_nor_accepted(api: Api
     case = start_ok(api, "street_a", "pick_units", {})
     task = api.open_task(case["id"], "pick", "street_a")
     detail = api.get(f"/tasks/{task['id']}", as_user="street_a").get_json()
-    assert _ids(detail["org_choices"]["villages"]) == ["village_a1"]
+    assert _ids(detail["org_choices"]["villages"]) == ["village_a1", "village_a2"]
     response = api.complete(task["id"], "street_a", {"villages": ["village_b1"]})
     assert response.status_code == 422
     assert _details(response) == {"villages/0": "乙街道西村不在您单位的辖区内，不能填入「所涉各村」"}

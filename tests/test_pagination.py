@@ -18,15 +18,15 @@ def listing(api: ApiClient, path: str, user: str) -> tuple[list[dict[str, Any]],
 
 def test_users_pages_sorting_and_filters(api: ApiClient) -> None:
     everyone, total = listing(api, "/users?limit=500", "admin")
-    assert total == len(everyone) == 17
+    assert total == len(everyone) == 18
     assert [u["username"] for u in everyone] == sorted(u["username"] for u in everyone)
     first, total_again = listing(api, "/users?limit=5&offset=0&sort=-username", "admin")
     second, _ = listing(api, "/users?limit=5&offset=5&sort=-username", "admin")
     names = sorted((u["username"] for u in everyone), reverse=True)
-    assert total_again == 17
+    assert total_again == 18
     assert [u["username"] for u in first + second] == names[:10]
     tail, _ = listing(api, "/users?limit=5&offset=15", "admin")
-    assert len(tail) == 2
+    assert len(tail) == 3
     by_role, n = listing(api, "/users?role=street_office", "admin")
     assert n == 2 and {u["username"] for u in by_role} == {"street_a", "street_b"}
     by_org, n = listing(api, "/users?org=fengxi&sort=display_name", "admin")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from tests.steps.uploads import with_uploads
 from tests.support import ApiClient
 
 Q = r'"(?P<{}>[^"]+)"'
@@ -47,8 +48,12 @@ def start_case(api: ApiClient, case: dict[str, Any], user: str, key: str, docstr
 
 def _complete(api: ApiClient, case: dict[str, Any], user: str, element: str, data: dict[str, Any],
               comment: str | None = None) -> Any:
-    task = api.open_task(case["id"], element, user)
-    return api.complete(task["id"], user, data, comment)
+    # a multi-instance step has one task per unit: the user's own one, when their inbox has it
+    mine = api.get("/tasks", as_user=user)
+    own = [t for t in (mine.get_json() if mine.status_code == 200 else [])
+           if t["instance_id"] == case["id"] and t["element_id"] == element]
+    task = own[0] if own else api.open_task(case["id"], element, user)
+    return api.complete(task["id"], user, with_uploads(api, case["id"], user, data), comment)
 
 
 @when(_re('user {user} completes task {element} with:'))
@@ -95,8 +100,9 @@ def data_equals(api: ApiClient, case: dict[str, Any], field: str, value: str) ->
 
 @then(_re('user {user} is refused with 422 at {path} when completing task {element} with:'))
 def refused_422(api: ApiClient, case: dict[str, Any], user: str, path: str, element: str, docstring: str) -> None:
+    data = with_uploads(api, case["id"], user, _json(docstring))  # papers are uploaded before the form is sent
     before = _case_view(api, case)
-    response = _complete(api, case, user, element, _json(docstring))
+    response = _complete(api, case, user, element, data)
     assert response.status_code == 422, response.get_json()
     body = response.get_json()["error"]
     assert body["code"] == "validation_failed"
@@ -124,3 +130,12 @@ def not_in_inbox(api: ApiClient, case: dict[str, Any], user: str, element: str) 
 def refused_start(api: ApiClient, user: str, key: str, docstring: str) -> None:
     response = api.start(user, key, _json(docstring))
     assert response.status_code == 403, response.get_json()
+
+
+@then(_re('user {user} is refused with 422 at {path} when starting a {key} case with:'))
+def refused_start_422(api: ApiClient, user: str, path: str, key: str, docstring: str) -> None:
+    before = api.get("/process-instances?limit=500", as_user="admin").get_json()
+    response = api.start(user, key, _json(docstring))
+    assert response.status_code == 422, response.get_json()
+    assert path in [d["path"] for d in response.get_json()["error"]["details"]], response.get_json()
+    assert api.get("/process-instances?limit=500", as_user="admin").get_json() == before  # no case started

@@ -27,6 +27,9 @@ EXTRA_SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("residents_committee", "interim_arrangement"): [
         {"interim_mode": "adjacent_committee", "adjacent_committee_name": "和平社区居民委员会",
          "interim_start_date": "2026-05-01"}],
+    ("village_to_community", "correct_meeting_papers"): [
+        {"corrected_papers": ["minutes_file", "ballots_file"], "minutes_file": "file:会议纪要（补正）.pdf",
+         "ballots_file": "file:表决票（补正）.pdf", "correction_note": "已补签会议纪要与表决票"}],
 }
 _STEP = re.compile(r'^\s*(?:Given|When|Then|And)\s+user "(?P<user>[^"]+)" '
                    r'(?:starts a "(?P<key>[^"]+)" case|completes task "(?P<element>[^"]+)"(?! with the paper))')

@@ -19,7 +19,8 @@ from tests.web.walks import Step, Walk, scenario
 # (scenario, from which task on) per procedure: together a path from start to an end event with a 退回
 WALKS: dict[str, list[tuple[str, str | None]]] = {
     "community_access": [("扎口退回部门补正，领导小组暂缓后于下季度不予批准", None)],
-    "village_to_community": [("整村拆迁的村必须改制，多村建一社区，复审退回修改后批准，换届与社区同步", None)],
+    "village_to_community": [
+        ("整村拆迁的两村多村建一社区，各村分别表决，复审只退回南村签到表补正，两村分别移交印章后完成", None)],
     "residents_committee": [("民政部门审核退回修改后通过", None),
                             ("规模适度，审核通过、批准、选举产生，印章与备案同步办结", "district_approval")],
     "housing_handover": [("联合验收不合格整改后复验，协议书有误重新签署，移交完成", None)],
@@ -68,7 +69,7 @@ class CheckedWalk(Walk):
         super().__init__(desk, server, key)
         self.phone = phone
         self.tag = f"walk-{key}{'-phone' if self.phone else ''}"
-        self.done_elements: set[str] = set()
+        self.done_elements: set[tuple[str, str]] = set()  # (element, user): a multi-instance step is one per unit
         self.shot_round_two = False
 
     def open_task(self, element: str) -> None:
@@ -88,7 +89,7 @@ class CheckedWalk(Walk):
         shot(self.page, f"{self.tag}-started")
 
     def complete(self, step: Step) -> None:
-        if step.element in self.done_elements and not self.shot_round_two:
+        if (step.element, step.user) in self.done_elements and not self.shot_round_two:
             # a task back after 退回: marked so, with the round that went back there to read
             self.become(step)
             self.open_task(step.element)
@@ -109,7 +110,7 @@ class CheckedWalk(Walk):
             self.shot_round_two = True
         else:
             super().complete(step)
-        self.done_elements.add(step.element)
+        self.done_elements.add((step.element, step.user))
 
 
 @pytest.mark.parametrize("key", list(WALKS))
