@@ -19,6 +19,7 @@ from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import BadRequest, Conflict, NotFound, Problem, ValidationFailed
 from engine.forms.attachments import check_attachments
+from engine.forms.cross_checks import run_checks
 from engine.forms.validation import validate_submission
 from engine.identity import access
 from engine.identity.actors import Actor
@@ -85,6 +86,7 @@ class InstanceService:
         access.require_start(actor, start_role, role_org, key)
         if definition.start_form is not None:
             validate_submission(definition, definition.start_form, data)
+            run_checks(definition.forms[definition.start_form.schema_file], None, data)
         else:
             self._check_plain_start_data(data)
 
@@ -153,6 +155,8 @@ class InstanceService:
         spiff_task = runner.ready_user_task(workflow, task_row.spiff_task_id)
         if spiff_task is None:
             raise Conflict("任务与办件状态不一致，请刷新后重试")
+        if form is not None:  # cross-field checks see the task's data (a multi-instance item too)
+            run_checks(forms_of.forms[form.schema_file], {**(instance.data or {}), **spiff_task.data}, data)
         command = CaseCommand(session, instance, definition, actor, self.clock.now(), workflow, task=task_row,
                               data=data, comment=comment, extra=_task_ordinal(workflow, spiff_task))
         try:

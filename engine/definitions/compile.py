@@ -23,6 +23,7 @@ from engine.definitions.decisions import decision_sources
 from engine.definitions.parser_errors import parser_problem
 from engine.definitions.xmlsafe import parse_untrusted_xml
 from engine.errors import InvalidModel, Problem
+from engine.forms.cross_checks import check_problems
 from engine.forms.messages import schema_error_message
 from engine.forms.render_check import render_problems
 from engine.forms.schema_guard import FormFileError, load_json_document, make_validator, schema_problems
@@ -309,6 +310,7 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
                     # the pages must be able to show every field (the renderer's subset, form_subset.json)
                     problems.extend(render_problems(schema_file, loaded_forms[schema_file], ui_file,
                                                     loaded_forms.get(ui_file or ""), start_form=tag == "startEvent"))
+                    problems.extend(check_problems(schema_file, loaded_forms[schema_file]))  # x-checks
                 form = TaskForm(schema_file, ui_file)
                 if tag == "userTask":
                     task_forms[element_id] = form

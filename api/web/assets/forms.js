@@ -50,9 +50,13 @@ export function fileFields(schema) {
     .map((f) => ({ path: f.path, title: f.title, multiple: f.kind === 'attachments' }));
 }
 
+// x-checks (cross-field checks) and x-org-level (organisation pickers) are the server's: annotations here
+const SERVER_KEYWORDS = ['x-checks', 'x-org-level'];
+
 const baseValidator = customizeValidator({
   AjvClass: Ajv2020,
   customFormats: { [SUBSET.attachmentFormat]: { type: 'number', validate: (n) => Number.isInteger(n) && n > 0 } },
+  ajvOptionsOverrides: { keywords: SERVER_KEYWORDS },
 }, localizeZh);
 
 const MESSAGES = {
