@@ -60,6 +60,8 @@ def register_login_limits(app: Flask, limit: str, storage_uri: str) -> Limiter:
 
     @app.errorhandler(RateLimitExceeded)
     def _too_many(exc: RateLimitExceeded) -> Any:
+        if exc.response is not None:  # another limit's own answer (api/public_limits.py)
+            return exc.response
         current = limiter.current_limit
         seconds = max(1, math.ceil(current.reset_at - time.time())) if current is not None else 60
         response = jsonify(error_body("too_many_requests", MESSAGE.format(seconds=seconds)))

@@ -1,0 +1,38 @@
+"""Per-address rate limits on the public (no-login) endpoints, with the Flask-Limiter of the login limit.
+
+A public endpoint answers anyone, so it is bounded per client address (``client_address``: IPv4,
+or an IPv6 /64): every request counts, successful or not, so an address cannot walk through
+numbers or codes. Beyond the limit the answer is 429 with ``Retry-After`` and a Chinese message.
+Counters live in each process's memory unless a shared storage URI is given (as for logins).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from flask import Flask, jsonify
+from flask_limiter import Limiter, RequestLimit
+
+from .errors import error_body
+from .login_limits import client_address
+
+MESSAGE = "查询过于频繁，请 {seconds} 秒后再试"
+
+
+def _too_many(limit: RequestLimit) -> Any:
+    seconds = max(1, math.ceil(limit.reset_at - time.time()))
+    response = jsonify(error_body("too_many_requests", MESSAGE.format(seconds=seconds)))
+    response.status_code = 429
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def limit_public(app: Flask, endpoints: list[str], limit: str, storage_uri: str) -> Limiter:
+    """Wrap each endpoint's view in ``limit`` (e.g. ``"10 per minute;100 per hour"``) per client address."""
+    limiter = Limiter(key_func=client_address, app=app, storage_uri=storage_uri, headers_enabled=False,
+                      key_prefix="public", strategy="moving-window")
+    for endpoint in endpoints:
+        app.view_functions[endpoint] = limiter.limit(limit, on_breach=_too_many)(app.view_functions[endpoint])
+    return limiter
