@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from engine.clock import Clock, SystemClock
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import Forbidden, NotFound
+from engine.forms.org_fields import org_choices
+from engine.forms.rule_labels import fill_labels
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
@@ -148,9 +150,10 @@ class Queries:
         definition = self.registry.compiled(session, row.definition_id or instance.definition_id)
         form = definition.form_for(row.element_id)
         detail = task_summary(row)
+        rules = (instance.data or {}).get("rules")  # {rules.NAME} in labels shows the case's current value
         detail["form"] = {
-            "schema": definition.forms.get(form.schema_file) if form else None,
-            "ui_schema": definition.forms.get(form.ui_file, {}) if form and form.ui_file else {},
+            "schema": fill_labels(definition.forms.get(form.schema_file) if form else None, rules),
+            "ui_schema": fill_labels(definition.forms.get(form.ui_file, {}) if form and form.ui_file else {}, rules),
         }
         detail["data"] = instance.data
         detail["business_key"] = instance.business_key
@@ -159,6 +162,7 @@ class Queries:
         DeadlineReader(session, self.clock.now()).task_fields([detail])
         detail["can_complete"] = row.state == "ready" and instance.status == "running" and access.can_act(actor, row)
         directory = self._directory(session)
+        detail["org_choices"] = org_choices(directory, actor.org_id, detail["form"]["schema"])
         named_task(detail, directory)
         origin = task_origin(session, directory, row)
         detail |= origin
