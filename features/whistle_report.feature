@@ -124,14 +124,13 @@ Feature: 吹哨报到 — a problem found by a grid worker, handled in the commu
       """
     Then the departments' reports are "dept_urban:done, dept_housing:partly"
     And the case has open tasks "street_evaluate"
-    And user "street_a" is refused with 422 at "department_ratings" when completing task "street_evaluate" with:
+    And user "street_a" is refused with 422 at "underperforming_departments" when completing task "street_evaluate" with:
       """
-      {"department_ratings": [{"department": "dept_urban", "rating": "good"}], "evaluation_result": "resolved"}
+      {"department_rating": "poor", "underperforming_departments": ["dept_emergency"], "evaluation_result": "resolved"}
       """
     When user "street_a" completes task "street_evaluate" with:
       """
-      {"department_ratings": [{"department": "dept_urban", "rating": "good"}, {"department": "dept_housing", "rating": "fair"}],
-       "evaluation_result": "resolved"}
+      {"department_rating": "fair", "evaluation_result": "resolved"}
       """
     And user "grid_a1" completes task "feedback_resident" with:
       """
@@ -186,7 +185,7 @@ Feature: 吹哨报到 — a problem found by a grid worker, handled in the commu
       """
     And user "street_a" completes task "street_evaluate" with:
       """
-      {"department_ratings": [{"department": "dept_emergency", "rating": "fair"}], "evaluation_result": "rewhistle",
+      {"department_rating": "poor", "underperforming_departments": ["dept_emergency"], "evaluation_result": "rewhistle",
        "evaluation_notes": "应由综合执法部门处置"}
       """
     Then the case has open tasks "street_dispatch"
@@ -202,7 +201,7 @@ Feature: 吹哨报到 — a problem found by a grid worker, handled in the commu
     Then the departments' reports are "dept_urban:done"
     When user "street_a" completes task "street_evaluate" with:
       """
-      {"department_ratings": [{"department": "dept_urban", "rating": "good"}], "evaluation_result": "resolved"}
+      {"department_rating": "good", "evaluation_result": "resolved"}
       """
     And user "grid_a1" completes task "feedback_resident" with:
       """
