@@ -18,7 +18,8 @@ from tests.support import ApiClient, fresh_settings, make_client
 
 WHISTLE_START = {"subject_org": "community_a1", "problem_title": "王阿姨家门口路灯损坏", "category": "facilities",
                  "source": "resident", "resident_name": "王阿姨", "resident_phone": "13800000000",
-                 "location": "和平社区东门", "found_on": "2026-11-30", "description": "东门路灯不亮，王阿姨夜间出行不便"}
+                 "location": "和平社区东门", "found_on": "2026-11-30",
+                 "description": "东门路灯不亮，王阿姨夜间出行不便"}
 CODE = re.compile(r"^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$")
 
 
