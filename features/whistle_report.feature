@@ -29,9 +29,9 @@ Feature: 吹哨报到 — a problem found by a grid worker, handled in the commu
     Then the case is completed at end event "不予受理"
 
   Scenario: 当场解决 — the grid worker solved it on the spot; the resident is satisfied
-    When user "community_a1" completes task "accept_problem" with papers:
+    When user "community_a1" completes task "accept_problem" with:
       """
-      {"accept_decision": "accept", "site_photos": ["@file:现场照片.pdf"]}
+      {"accept_decision": "accept"}
       """
     And user "community_a1" completes task "analyse" with:
       """
@@ -51,9 +51,9 @@ Feature: 吹哨报到 — a problem found by a grid worker, handled in the commu
     Then the case is completed at end event "已办结"
 
   Scenario: 小事不出社区 — the community holds a consultation meeting (its minutes required) and solves it
-    When user "community_a1" completes task "accept_problem" with:
+    When user "community_a1" completes task "accept_problem" with papers:
       """
-      {"accept_decision": "accept"}
+      {"accept_decision": "accept", "site_photos": ["@file:现场照片.pdf"]}
       """
     And user "community_a1" completes task "analyse" with:
       """
@@ -98,6 +98,11 @@ Feature: 吹哨报到 — a problem found by a grid worker, handled in the commu
     And user "street_a" is refused with 422 at "departments" when completing task "street_dispatch" with:
       """
       {"dispatch_decision": "whistle", "linkage_mechanism": "joint_enforcement", "whistle_notice": "依法清理"}
+      """
+    And user "street_a" is refused with 422 at "departments" when completing task "street_dispatch" with:
+      """
+      {"dispatch_decision": "whistle", "linkage_mechanism": "joint_enforcement", "departments": ["community_a1"],
+       "whistle_notice": "依法清理"}
       """
     When user "street_a" completes task "street_dispatch" with:
       """

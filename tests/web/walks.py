@@ -23,9 +23,12 @@ from pytest_bdd.parser import FeatureParser
 from tests.web.conftest import LiveServer, shot
 
 FEATURES = Path(__file__).resolve().parents[2] / "features"
+PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 Q = r'"([^"]+)"'
 START = re.compile(rf'^user {Q} starts a {Q} case with:$')
-COMPLETE = re.compile(rf'^user {Q} completes task {Q} with(?: comment {Q} and)?:$')
+# "completes their task": the user's own one of several open tasks of the element (a multi-instance task);
+# "with papers": "@file:名称.pdf" values are files to upload from the form
+COMPLETE = re.compile(rf'^user {Q} completes (?:their )?task {Q} with(?: comment {Q} and| papers)?:$')
 REFUSED_422 = re.compile(rf'^user {Q} is refused with 422 at {Q} when completing task {Q} with:$')
 OPEN = re.compile(rf'^the case has open tasks {Q}$')
 NOT_OPEN = re.compile(rf'^the case has no open task {Q}$')
@@ -123,7 +126,12 @@ class FormFiller:
             field_el.get_by_label(self.title_of(name, value), exact=True).check()
         elif kind in ("select", "select-inside"):
             target = field_el if kind == "select" else field_el.locator("select")
-            target.select_option(label=self.title_of(name, value))
+            if isinstance(value, list):  # a multi-select (e.g. organisations of a level)
+                target.select_option(label=[self.title_of(name, v) for v in value])
+            else:
+                target.select_option(label=self.title_of(name, value))
+        elif kind == "file":
+            self.upload(name, field_el, value if isinstance(value, list) else [value])
         elif kind == "checkboxes":
             wanted = {self.title_of(name, v) for v in value}
             for box in field_el.locator("input[type=checkbox]").all():
@@ -133,6 +141,14 @@ class FormFiller:
             self.fill_list(name, field_el, list(value))
         else:
             field_el.fill(str(value))
+
+    def upload(self, name: str, field_el: Locator, values: list[Any]) -> None:
+        """Each "@file:名称.pdf" chosen in the field's file input (the form uploads it to the case at once)."""
+        files = self.page.locator(f"[id='root_{name}__files'] li[data-attachment-id]")
+        for i, value in enumerate(values):
+            filename = str(value).removeprefix("@file:")
+            field_el.set_input_files({"name": filename, "mimeType": "application/pdf", "buffer": PDF})
+            expect(files).to_have_count(i + 1)
 
     def fill_list(self, name: str, field_el: Locator, values: list[Any]) -> None:
         items = self.page.locator(f"[id^='root_{name}_']:is(input, textarea)")
@@ -167,6 +183,7 @@ class Walk:
         version = api.get(f"/process-definitions/{key}/versions", as_user="admin").get_json()[-1]["version"]
         self.forms = api.get(f"/process-definitions/{key}/versions/{version}/forms", as_user="admin").get_json()
         self.user: str | None = None
+        self.wanted: str | None = None  # of several holders of one element, the one the scenario names
         self.instance_id = 0
         self.business_key = ""
         self.steps_done = 0
@@ -204,11 +221,13 @@ class Walk:
         """The demo user of the unit and role that the case page's 当前环节 names for element."""
         if not self.page.url.split("?")[0].endswith(f"/cases/{self.instance_id}"):
             self.page.goto(f"{self.server.url}/cases/{self.instance_id}")
-        holder = self.page.locator(f"#active-tasks li[data-element='{element}'] .holder")
-        expect(holder).not_to_be_empty()
-        text = holder.inner_text().strip()
-        assert text in self.holders, f"no demo user is {text}"
-        return self.holders[text]
+        holders = self.page.locator(f"#active-tasks li[data-element='{element}'] .holder")
+        expect(holders.first).not_to_be_empty()
+        names = [h.strip() for h in holders.all_inner_texts()]  # one per unit of a multi-instance task
+        for text in names:
+            assert text in self.holders, f"no demo user is {text}"
+        users = [self.holders[text] for text in names]
+        return wanted if (wanted := self.wanted) in users else users[0]
 
     def become(self, step: Step) -> None:
         """Switch to whoever holds the step now, as the pages name them (the scenario must agree)."""
@@ -217,10 +236,10 @@ class Walk:
             return
         going = self.page.locator(f"#next-holders li[data-element='{step.element}']")
         if going.count():
-            text = going.inner_text()
-            said = next((u for h, u in self.holders.items() if h in text), None)
-            if said == self.user:
+            said = [u for text in going.all_inner_texts() for h, u in self.holders.items() if h in text]
+            if self.user in said and step.user == self.user:
                 return
+        self.wanted = step.user
         who = self.holder_on_case_page(step.element)
         assert who == step.user, f"the case page sends {step.element} to {who}, the scenario to {step.user}"
         if who != self.user:
