@@ -99,7 +99,7 @@ Feature: 吹哨报到 — a problem found by a grid worker, handled in the commu
       """
       {"dispatch_decision": "whistle", "linkage_mechanism": "joint_enforcement", "whistle_notice": "依法清理"}
       """
-    And user "street_a" is refused with 422 at "departments" when completing task "street_dispatch" with:
+    And user "street_a" is refused with 422 at "departments/0" when completing task "street_dispatch" with:
       """
       {"dispatch_decision": "whistle", "linkage_mechanism": "joint_enforcement", "departments": ["community_a1"],
        "whistle_notice": "依法清理"}
