@@ -66,7 +66,8 @@ function main() {
       h('button.link', { type: 'button', onClick: () => { username.value = name; password.value = 'demo'; password.focus(); } }, name),
       ` ${label}`))));
   app.innerHTML = '';
-  app.append(h('div.login-page', {}, form, demo));
+  const lookup = h('p.muted.progress-link', {}, '申请人查询办理进度：', h('a', { href: '/progress' }, '办件进度查询'));
+  app.append(h('div.login-page', {}, h('div', {}, form, lookup), demo));
   username.focus();
 }
 
