@@ -27,9 +27,21 @@ from .limits import register_request_limits
 from .login_limits import register_login_limits
 from .metrics import register_metrics
 from .openapi import DocumentedApi, register_security, spec_kwargs
-from .public_limits import register_public_limits
+from .public_limits import limit_public
 from .request_log import register_request_log
-from .routes import access_list, auth, definitions, health, history, identity, instances, start_forms, tasks, users
+from .routes import (
+    access_list,
+    auth,
+    definitions,
+    health,
+    history,
+    identity,
+    instances,
+    progress,
+    start_forms,
+    tasks,
+    users,
+)
 from .routes.case_blueprints import CASE_BLUEPRINTS
 from .routes.time_blueprints import TIME_BLUEPRINTS
 from .security_headers import register_security_headers, trust_proxies
@@ -60,7 +72,8 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     register_metrics(app)
     api = DocumentedApi(app, spec_kwargs=spec_kwargs())
     register_security(api)
-    for module in (health, auth, users, identity, definitions, instances, tasks, history, start_forms, access_list):
+    for module in (health, auth, users, identity, definitions, instances, tasks, history, start_forms, access_list,
+                   progress):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     for blueprint in CASE_BLUEPRINTS + TIME_BLUEPRINTS:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
@@ -73,6 +86,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     register_security_headers(app)
     trust_proxies(app, settings.trusted_proxies)
     register_login_limits(app, settings.login_rate_limit, settings.login_rate_limit_storage)
-    register_public_limits(app, settings.public_rate_limit, settings.login_rate_limit_storage)
+    limit_public(app, access_list.PUBLIC_ENDPOINTS, settings.public_rate_limit, settings.login_rate_limit_storage)
+    limit_public(app, progress.PUBLIC_ENDPOINTS, settings.progress_rate_limit, settings.login_rate_limit_storage)
     register_commands(app)
     return app

@@ -35,7 +35,6 @@ from .errors import error_body
 
 LOGIN_ENDPOINT = "auth.login"
 MESSAGE = "该地址登录失败次数过多，请 {seconds} 秒后再试"
-PUBLIC_MESSAGE = "该地址访问过于频繁，请 {seconds} 秒后再试"  # the public pages' limit (api/public_limits.py)
 
 
 def client_address() -> str:
@@ -61,13 +60,11 @@ def register_login_limits(app: Flask, limit: str, storage_uri: str) -> Limiter:
 
     @app.errorhandler(RateLimitExceeded)
     def _too_many(exc: RateLimitExceeded) -> Any:
+        if exc.response is not None:  # another limit's own answer (api/public_limits.py)
+            return exc.response
         current = limiter.current_limit
-        login = request.endpoint == LOGIN_ENDPOINT
-        if not login:
-            public = app.extensions.get("public_limiter")
-            current = public.current_limit if public is not None else None
         seconds = max(1, math.ceil(current.reset_at - time.time())) if current is not None else 60
-        text = (MESSAGE if login else PUBLIC_MESSAGE).format(seconds=seconds)
+        text = MESSAGE.format(seconds=seconds)
         response = jsonify(error_body("too_many_requests", text))
         response.status_code = 429
         response.headers["Retry-After"] = str(seconds)

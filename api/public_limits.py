@@ -1,28 +1,44 @@
-"""Per-address rate limits on the public (no-login) pages and APIs (Flask-Limiter).
+"""Per-address rate limits on the public (no-login) pages and APIs, with Flask-Limiter.
 
-Public endpoints register here by endpoint name (:func:`limit_public`); one limiter with its own
-key prefix counts them, separately from the login limit. A refused request is a 429 with a
-Chinese message and ``Retry-After`` (the handler in :mod:`api.login_limits` answers for both).
+A public endpoint answers anyone, so it is bounded per client address (``client_address``: IPv4,
+or an IPv6 /64), apart from the login limit. Every request counts, successful or not, so an address
+cannot walk through numbers or codes. Beyond the limit the answer is 429 with ``Retry-After`` and a
+Chinese message. Counters live in each process's memory unless a shared storage URI is given (as
+for logins). One limiter serves every public endpoint; each endpoint group has its own limit.
 """
 
 from __future__ import annotations
 
-from flask import Flask
-from flask_limiter import Limiter
+import math
+import time
+from typing import Any
 
+from flask import Flask, jsonify
+from flask_limiter import Limiter, RequestLimit
+
+from .errors import error_body
 from .login_limits import client_address
 
-# endpoints anyone may call without logging in, limited per client address
-PUBLIC_ENDPOINTS: list[str] = ["access_list.list_access_list", "access_list.list_access_list_units",
-                                "web.access_list_page"]
+MESSAGE = "该地址访问过于频繁，请 {seconds} 秒后再试"
 
 
-def register_public_limits(app: Flask, limit: str, storage_uri: str) -> Limiter:
-    limiter = Limiter(key_func=client_address, app=app, storage_uri=storage_uri, headers_enabled=False,
-                      key_prefix="public", strategy="moving-window")
-    for endpoint in PUBLIC_ENDPOINTS:
+def _too_many(limit: RequestLimit) -> Any:
+    seconds = max(1, math.ceil(limit.reset_at - time.time()))
+    response = jsonify(error_body("too_many_requests", MESSAGE.format(seconds=seconds)))
+    response.status_code = 429
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def limit_public(app: Flask, endpoints: list[str], limit: str, storage_uri: str) -> Limiter:
+    """Wrap each endpoint's view in ``limit`` (e.g. ``"10 per minute;100 per hour"``) per client address."""
+    limiter = app.extensions.get("public_limiter")
+    if limiter is None:
+        limiter = Limiter(key_func=client_address, app=app, storage_uri=storage_uri, headers_enabled=False,
+                          key_prefix="public", strategy="moving-window")
+        app.extensions["public_limiter"] = limiter
+    for endpoint in endpoints:
         view = app.view_functions.get(endpoint)
         if view is not None:
-            app.view_functions[endpoint] = limiter.limit(limit)(view)
-    app.extensions["public_limiter"] = limiter
+            app.view_functions[endpoint] = limiter.limit(limit, on_breach=_too_many)(view)
     return limiter

@@ -33,6 +33,7 @@ from engine.limits import wiring  # noqa: F401  (time limits on the command path
 from engine.limits.extension import Extensions
 from engine.messages.service import MessageService
 from engine.read.case_record import CaseRecords
+from engine.read.progress import Progress
 from engine.read.queries import Queries
 from engine.read.views import Views
 from engine.runtime import callees
@@ -72,6 +73,7 @@ class WorkflowEngine:
         self.users = UserAdmin(self.uow, self.clock)
         self.views = Views(self.uow, self.registry, self.identity, self.queries, self.history, self.attachments,
                            self.records, self.directories.get)
+        self.progress = Progress(self.uow, self.clock, settings.receipt_secret, self.directories.get)
         self.calendar = CalendarAdmin(self.uow, self.clock)
         self.extensions = Extensions(self.uow, self.registry, self.clock, self.directories.get)
         self.timers = TimerService(self.uow, self.registry, self.directories.get, self.instances)

@@ -43,6 +43,10 @@ class Settings:
     log_format: str = "json"
     # how long a process trusts its copy of organisations and role scopes (another process may change them)
     directory_cache_seconds: float = 30.0
+    # the key of the receipts' check codes (engine/cases/receipts.py); empty: the random key in the database
+    receipt_secret: str = field(default="", repr=False)
+    # lookups one client address may make on the public progress page (api/public_limits.py)
+    progress_rate_limit: str = "10 per minute;100 per hour"
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -67,4 +71,6 @@ class Settings:
             directory_cache_seconds=float(os.environ.get("DIRECTORY_CACHE_SECONDS",
                                                          defaults.directory_cache_seconds)),
             db_lock_timeout_ms=int(os.environ.get("DB_LOCK_TIMEOUT_MS", defaults.db_lock_timeout_ms)),
+            receipt_secret=os.environ.get("RECEIPT_SECRET", ""),
+            progress_rate_limit=os.environ.get("PROGRESS_RATE_LIMIT", defaults.progress_rate_limit),
         )

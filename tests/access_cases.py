@@ -81,12 +81,15 @@ def scenario_walks() -> list[list[Step]]:
         if path.stem not in procedures:  # e.g. deployment.feature changes the procedures as it goes
             continue
         document = Parser().parse(path.read_text(encoding="utf-8"))
+        background: list[dict[str, Any]] = []  # a feature's Background runs before each of its scenarios
         for child in document["feature"]["children"]:
+            if child.get("background"):
+                background = list(child["background"]["steps"])
             scenario = child.get("scenario")
             if not scenario:
                 continue
             steps = []
-            for step in scenario["steps"]:
+            for step in background + list(scenario["steps"]):
                 doc = (step.get("docString") or {}).get("content", "")
                 data = json.loads(doc) if doc.strip() else {}
                 if match := START.match(step["text"]):

@@ -29,7 +29,8 @@ USERS = canonical_users()
 
 # The expected model, written out independently of engine/identity/access.py.
 START_ROLE = {"village_to_community": "street_office", "residents_committee": "street_office",
-              "housing_handover": "natural_resources", "community_access": "department"}
+              "housing_handover": "natural_resources", "community_access": "department",
+              "whistle_report": "grid_worker"}
 # who reads the subject case (a village_to_community case of 甲街道 about 甲街道东村, nobody acted yet):
 # admins and auditors; clerks of its street office, of the village it concerns, of the district and
 # the city above it. Not: another village/community, the developer, the process owner.

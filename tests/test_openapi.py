@@ -27,7 +27,8 @@ from schemathesis.specs.openapi.checks import (
 from tests.support import DEMO_TOKENS, ApiClient
 
 PUBLIC_OPERATIONS = {("get", "/api/v1/health"), ("get", "/api/v1/ready"), ("post", "/api/v1/auth/token"),
-                     ("get", "/api/v1/access-list"), ("get", "/api/v1/access-list/units")}
+                     ("get", "/api/v1/access-list"), ("get", "/api/v1/access-list/units"),
+                     ("get", "/api/v1/progress")}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
 

@@ -15,6 +15,9 @@ from ..openapi import PUBLIC
 from ..pagination import TOTAL_COUNT_DOC, paginate, with_total_count
 from ..schemas import ApiErrorSchema
 
+# endpoints anyone may call without logging in, limited per client address (api/public_limits.py)
+PUBLIC_ENDPOINTS = ["access_list.list_access_list", "access_list.list_access_list_units", "web.access_list_page"]
+
 blp = Blueprint("access_list", __name__, description="社区事务准入清单（公开）")
 
 

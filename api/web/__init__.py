@@ -115,3 +115,14 @@ def audit() -> Page:
 @blp.route("/audit/cases/<int:instance_id>")
 def replay(instance_id: int) -> Page:
     return _page("replay", "办件回放", instance_id=instance_id)
+
+
+@blp.route("/progress")
+def progress() -> Page:
+    """办件进度查询: public, no login (the API it calls is rate-limited)."""
+    return _page("progress", "办件进度查询")
+
+
+@blp.route("/cases/<int:instance_id>/receipt")
+def receipt(instance_id: int) -> Page:
+    return _page("receipt", "办件回执", instance_id=instance_id)

@@ -143,9 +143,9 @@ def verify_instance(session: Session, registry: DefinitionRegistry, instance: Pr
         result = replay(definition, entries)
     except ReplayMismatch as mismatch:
         return Verdict(False, count, mismatch.seq, mismatch.reason)
-    reason = _check_instance(session, instance, definition, result.context.workflow,
-                             result.context.current_status()) or check_deadlines(session, instance, definition, entries) \
-        or check_access_list(session, instance, entries)
+    reason = (_check_instance(session, instance, definition, result.context.workflow, result.context.current_status())
+              or check_deadlines(session, instance, definition, entries)
+              or check_access_list(session, instance, entries))
     if reason is not None:
         return Verdict(False, count, entries[-1].seq, reason)
     return Verdict(True, count)

@@ -23,6 +23,7 @@ PREFIXES = {
     "residents_committee": "JWH",  # 居委会设立
     "housing_handover": "YFYJ",  # 用房移交
     "community_access": "SWZR",  # 事务准入
+    "whistle_report": "CSBD",  # 吹哨报到
 }
 
 

@@ -11,6 +11,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.orm import Session
 
 from engine.audit.journal import GENESIS_HASH
+from engine.cases import receipts
 from engine.cases.admin import status_label
 from engine.cases.business_keys import next_business_key
 from engine.cases.start_data import with_start_data
@@ -123,6 +124,7 @@ class InstanceService:
         )
         session.add(instance)
         session.flush()
+        receipts.issue(session, instance.id, at)  # the starter's 回执 with its check code
         command = CaseCommand(session, instance, definition, actor, at, workflow, data=data,
                               extra={"definition_key": key, "definition_version": definition_version,
                                      **(extra or {})})

@@ -31,6 +31,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.orm import Session
 
 from engine.audit.journal import GENESIS_HASH
+from engine.cases import receipts
 from engine.cases.business_keys import next_business_key
 from engine.cases.commands import InstanceService
 from engine.cases.titles import render_case_title
@@ -245,6 +246,7 @@ class MessageService:
             updated_at=at)
         session.add(instance)
         session.flush()
+        receipts.issue(session, instance.id, at)  # the starter's 回执 with its check code
         command = CaseCommand(session, instance, definition, actor, at, workflow, data=event.payload,
                               extra={"definition_key": definition.key, "definition_version": version,
                                      **self._extra(pending)})

@@ -380,3 +380,26 @@ class AccessListEntry(Base):
     valid_from: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CaseReceipt(Base):
+    """The 回执 of a case: a random salt from which the check code (查询码) is derived with the receipt key.
+
+    The code itself is never stored: it is an HMAC of the 办件编号 and this salt under the key
+    (engine/cases/receipts.py), so the starter can print the receipt again and the public progress
+    lookup recomputes and compares it.
+    """
+
+    __tablename__ = "case_receipts"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), primary_key=True)
+    salt: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ReceiptKey(Base):
+    """The key of the check codes when ``RECEIPT_SECRET`` is not set (one row, made on first use)."""
+
+    __tablename__ = "receipt_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    secret: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -1,4 +1,4 @@
-"""Each of the four procedures from start to end in the browser, through one 退回 (or loop-back) at least.
+"""Each of the five procedures from start to end in the browser, through one 退回 (or loop-back) at least.
 
 The clerks switch as the pages say (see walks.py); one walk runs on a phone-sized screen throughout.
 After the walk: the case page shows the earlier rounds, prints as the 审批表 and offers its PDF; the
@@ -24,6 +24,8 @@ WALKS: dict[str, list[tuple[str, str | None]]] = {
     "residents_committee": [("民政部门审核退回修改后通过", None),
                             ("规模适度，审核通过、批准、选举产生，印章与备案同步办结", "district_approval")],
     "housing_handover": [("联合验收不合格整改后复验，协议书有误重新签署，移交完成", None)],
+    "whistle_report": [("重新吹哨 and 不满意 — a department not concerned, a second whistle, then the resident is not "
+                        "satisfied", None)],
 }
 PHONE = {"community_access"}  # walked at 390 px wide
 

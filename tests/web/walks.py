@@ -24,9 +24,12 @@ from tests.steps.uploads import PAPER, file_name, is_file
 from tests.web.conftest import LiveServer, shot
 
 FEATURES = Path(__file__).resolve().parents[2] / "features"
+PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 Q = r'"([^"]+)"'
 START = re.compile(rf'^user {Q} starts a {Q} case with:$')
-COMPLETE = re.compile(rf'^user {Q} completes task {Q} with(?: comment {Q} and)?:$')
+# "completes their task": the user's own one of several open tasks of the element (a multi-instance task);
+# "with papers": "@file:名称.pdf" values are files to upload from the form
+COMPLETE = re.compile(rf'^user {Q} completes (?:their )?task {Q} with(?: comment {Q} and| papers)?:$')
 REFUSED_422 = re.compile(rf'^user {Q} is refused with 422 at {Q} when completing task {Q} with:$')
 OPEN = re.compile(rf'^the case has open tasks {Q}$')
 NOT_OPEN = re.compile(rf'^the case has no open task {Q}$')
@@ -131,6 +134,8 @@ class FormFiller:
         elif kind == "file" and is_file(value):  # the clerk chooses the paper; the page uploads it to the case
             field_el.set_input_files(files=[{"name": file_name(value), "mimeType": "application/pdf", "buffer": PAPER}])
             expect(self.page.locator(f"[id='root_{name}__files'] li[data-attachment-id]")).to_have_count(1)
+        elif kind == "file":  # "@file:…" papers of the whistle walk
+            self.upload(name, field_el, value if isinstance(value, list) else [value])
         elif kind == "checkboxes":
             wanted = {self.title_of(name, v) for v in value}
             for box in field_el.locator("input[type=checkbox]").all():
@@ -140,6 +145,14 @@ class FormFiller:
             self.fill_list(name, field_el, list(value))
         else:
             field_el.fill(str(value))
+
+    def upload(self, name: str, field_el: Locator, values: list[Any]) -> None:
+        """Each "@file:名称.pdf" chosen in the field's file input (the form uploads it to the case at once)."""
+        files = self.page.locator(f"[id='root_{name}__files'] li[data-attachment-id]")
+        for i, value in enumerate(values):
+            filename = str(value).removeprefix("@file:")
+            field_el.set_input_files({"name": filename, "mimeType": "application/pdf", "buffer": PDF})
+            expect(files).to_have_count(i + 1)
 
     def fill_list(self, name: str, field_el: Locator, values: list[Any]) -> None:
         items = self.page.locator(f"[id^='root_{name}_']:is(input, textarea)")
@@ -174,6 +187,7 @@ class Walk:
         version = api.get(f"/process-definitions/{key}/versions", as_user="admin").get_json()[-1]["version"]
         self.forms = api.get(f"/process-definitions/{key}/versions/{version}/forms", as_user="admin").get_json()
         self.user: str | None = None
+        self.wanted: str | None = None  # of several holders of one element, the one the scenario names
         self.instance_id = 0
         self.business_key = ""
         self.steps_done = 0
@@ -230,6 +244,7 @@ class Walk:
             said = [u for h, u in self.holders.items() if h in text]
             if self.user in said and self.user == step.user:
                 return
+        self.wanted = step.user
         who = self.holder_on_case_page(step.element, step.user)
         assert who == step.user, f"the case page sends {step.element} to {who}, the scenario to {step.user}"
         if who != self.user:

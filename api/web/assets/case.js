@@ -31,12 +31,15 @@ async function downloadRecord(instance, button) {
   }
 }
 
-function headerCard(instance, dir, record) {
+function headerCard(instance, dir, record, user) {
   const pdf = h('button#record-pdf', { type: 'button', onClick: () => downloadRecord(instance, pdf) }, '下载审批表（PDF）');
   const who = instance.started_by; // the applicant: the starter and their unit
   return h('section.card.case-header#case-header', {},
     h('div.title-row', {}, h('h1', {}, `办件 ${instance.business_key || `#${instance.id}`}`),
-      h('div.button-row.no-print', {}, h('button#print-record', { type: 'button', onClick: () => window.print() }, '打印审批表'), pdf)),
+      h('div.button-row.no-print', {}, h('button#print-record', { type: 'button', onClick: () => window.print() }, '打印审批表'), pdf,
+        // the 回执 with the check code of the public progress lookup: for the starter
+        who && user && who.username === user.username
+          ? h('a.button#receipt-link', { href: `/cases/${instance.id}/receipt` }, '打印回执') : null)),
     h('dl.meta', {},
       h('dt', {}, '事项名称'), h('dd#case-title', {}, instance.case_title || '—'),
       h('dt', {}, '流程'), h('dd', {}, `${instance.definition_name}（第 ${instance.definition_version} 版）`),
@@ -96,7 +99,7 @@ function recordSheet(instance, record, dir) {
 }
 
 async function main() {
-  const { app } = await startPage('inbox');
+  const { app, user } = await startPage('inbox');
   const id = Number(app.dataset.instanceId);
   const dir = await directory();
   let instance;
@@ -114,7 +117,7 @@ async function main() {
   const stepsCard = h('section.card#case-steps', {}, h('h2', {}, '办理过程'),
     stepsPanel(record));
   const side = h('div.side');
-  app.append(headerCard(instance, dir, record), diagramCard, h('div.columns', {}, stepsCard, side), recordSheet(instance, record, dir));
+  app.append(headerCard(instance, dir, record, user), diagramCard, h('div.columns', {}, stepsCard, side), recordSheet(instance, record, dir));
   caseDiagram(diagramCard, instance, dir);
 
   side.append(await attachmentsCard(id));

@@ -6,6 +6,8 @@ const DEMO = [
   ['civil_affairs', '区人社民政局'], ['district_gov', '管委会（区政府）'], ['civil_upper', '新区人社民政局'],
   ['natural_resources', '自然资源局'], ['housing', '规划住建局'], ['developer', '华兴置业（开发建设单位）'],
   ['leadership', '社区建设领导小组'], ['department', '区直职能部门'],
+  ['grid_a1', '和平社区网格员'], ['dept_urban', '城市管理和综合执法局（职能部门）'],
+  ['dept_housing', '住房和城乡建设局（职能部门）'], ['dept_emergency', '应急管理局（职能部门）'],
   ['owner', '流程管理员'], ['auditor', '审计'], ['admin', '系统管理员'],
 ];
 
@@ -64,7 +66,8 @@ function main() {
       h('button.link', { type: 'button', onClick: () => { username.value = name; password.value = 'demo'; password.focus(); } }, name),
       ` ${label}`))));
   app.innerHTML = '';
-  app.append(h('div.login-page', {}, form, demo));
+  const lookup = h('p.muted.progress-link', {}, '申请人查询办理进度：', h('a', { href: '/progress' }, '办件进度查询'));
+  app.append(h('div.login-page', {}, h('div', {}, form, lookup), demo));
   username.focus();
 }
 
