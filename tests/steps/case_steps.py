@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from tests.paper_files import upload_papers
 from tests.support import ApiClient
 
 Q = r'"(?P<{}>[^"]+)"'
@@ -48,7 +49,7 @@ def start_case(api: ApiClient, case: dict[str, Any], user: str, key: str, docstr
 def _complete(api: ApiClient, case: dict[str, Any], user: str, element: str, data: dict[str, Any],
               comment: str | None = None) -> Any:
     task = api.open_task(case["id"], element, user)
-    return api.complete(task["id"], user, data, comment)
+    return api.complete(task["id"], user, upload_papers(api, case["id"], user, data), comment)
 
 
 @when(_re('user {user} completes task {element} with:'))
@@ -95,8 +96,9 @@ def data_equals(api: ApiClient, case: dict[str, Any], field: str, value: str) ->
 
 @then(_re('user {user} is refused with 422 at {path} when completing task {element} with:'))
 def refused_422(api: ApiClient, case: dict[str, Any], user: str, path: str, element: str, docstring: str) -> None:
+    data = upload_papers(api, case["id"], user, _json(docstring))  # the files are on the case before
     before = _case_view(api, case)
-    response = _complete(api, case, user, element, _json(docstring))
+    response = _complete(api, case, user, element, data)
     assert response.status_code == 422, response.get_json()
     body = response.get_json()["error"]
     assert body["code"] == "validation_failed"
