@@ -11,8 +11,8 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.orm import Session
 
 from engine.audit.journal import GENESIS_HASH
-from engine.cases.admin import status_label
 from engine.cases import links
+from engine.cases.admin import status_label
 from engine.cases.business_keys import next_business_key
 from engine.cases.titles import render_case_title
 from engine.clock import Clock
