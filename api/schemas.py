@@ -138,8 +138,17 @@ class FormSchema(Schema):
     ui_schema = fields.Dict()
 
 
+class OrgChoiceSchema(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    level = fields.String(required=True)
+
+
 class TaskDetailSchema(TaskSummarySchema):
     form = fields.Nested(FormSchema, required=True)
+    org_choices = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(OrgChoiceSchema)),
+                              metadata={"description": "organisations the caller may name in the form's "
+                                                       "organisation fields (x-org-level)"})
     data = fields.Dict(required=True)
     business_key = fields.String(allow_none=True)
     definition_key = fields.String()

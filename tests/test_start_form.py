@@ -13,7 +13,7 @@ def test_start_form_carries_the_schema_and_the_organisations_a_clerk_may_name(ap
     assert form["can_start"] is True and form["start_role"] == "street_office"
     assert "subject_org" in form["schema"]["required"]
     # only the villages and communities below the clerk's own street office
-    assert [c["id"] for c in form["org_choices"]["subject_org"]] == ["community_a1", "village_a1"]
+    assert [c["id"] for c in form["org_choices"]["subject_org"]] == ["village_a1"]
 
 
 def test_start_form_says_who_may_not_start(api: ApiClient) -> None:

@@ -8,15 +8,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..context import current_actor, engine
-from ..schemas import ApiErrorSchema
+from ..schemas import ApiErrorSchema, OrgChoiceSchema
 
 blp = Blueprint("start_forms", __name__, description="发起表单")
-
-
-class OrgChoiceSchema(Schema):
-    id = fields.String(required=True)
-    name = fields.String(required=True)
-    level = fields.String(required=True)
 
 
 class StartFormSchema(Schema):

@@ -107,7 +107,8 @@ class HistoryService:
         open_tasks = []
         for task in runner.ready_user_tasks(workflow):
             element = callees.element_of(definition, task)
-            org = directory.task_org(element.lane, instance.org_id, instance.subject_org, instance.developer_org)
+            org = directory.offered_at(element, task.data, instance.org_id, instance.subject_org,
+                                       instance.developer_org)
             open_tasks.append({
                 "element_id": element.id, "name": element.name, "role": element.lane, "org": org,
                 "role_name": role_name(directory, element.lane), "org_name": org_name(directory, org),

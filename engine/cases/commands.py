@@ -20,6 +20,8 @@ from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import BadRequest, Conflict, NotFound, Problem, ValidationFailed
 from engine.forms.attachments import check_attachments
+from engine.forms.cross_checks import run_checks
+from engine.forms.org_fields import check_org_fields
 from engine.forms.validation import validate_submission
 from engine.identity import access
 from engine.identity.actors import Actor
@@ -33,6 +35,8 @@ from engine.store.unit_of_work import BUSINESS_KEY, UnitOfWork
 
 log = logging.getLogger(__name__)
 
+# the data fields that name the case's village/community and developer (lane scopes "subject"/"developer");
+# the level each takes is declared by the start form (x-org-level, engine/forms/org_fields.py)
 ORG_FIELDS = ("subject_org", "developer_org")
 
 
@@ -90,7 +94,10 @@ class InstanceService:
         role_org = directory.task_org(start_role, case_org, subject_org, developer_org)
         access.require_start(actor, start_role, role_org, key)
         if definition.start_form is not None:
+            start_schema = definition.forms[definition.start_form.schema_file]
             validate_submission(definition, definition.start_form, data)
+            check_org_fields(start_schema, directory, actor.org_id, data)
+            run_checks(start_schema, None, data)
         else:
             self._check_plain_start_data(data)
 
@@ -152,13 +159,17 @@ class InstanceService:
         forms_of = self.registry.compiled(session, task_row.definition_id) if task_row.definition_id else definition
         form = forms_of.form_for(task_row.element_id)
         validate_submission(forms_of, form, data)
-        check_attachments(session, forms_of.forms[form.schema_file] if form else None, instance.id, data)
         directory: OrgDirectory = self._directory(session)
+        if form is not None:
+            check_org_fields(forms_of.forms[form.schema_file], directory, actor.org_id, data)
+        check_attachments(session, forms_of.forms[form.schema_file] if form else None, instance.id, data)
 
         workflow = definition.codec.loads(instance.snapshot)
         spiff_task = runner.ready_user_task(workflow, task_row.spiff_task_id)
         if spiff_task is None:
             raise Conflict("任务与办件状态不一致，请刷新后重试")
+        if form is not None:  # cross-field checks see the task's data (a multi-instance item too)
+            run_checks(forms_of.forms[form.schema_file], {**(instance.data or {}), **spiff_task.data}, data)
         command = CaseCommand(session, instance, definition, actor, self.clock.now(), workflow, task=task_row,
                               data=data, comment=comment, extra=_task_ordinal(workflow, spiff_task))
         try:
@@ -209,8 +220,6 @@ class InstanceService:
             problems.append(Problem("subject_org", "该村（社区）不属于办件所在单位"))
         if developer is not None and (not isinstance(developer, str) or developer not in directory.orgs):
             problems.append(Problem("developer_org", "未知单位"))
-        elif developer is not None and directory.orgs[developer].level != "external":
-            problems.append(Problem("developer_org", "开发建设单位必须是外部单位"))
         if problems:
             raise ValidationFailed("发起数据中的单位不正确", problems)
         return subject, developer

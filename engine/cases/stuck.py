@@ -37,7 +37,7 @@ def _reason(directory: OrgDirectory, role: str | None, org_id: str | None) -> st
     if role is None:
         return "任务不在任何泳道中，没有办理角色"
     if org_id is None:
-        return f"办件没有指明该环节的办理单位，角色「{role_name}」的任务无处可办"
+        return f"办件（或该任务的数据）没有指明该环节的办理单位，角色「{role_name}」的任务无处可办"
     org = directory.orgs.get(org_id)
     org_name = org.name if org is not None else org_id
     return f"{org_name}没有在职的「{role_name}」用户"

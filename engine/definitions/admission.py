@@ -136,8 +136,9 @@ def _lane_problems(compiled: CompiledDefinition, process: etree._Element, role_s
         if element.type in ("manualTask", "task") and element.lane is None:
             yield Problem(element.id, f"任务「{element.name}」由人办理，但不在任何泳道中，无法确定办理角色："
                           "请把它放进办理角色的泳道")
+    # a task offered at the unit its data names (unitFrom) needs no case field
     acting = {e.lane for e in compiled.elements.values()
-              if e.lane and e.type in ("userTask", "manualTask", "task", "startEvent")}
+              if e.lane and e.type in ("userTask", "manualTask", "task", "startEvent") and not e.unit_from}
     for lane in process.iterfind(".//bpmn:lane", NS):
         role = lane.get("name", "")
         lane_id = lane.get("id", "lane")

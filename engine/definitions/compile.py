@@ -21,9 +21,12 @@ from engine.cases.titles import CASE_TITLE_PROP, template_problems
 from engine.definitions.checks import model_problems
 from engine.definitions.decisions import decision_sources
 from engine.definitions.parser_errors import parser_problem
+from engine.definitions.task_units import read_unit_from
 from engine.definitions.xmlsafe import parse_untrusted_xml
 from engine.errors import InvalidModel, Problem
+from engine.forms.cross_checks import check_problems
 from engine.forms.messages import schema_error_message
+from engine.forms.org_fields import level_problems
 from engine.forms.render_check import render_problems
 from engine.forms.schema_guard import FormFileError, load_json_document, make_validator, schema_problems
 from engine.limits.model import LimitModel, read_limits
@@ -56,6 +59,7 @@ class Element:
     name: str
     type: str
     lane: str | None
+    unit_from: str | None = None  # a user task offered at the organisation this data variable names
 
 
 @dataclass(frozen=True)
@@ -295,9 +299,11 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         if not element_id:
             problems.append(Problem(tag, f"有一个 {tag} 元素缺少 id（BPMN 元素都须有唯一的 id）"))
             continue
-        elements[element_id] = Element(element_id, node.get("name", "") or element_id, tag,
-                                       lanes.get(element_id))
         props = _properties(node)
+        unit_from, unit_problems = read_unit_from(element_id, tag, props)
+        problems.extend(unit_problems)
+        elements[element_id] = Element(element_id, node.get("name", "") or element_id, tag,
+                                       lanes.get(element_id), unit_from)
         if tag in ("userTask", "startEvent"):
             schema_file = props.get(FORM_SCHEMA_PROP)
             if schema_file:
@@ -309,6 +315,8 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
                     # the pages must be able to show every field (the renderer's subset, form_subset.json)
                     problems.extend(render_problems(schema_file, loaded_forms[schema_file], ui_file,
                                                     loaded_forms.get(ui_file or ""), start_form=tag == "startEvent"))
+                    problems.extend(check_problems(schema_file, loaded_forms[schema_file]))  # x-checks
+                    problems.extend(level_problems(schema_file, loaded_forms[schema_file]))  # x-org-level
                 form = TaskForm(schema_file, ui_file)
                 if tag == "userTask":
                     task_forms[element_id] = form

@@ -5,7 +5,9 @@ The access model (tested as a role × action matrix in tests/test_access_matrix.
 - a case is started by a user holding the role of the start event's lane, at the
   organisation where that lane is offered;
 - a task is acted on by a user holding its lane's role at the organisation where
-  it is offered (a clerk of one street office never acts on another's cases);
+  it is offered (a clerk of one street office never acts on another's cases); a
+  task with ``unitFrom`` is offered at the organisation its own data names (one
+  village's task of a multi-instance over villages), see engine/definitions/task_units.py;
 - a case is read by admins and auditors (every case), by whoever acted on it or
   holds one of its open tasks, and by clerks (users holding a lane role) of its
   organisation or an organisation above it, of its village/community

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +66,19 @@ class OrgDirectory:
         if scope == "developer":
             return developer_org
         return None
+
+    def offered_at(self, element: Any, task_data: Mapping[str, Any], case_org: str, subject_org: str | None,
+                   developer_org: str | None) -> str | None:
+        """Where a ready task of ``element`` (an Element of a compiled definition) is offered.
+
+        A task with ``unitFrom`` (engine/definitions/task_units.py) is offered at the organisation its own
+        data names (None when the value names none); any other at its lane's unit (:meth:`task_org`).
+        """
+        variable = getattr(element, "unit_from", None)
+        if variable:
+            value = task_data.get(variable)
+            return value if isinstance(value, str) and value in self.orgs else None
+        return self.task_org(element.lane, case_org, subject_org, developer_org)
 
 
 # -- a cached directory ------------------------------------------------------------------------

@@ -38,6 +38,8 @@ from engine.clock import Clock
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound, Problem, ValidationFailed
+from engine.forms.cross_checks import run_checks
+from engine.forms.org_fields import check_org_fields
 from engine.forms.validation import validate_submission
 from engine.identity import access
 from engine.identity.actors import Actor
@@ -220,6 +222,8 @@ class MessageService:
         if definition.start_form is not None:
             try:
                 validate_submission(definition, definition.start_form, data)
+                check_org_fields(definition.forms[definition.start_form.schema_file], directory, None, data)
+                run_checks(definition.forms[definition.start_form.schema_file], None, data)
             except ValidationFailed as exc:
                 raise ValidationFailed(f"{KIND_NAMES[event.kind]}「{event.name}」发起「{definition.name}」的数据不符合"
                                        f"其发起表单：{exc.message}", exc.details) from exc

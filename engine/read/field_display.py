@@ -128,7 +128,8 @@ def display_value(name: str, prop: Mapping[str, Any], value: Any, directory: Org
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, str):
-        if directory is not None and (name.endswith("_org") or prop.get("format") == "organisation") \
+        if directory is not None and (name.endswith("_org") or prop.get("format") == "organisation"
+                                  or "x-org-level" in prop) \
                 and value in directory.orgs:
             return directory.orgs[value].name
         return value

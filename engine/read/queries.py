@@ -12,6 +12,7 @@ from engine.cases.links import linked_cases
 from engine.clock import Clock, SystemClock
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import Forbidden, NotFound
+from engine.forms.org_fields import org_choices
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
@@ -163,6 +164,7 @@ class Queries:
         DeadlineReader(session, self.clock.now()).task_fields([detail])
         detail["can_complete"] = row.state == "ready" and instance.status == "running" and access.can_act(actor, row)
         directory = self._directory(session)
+        detail["org_choices"] = org_choices(directory, actor.org_id, detail["form"]["schema"])
         named_task(detail, directory)
         origin = task_origin(session, directory, row)
         detail |= origin

@@ -184,7 +184,8 @@ def sync_tasks(command: CaseCommand, directory: OrgDirectory, ready_tasks: list[
         new_rows.append({
             "instance_id": instance.id, "spiff_task_id": spiff_id, "element_id": element.id, "name": element.name,
             "role": element.lane,
-            "org_id": directory.task_org(element.lane, instance.org_id, instance.subject_org, instance.developer_org),
+            "org_id": directory.offered_at(element, task.data, instance.org_id, instance.subject_org,
+                                           instance.developer_org),
             "state": "ready", "created_at": at, "completed_at": None, "completed_by": None,
             "previous_task_id": completed.id if completed is not None else None,
             "definition_id": binding.definition_id if binding is not None else None,

@@ -50,9 +50,13 @@ export function fileFields(schema) {
     .map((f) => ({ path: f.path, title: f.title, multiple: f.kind === 'attachments' }));
 }
 
+// x-checks (cross-field checks) and x-org-level (organisation pickers) are the server's: annotations here
+const SERVER_KEYWORDS = ['x-checks', 'x-org-level'];
+
 const baseValidator = customizeValidator({
   AjvClass: Ajv2020,
   customFormats: { [SUBSET.attachmentFormat]: { type: 'number', validate: (n) => Number.isInteger(n) && n > 0 } },
+  ajvOptionsOverrides: { keywords: SERVER_KEYWORDS },
 }, localizeZh);
 
 const MESSAGES = {
@@ -326,14 +330,21 @@ export function mountForm(container, props) {
   return { render, unmount: () => root.unmount() };
 }
 
-/** Add the organisations a clerk may name as choices of the start form's org fields. */
+/** Add the organisations a clerk may name (org_choices of a start form or a task) as choices of the form's
+ * organisation fields (x-org-level): one organisation a select, an array of them a multi-select. */
 export function withOrgChoices(schema, choices) {
   if (!schema || !choices) return schema;
   const copy = JSON.parse(JSON.stringify(schema));
   for (const [field, options] of Object.entries(choices)) {
     const prop = copy.properties && copy.properties[field];
     if (!prop || !options.length) continue;
-    prop.oneOf = options.map((o) => ({ const: o.id, title: o.name }));
+    const branches = options.map((o) => ({ const: o.id, title: o.name }));
+    if (prop.type === 'array' && prop.items && typeof prop.items === 'object') {
+      prop.items = { ...prop.items, oneOf: branches };
+      prop.uniqueItems = true;
+    } else {
+      prop.oneOf = branches;
+    }
   }
   return copy;
 }

@@ -4,7 +4,7 @@ import {
   api, directory, formatTime, formPathLabel, h, holderText, personText, refreshInboxCount, showError, startPage,
   STATUS_NAMES,
 } from './common.js';
-import { mountForm } from './forms.js';
+import { mountForm, withOrgChoices, withOrgChoiceUi } from './forms.js';
 import { attachmentsCard } from './attachments.js';
 import { caseDiagram } from './diagram.js';
 import { stepsPanel } from './steps.js';
@@ -93,8 +93,9 @@ async function main() {
   const host = h('div.form-host');
   formCard.append(host);
   const props = {
-    schema: task.form && task.form.schema,
-    uiSchema: task.form && task.form.ui_schema,
+    // organisation fields (x-org-level) as selects of the units the clerk may name, shown by name
+    schema: task.form && withOrgChoices(task.form.schema, task.org_choices),
+    uiSchema: task.form && withOrgChoiceUi(task.form.ui_schema, task.org_choices),
     initial: prefill(task.form && task.form.schema, task.data),
     instanceId: task.instance_id, // file fields upload to the case
     withComment: !readonly,
