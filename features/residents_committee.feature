@@ -173,7 +173,7 @@ Feature: 社区居委会设立
     Then the case has open tasks "adjust_scale"
     And user "street_a" is refused with 422 at "scale_adjust_decision" when completing task "adjust_scale" with:
       """
-      {"scale_adjust_decision": "split", "split_area_name": "和平家园北区", "split_area_community": "community_a1", "split_plan_note": "拆分"}
+      {"scale_adjust_decision": "split", "split_area_name": "和平家园北区", "split_area_community": "community_a1", "split_plan_note": "以统一路为界拆分"}
       """
     When user "street_a" completes task "adjust_scale" with:
       """
