@@ -100,3 +100,29 @@ def refused_start_422(api: ApiClient, user: str, path: str, key: str, docstring:
     response = api.start(user, key, json.loads(docstring))
     assert response.status_code == 422, response.get_json()
     assert path in [d["path"] for d in response.get_json()["error"]["details"]], response.get_json()
+
+
+def _task_limit(api: ApiClient, case: dict[str, Any], element: str) -> dict[str, Any]:
+    rows = api.get(f"/process-instances/{case['id']}/deadlines", as_user="admin").get_json()
+    found = [r for r in rows if r["kind"] == "task" and r["element_id"] == element]
+    assert len(found) == 1, rows
+    return found[0]
+
+
+@then(parsers.re(r'^task "(?P<element>[^"]+)" has a time limit of (?P<amount>\d+) "(?P<unit>[^"]+)" with urgency '
+                 r'"(?P<urgency>[^"]+)"$'))
+def task_limit(api: ApiClient, case: dict[str, Any], element: str, amount: str, unit: str, urgency: str) -> None:
+    row = _task_limit(api, case, element)
+    assert (row["amount"], row["unit"], row["urgency"]) == (int(amount), unit, urgency), row
+
+
+@then(parsers.re(r'^task "(?P<element>[^"]+)" has urgency "(?P<urgency>[^"]+)"$'))
+def task_urgency(api: ApiClient, case: dict[str, Any], element: str, urgency: str) -> None:
+    row = _task_limit(api, case, element)
+    assert row["urgency"] == urgency, row
+
+
+@then(parsers.re(r'^user "(?P<user>[^"]+)" has a notification about the case$'))
+def notified(api: ApiClient, case: dict[str, Any], user: str) -> None:
+    notes = api.get("/notifications", as_user=user).get_json()
+    assert any(n["instance_id"] == case["id"] for n in notes), notes
