@@ -18,7 +18,7 @@ Feature: 社区用房移交
     Then the case has open tasks "submit_site_plan"
     When user "developer" completes task "submit_site_plan" with:
       """
-      {"households": 1500, "phased_development": true, "phase_count": 3, "planned_area_m2": 480, "housing_location": "小区中心，2号楼裙房1—3层", "central_location": true, "lowest_floor": 1, "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": true, "site_plan_file": "file:项目总平面图.pdf"}
+      {"households": 1500, "phased_development": true, "phase_count": 3, "planned_area_m2": 480, "housing_location": "小区中心，2号楼裙房1—3层", "central_location": true, "lowest_floor": 1, "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": true, "floor_exception": false, "site_plan_file": "file:项目总平面图.pdf"}
       """
     Then the case data has "required_area_m2" equal to "450.0"
     And the case data has "housing_compliant" equal to "true"
@@ -63,11 +63,11 @@ Feature: 社区用房移交
     Then the case has no open task "comprehensive_confirmation"
     Then user "developer" is refused with 422 at "handover_area_m2" when completing task "sign_agreement_developer" with:
       """
-      {"handover_area_m2": 470, "developer_signatory": "李经理", "developer_signed_on": "2025-06-10", "developer_signed": true}
+      {"handover_area_m2": 470, "developer_signatory": "李经理", "developer_signed_on": "2025-06-10", "developer_signed": true, "area_differs": false}
       """
     When user "developer" completes task "sign_agreement_developer" with:
       """
-      {"handover_area_m2": 480, "developer_signatory": "李经理", "developer_signed_on": "2025-06-10", "developer_signed": true}
+      {"handover_area_m2": 480, "developer_signatory": "李经理", "developer_signed_on": "2025-06-10", "developer_signed": true, "area_differs": false}
       """
     Then the case has open tasks "comprehensive_confirmation"
     When user "housing" completes task "comprehensive_confirmation" with:
@@ -114,7 +114,7 @@ Feature: 社区用房移交
       """
     When user "developer" completes task "submit_site_plan" with:
       """
-      {"households": 1500, "phased_development": false, "planned_area_m2": 300, "housing_location": "小区东北角商业楼2—4层", "central_location": true, "lowest_floor": 2, "top_floor": 4, "service_hall_floor": 2, "concentrated_layout": false, "floor_exception_reason": "首层规划为商业街，社区用房拟设在二至四层", "site_plan_file": "file:项目总平面图.pdf"}
+      {"households": 1500, "phased_development": false, "planned_area_m2": 300, "housing_location": "小区东北角商业楼2—4层", "central_location": true, "lowest_floor": 2, "top_floor": 4, "service_hall_floor": 2, "concentrated_layout": false, "floor_exception": true, "floor_exception_reason": "首层规划为商业街，社区用房拟设在二至四层", "site_plan_file": "file:项目总平面图.pdf"}
       """
     Then the case data has "housing_compliant" equal to "false"
     When user "housing" completes task "site_plan_review" with:
@@ -129,7 +129,7 @@ Feature: 社区用房移交
     And the case has no open task "presale_permit"
     When user "developer" completes task "submit_site_plan" with:
       """
-      {"households": 1500, "phased_development": false, "planned_area_m2": 460, "housing_location": "小区中心，2号楼裙房1—3层", "central_location": true, "lowest_floor": 1, "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": true, "revision_note": "按每百户30平方米补足面积，调整至1—3层并集中布置，服务大厅移至一楼", "site_plan_file": "file:项目总平面图.pdf"}
+      {"households": 1500, "phased_development": false, "planned_area_m2": 460, "housing_location": "小区中心，2号楼裙房1—3层", "central_location": true, "lowest_floor": 1, "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": true, "floor_exception": false, "revision_note": "按每百户30平方米补足面积，调整至1—3层并集中布置，服务大厅移至一楼", "site_plan_file": "file:项目总平面图.pdf"}
       """
     Then the case data has "housing_compliant" equal to "true"
     When user "housing" completes task "site_plan_review" with:
@@ -153,7 +153,7 @@ Feature: 社区用房移交
       """
     When user "developer" completes task "submit_site_plan" with:
       """
-      {"households": 1200, "phased_development": true, "phase_count": 2, "planned_area_m2": 380, "housing_location": "小区中心会所1—2层", "central_location": true, "lowest_floor": 1, "top_floor": 2, "service_hall_floor": 1, "concentrated_layout": false, "site_plan_file": "file:项目总平面图.pdf"}
+      {"households": 1200, "phased_development": true, "phase_count": 2, "planned_area_m2": 380, "housing_location": "小区中心会所1—2层", "central_location": true, "lowest_floor": 1, "top_floor": 2, "service_hall_floor": 1, "concentrated_layout": false, "floor_exception": false, "site_plan_file": "file:项目总平面图.pdf"}
       """
     When user "housing" completes task "site_plan_review" with:
       """
@@ -210,7 +210,7 @@ Feature: 社区用房移交
       """
     When user "developer" completes task "submit_site_plan" with:
       """
-      {"households": 900, "phased_development": false, "planned_area_m2": 300, "housing_location": "小区中心1—2层", "central_location": true, "lowest_floor": 1, "top_floor": 2, "service_hall_floor": 1, "concentrated_layout": true, "site_plan_file": "file:项目总平面图.pdf"}
+      {"households": 900, "phased_development": false, "planned_area_m2": 300, "housing_location": "小区中心1—2层", "central_location": true, "lowest_floor": 1, "top_floor": 2, "service_hall_floor": 1, "concentrated_layout": true, "floor_exception": false, "site_plan_file": "file:项目总平面图.pdf"}
       """
     When user "housing" completes task "site_plan_review" with:
       """
@@ -260,7 +260,7 @@ Feature: 社区用房移交
       """
     When user "developer" completes task "submit_site_plan" with:
       """
-      {"households": 1500, "phased_development": true, "phase_count": 3, "planned_area_m2": 480, "housing_location": "小区中心，2号楼裙房1—3层", "central_location": true, "lowest_floor": 1, "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": true, "site_plan_file": "file:项目总平面图.pdf"}
+      {"households": 1500, "phased_development": true, "phase_count": 3, "planned_area_m2": 480, "housing_location": "小区中心，2号楼裙房1—3层", "central_location": true, "lowest_floor": 1, "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": true, "floor_exception": false, "site_plan_file": "file:项目总平面图.pdf"}
       """
     When user "housing" completes task "site_plan_review" with:
       """
@@ -311,7 +311,7 @@ Feature: 社区用房移交
       """
     And user "developer" completes task "sign_agreement_developer" with:
       """
-      {"handover_area_m2": 400, "developer_signatory": "李经理", "developer_signed_on": "2025-06-10", "developer_signed": true, "area_difference_reason": "二层活动室80平方米拟作物业用房"}
+      {"handover_area_m2": 400, "developer_signatory": "李经理", "developer_signed_on": "2025-06-10", "developer_signed": true, "area_differs": true, "area_difference_reason": "二层活动室80平方米拟作物业用房"}
       """
     When user "housing" completes task "comprehensive_confirmation" with:
       """
@@ -324,7 +324,7 @@ Feature: 社区用房移交
       """
     And user "developer" completes task "sign_agreement_developer" with:
       """
-      {"handover_area_m2": 480, "developer_signatory": "李经理", "developer_signed_on": "2025-06-15", "developer_signed": true}
+      {"handover_area_m2": 480, "developer_signatory": "李经理", "developer_signed_on": "2025-06-15", "developer_signed": true, "area_differs": false}
       """
     When user "housing" completes task "comprehensive_confirmation" with:
       """
@@ -364,15 +364,15 @@ Feature: 社区用房移交
       """
     Then user "developer" is refused with 422 at "phase_count" when completing task "submit_site_plan" with:
       """
-      {"households": 1500, "phased_development": true, "phase_count": 1, "planned_area_m2": 480, "housing_location": "小区中心", "central_location": true, "lowest_floor": 1, "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": true, "site_plan_file": "file:项目总平面图.pdf"}
+      {"households": 1500, "phased_development": true, "phase_count": 1, "planned_area_m2": 480, "housing_location": "小区中心", "central_location": true, "lowest_floor": 1, "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": true, "floor_exception": false, "site_plan_file": "file:项目总平面图.pdf"}
       """
     And user "developer" is refused with 422 at "households" when completing task "submit_site_plan" with:
       """
-      {"households": 0, "phased_development": false, "planned_area_m2": 480, "housing_location": "小区中心", "central_location": true, "lowest_floor": 1, "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": true, "site_plan_file": "file:项目总平面图.pdf"}
+      {"households": 0, "phased_development": false, "planned_area_m2": 480, "housing_location": "小区中心", "central_location": true, "lowest_floor": 1, "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": true, "floor_exception": false, "site_plan_file": "file:项目总平面图.pdf"}
       """
-    And user "developer" is refused with 422 at "floor_exception_reason" when completing task "submit_site_plan" with:
+    And user "developer" is refused with 422 at "floor_exception" when completing task "submit_site_plan" with:
       """
-      {"households": 1500, "phased_development": false, "planned_area_m2": 480, "housing_location": "小区中心4—5层", "central_location": true, "lowest_floor": 4, "top_floor": 5, "service_hall_floor": 1, "concentrated_layout": true, "site_plan_file": "file:项目总平面图.pdf"}
+      {"households": 1500, "phased_development": false, "planned_area_m2": 480, "housing_location": "小区中心4—5层", "central_location": true, "lowest_floor": 4, "top_floor": 5, "service_hall_floor": 1, "concentrated_layout": true, "floor_exception": false, "site_plan_file": "file:项目总平面图.pdf"}
       """
     And the case has open tasks "submit_site_plan"
 
@@ -387,7 +387,7 @@ Feature: 社区用房移交
       """
     When user "developer" completes task "submit_site_plan" with:
       """
-      {"households": 1500, "phased_development": true, "phase_count": 3, "planned_area_m2": 480, "housing_location": "小区中心，2号楼裙房1—3层", "central_location": true, "lowest_floor": 1, "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": true, "site_plan_file": "file:项目总平面图.pdf"}
+      {"households": 1500, "phased_development": true, "phase_count": 3, "planned_area_m2": 480, "housing_location": "小区中心，2号楼裙房1—3层", "central_location": true, "lowest_floor": 1, "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": true, "floor_exception": false, "site_plan_file": "file:项目总平面图.pdf"}
       """
     When user "housing" completes task "site_plan_review" with:
       """

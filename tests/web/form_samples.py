@@ -24,8 +24,7 @@ NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
 # Paths no scenario takes, so that every conditional field is shown by some data.
 EXTRA_SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("residents_committee", "interim_arrangement"): [
-        {"interim_mode": "adjacent_committee", "adjacent_committee_name": "和平社区居民委员会",
-         "interim_start_date": "2026-05-01"}],
+        {"interim_mode": "residents_group", "residents_group_leader": "王建国", "interim_start_date": "2026-05-01"}],
 }
 _STEP = re.compile(r'^\s*(?:Given|When|Then|And)\s+user "(?P<user>[^"]+)" '
                    r'(?:starts a "(?P<key>[^"]+)" case|completes task "(?P<element>[^"]+)")')

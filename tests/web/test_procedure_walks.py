@@ -22,7 +22,7 @@ WALKS: dict[str, list[tuple[str, str | None]]] = {
     "village_to_community": [("整村拆迁的村必须改制，多村建一社区，复审退回修改后批准，换届与社区同步", None)],
     "residents_committee": [("民政部门审核退回修改后通过", None),
                             ("规模适度，审核通过、批准、选举产生，印章与备案同步办结", "district_approval")],
-    "housing_handover": [("联合验收不合格整改后复验，协议书有误重新签署，移交完成", None)],
+    "housing_handover": [("联合验收不合格整改后复验，协议书有误重新签署，协议书文件补正，移交完成", None)],
 }
 PHONE = {"community_access"}  # walked at 390 px wide
 

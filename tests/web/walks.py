@@ -20,6 +20,7 @@ from typing import Any
 from playwright.sync_api import Locator, Page, expect
 from pytest_bdd.parser import FeatureParser
 
+from tests.paper_files import PREFIX, pdf
 from tests.web.conftest import LiveServer, shot
 
 FEATURES = Path(__file__).resolve().parents[2] / "features"
@@ -131,6 +132,11 @@ class FormFiller:
                 box.set_checked(label in wanted)
         elif kind == "array":
             self.fill_list(name, field_el, list(value))
+        elif kind == "file":  # a paper ("file:NAME" in the scenario): uploaded to the case from the field
+            filename = str(value).removeprefix(PREFIX)
+            field_el.set_input_files(files=[{"name": filename, "mimeType": "application/pdf", "buffer": pdf(filename)}])
+            expect(self.page.locator(f"[id='root_{name}__files'] li[data-attachment-id]")).to_have_text(
+                re.compile(re.escape(filename)))
         else:
             field_el.fill(str(value))
 
