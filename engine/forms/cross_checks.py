@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.errors import Problem, ValidationFailed
+from engine.forms.rule_labels import fill_text
 from engine.sandbox.evaluator import SandboxEnvironment, SandboxError, compile_expression
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,8 @@ def run_checks(schema: Any, case_data: Mapping[str, Any] | None, submitted: Mapp
     problems: list[Problem] = []
     for check in checks:
         if _holds(str(check.get("test", "")), context) is False:
-            problems.extend(Problem(f, str(check.get("message", ""))) for f in check.get("fields", []))
+            text = fill_text(str(check.get("message", "")), context.get("rules"))  # {rules.NAME} too
+            problems.extend(Problem(f, text) for f in check.get("fields", []))
     if problems:
         unique = list({(p.path, p.message): p for p in problems}.values())
         summary = "；".join(dict.fromkeys(p.message for p in unique))

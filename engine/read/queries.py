@@ -13,6 +13,7 @@ from engine.clock import Clock, SystemClock
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import Forbidden, NotFound
 from engine.forms.org_fields import org_choices
+from engine.forms.rule_labels import fill_labels
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
@@ -153,9 +154,10 @@ class Queries:
         definition = self.registry.compiled(session, row.definition_id or instance.definition_id)
         form = definition.form_for(row.element_id)
         detail = task_summary(row)
+        rules = (instance.data or {}).get("rules")  # {rules.NAME} in labels shows the case's current value
         detail["form"] = {
-            "schema": definition.forms.get(form.schema_file) if form else None,
-            "ui_schema": definition.forms.get(form.ui_file, {}) if form and form.ui_file else {},
+            "schema": fill_labels(definition.forms.get(form.schema_file) if form else None, rules),
+            "ui_schema": fill_labels(definition.forms.get(form.ui_file, {}) if form and form.ui_file else {}, rules),
         }
         detail["data"] = instance.data
         detail["business_key"] = instance.business_key

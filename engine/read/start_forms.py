@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions.registry import DefinitionRegistry
 from engine.forms.org_fields import org_choices
+from engine.forms.rule_labels import fill_labels, model_rules
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
 
@@ -16,8 +17,10 @@ def start_form_view(session: Session, registry: DefinitionRegistry, actor: Actor
     row = registry.latest(session, key)
     definition = registry.compiled(session, row.id)
     form = definition.start_form
-    schema = definition.forms.get(form.schema_file) if form else None
-    ui_schema = definition.forms.get(form.ui_file, {}) if form and form.ui_file else {}
+    # no case yet: {rules.NAME} in labels shows the value the model's rules script sets (else is left out)
+    rules = model_rules(definition.bpmn_xml)
+    schema = fill_labels(definition.forms.get(form.schema_file) if form else None, rules)
+    ui_schema = fill_labels(definition.forms.get(form.ui_file, {}) if form and form.ui_file else {}, rules)
     start_role = definition.start_role
     directory = OrgDirectory.load(session)
     return {
