@@ -42,3 +42,32 @@ def has_papers(data: Any) -> bool:
     if isinstance(data, list):
         return any(has_papers(v) for v in data)
     return isinstance(data, str) and data.startswith(PREFIX)
+
+
+def _is_file(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("format") == "attachment"
+
+
+def _fill(schema: Any, value: Any, file_id: int) -> Any:
+    if _is_file(schema):
+        return file_id
+    if not isinstance(schema, dict):
+        return value
+    if isinstance(value, dict):
+        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        return {k: _fill(props.get(k), v, file_id) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(schema.get("items"), v, file_id) for v in value]
+    return value
+
+
+def with_case_files(api: ApiClient, instance_id: int, user: str, schema: dict[str, Any],
+                    data: dict[str, Any]) -> dict[str, Any]:
+    """Random data for a form whose file fields name one real attachment of the case (uploaded by ``user``)."""
+    if "attachment" not in str(schema):
+        return data
+    name = "材料.pdf"
+    response = multipart(api, f"/process-instances/{instance_id}/attachments", user, {"file": (pdf(name), name)})
+    assert response.status_code == 201, response.get_json()
+    filled: dict[str, Any] = _fill(schema, data, response.get_json()["id"])
+    return filled
