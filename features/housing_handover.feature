@@ -376,7 +376,15 @@ Feature: 社区用房移交
       """
     And the case has open tasks "submit_site_plan"
 
-  Scenario: 其他街道、社区不能办理本街道的移交（403）
+  Scenario: 其他街道、社区不能办理本街道的移交（403）；发起时单位层级不符被拒绝（422）
+    Then user "natural_resources" is refused with 422 at "developer_org" when starting a "housing_handover" case with:
+      """
+      {"subject_org": "community_a1", "developer_org": "community_b1", "project_name": "华兴·沣西花园"}
+      """
+    And user "natural_resources" is refused with 422 at "subject_org" when starting a "housing_handover" case with:
+      """
+      {"subject_org": "village_a1", "developer_org": "dev_hx", "project_name": "华兴·沣西花园"}
+      """
     Given user "natural_resources" starts a "housing_handover" case with:
       """
       {"subject_org": "community_a1", "developer_org": "dev_hx", "project_name": "华兴·沣西花园"}
