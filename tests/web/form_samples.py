@@ -16,6 +16,7 @@ from typing import Any
 from lxml import etree
 
 from engine.forms.render_check import Field, analyse_form
+from tests.paper_files import has_papers
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCEDURES = ("community_access", "housing_handover", "residents_committee", "village_to_community")
@@ -39,6 +40,8 @@ class ProcedureForm:
     schema: dict[str, Any]
     ui: dict[str, Any]
     samples: list[dict[str, Any]] = field(default_factory=list)
+    # samples whose papers ("file:NAME") were left out: the modeler's preview has no case to upload to
+    without_papers: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def fields(self) -> list[Field]:
@@ -101,8 +104,11 @@ def procedure_forms(key: str) -> list[ProcedureForm]:
     start = next((f for f in forms if f.element_type == "startEvent"), None)
     for match, data in _docstrings((ROOT / "features" / f"{key}.feature").read_text(encoding="utf-8")):
         target = start if match.group("key") else by_element.get(match.group("element") or "")
-        if target is not None and data and data not in target.samples:
-            target.samples.append(data)
+        kept = {k: v for k, v in data.items() if not has_papers(v)}
+        if target is not None and kept and kept not in target.samples:
+            target.samples.append(kept)
+            if kept != data:
+                target.without_papers.append(kept)
     for form in forms:
         form.samples.extend(EXTRA_SAMPLES.get((key, form.element), []))
     return forms
