@@ -16,6 +16,7 @@ from typing import Any
 
 from gherkin.parser import Parser
 
+from tests.paper_files import upload_papers
 from tests.support import ApiClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,10 +110,11 @@ def _replay(api: ApiClient, walk: list[Step], cases: MatrixCases, wanted: set[st
             continue
         task = api.open_task(case_id, step.target, step.user)
         role = task["role"]
+        data = upload_papers(api, case_id, step.user, step.data)  # papers: uploaded to the case first
         if role in wanted and role not in cases.lane_tasks and canonical.get(role) == step.user:
-            cases.lane_tasks[role] = OpenTask(role, task["id"], case_id, step.target, step.data, step.comment)
+            cases.lane_tasks[role] = OpenTask(role, task["id"], case_id, step.target, data, step.comment)
             return True
-        response = api.complete(task["id"], step.user, step.data, step.comment)
+        response = api.complete(task["id"], step.user, data, step.comment)
         assert response.status_code == 200, response.get_json()
     return False
 
