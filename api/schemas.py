@@ -96,6 +96,18 @@ class TaskSummarySchema(Schema):
     urgency = fields.String(allow_none=True)
 
 
+class LinkedCaseSchema(Schema):
+    direction = fields.String(required=True, validate=validate.OneOf(["to", "from"]))
+    label = fields.String(required=True)
+    element_id = fields.String(required=True)
+    instance_id = fields.Integer(required=True)
+    business_key = fields.String(allow_none=True)
+    case_title = fields.String(allow_none=True)
+    status = fields.String(required=True)
+    definition_key = fields.String(required=True)
+    created_at = UtcDateTime()
+
+
 class InstanceSchema(Schema):
     id = fields.Integer(required=True)
     business_key = fields.String(allow_none=True)
@@ -114,6 +126,8 @@ class InstanceSchema(Schema):
     error = fields.String()
     started_by = fields.Nested(PersonSchema, allow_none=True, metadata={"description": "发起人及其单位"})
     deadlines = fields.List(fields.Nested("DeadlineSchema"))  # time limits (api/time_schemas.py)
+    linked_cases = fields.List(fields.Nested("LinkedCaseSchema"), metadata={
+        "description": "关联办件：本件发起的（direction=to）或发起本件的（direction=from），如拆分设立"})
     deadline = UtcDateTime(allow_none=True)
     remaining = fields.String(allow_none=True)
     urgency = fields.String(allow_none=True)

@@ -11,7 +11,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.orm import Session
 
 from engine.audit.journal import GENESIS_HASH
-from engine.cases import receipts
+from engine.cases import links, receipts
 from engine.cases.admin import status_label
 from engine.cases.business_keys import next_business_key
 from engine.cases.start_data import with_start_data
@@ -74,6 +74,11 @@ class InstanceService:
                               conflict_message=RACE_MESSAGE)
 
     def _start(self, session: Session, actor: Actor, key: str, org: str | None, data: dict[str, Any]) -> int:
+        return self.start_in(session, actor, key, org, data)
+
+    def start_in(self, session: Session, actor: Actor, key: str, org: str | None, data: dict[str, Any],
+                 extra: dict[str, Any] | None = None) -> int:
+        """The start command inside a caller's transaction (also a linked case, engine/cases/links.py)."""
         directory: OrgDirectory = self._directory(session)
         definition_id, definition_version = self.registry.latest_id(session, key)
         definition = self.registry.compiled(session, definition_id)
@@ -98,7 +103,7 @@ class InstanceService:
             self._check_plain_start_data(data)
 
         return self.create_case(session, directory, actor, key, definition_id, definition_version, definition,
-                                case_org, subject_org, developer_org, data, self.clock.now())
+                                case_org, subject_org, developer_org, data, self.clock.now(), extra)
 
     def create_case(self, session: Session, directory: OrgDirectory, actor: Actor, key: str, definition_id: int,
                     definition_version: int, definition: CompiledDefinition, case_org: str,
@@ -130,7 +135,7 @@ class InstanceService:
                                      **(extra or {})})
         record(command, outcome.steps)
         sync_tasks(command, directory, ready_tasks=outcome.ready)
-        self._hand_on(session, instance, outcome, actor, at)
+        self._hand_on(session, instance, outcome, actor, at, definition)
         return instance.id
 
     def _complete(self, session: Session, actor: Actor, task_id: int, data: dict[str, Any],
@@ -179,11 +184,12 @@ class InstanceService:
             return instance.id
         record(command, outcome.steps, **workflow_values(command, state=outcome.state, directory=directory))
         sync_tasks(command, directory, ready_tasks=outcome.ready)
-        self._hand_on(session, instance, outcome, actor, command.at)
+        self._hand_on(session, instance, outcome, actor, command.at, definition)
         return instance.id
 
     def _hand_on(self, session: Session, instance: ProcessInstance, outcome: runner.Outcome, actor: Actor,
-                 at: datetime) -> None:
+                 at: datetime, definition: CompiledDefinition) -> None:
+        links.start_linked_cases(self, session, instance, definition, outcome, actor, at)
         if outcome.events and self.on_events is not None:
             self.on_events(session, instance, outcome, actor, at)
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, defer
 
+from engine.cases.links import linked_cases
 from engine.clock import Clock, SystemClock
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import Forbidden, NotFound
@@ -123,6 +124,9 @@ class Queries:
             "updated_at": instance.updated_at,
         }
         self._add_deadlines(session, view)
+        linked = linked_cases(session, instance_id)
+        if linked:
+            view["linked_cases"] = linked
         if instance.end_event:
             view["end_event"] = instance.end_event
         if instance.error:

@@ -403,3 +403,19 @@ class ReceiptKey(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     secret: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CaseLink(Base):
+    """One case started from another (a split-off area's establishment case), shown from both cases.
+
+    Written in the transaction of the command whose step started the linked case
+    (engine/cases/links.py); the linked case's ``start`` journal entry names its origin too.
+    """
+
+    __tablename__ = "case_links"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    from_instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    to_instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    element_id: Mapped[str] = mapped_column(String(128))
+    label: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from tests.steps.uploads import with_uploads
+from tests.paper_files import upload_papers
 from tests.support import ApiClient
 
 Q = r'"(?P<{}>[^"]+)"'
@@ -53,7 +53,7 @@ def _complete(api: ApiClient, case: dict[str, Any], user: str, element: str, dat
     own = [t for t in (mine.get_json() if mine.status_code == 200 else [])
            if t["instance_id"] == case["id"] and t["element_id"] == element]
     task = own[0] if own else api.open_task(case["id"], element, user)
-    return api.complete(task["id"], user, with_uploads(api, case["id"], user, data), comment)
+    return api.complete(task["id"], user, upload_papers(api, case["id"], user, data), comment)
 
 
 @when(_re('user {user} completes task {element} with:'))
@@ -100,7 +100,7 @@ def data_equals(api: ApiClient, case: dict[str, Any], field: str, value: str) ->
 
 @then(_re('user {user} is refused with 422 at {path} when completing task {element} with:'))
 def refused_422(api: ApiClient, case: dict[str, Any], user: str, path: str, element: str, docstring: str) -> None:
-    data = with_uploads(api, case["id"], user, _json(docstring))  # papers are uploaded before the form is sent
+    data = upload_papers(api, case["id"], user, _json(docstring))  # the files are on the case before
     before = _case_view(api, case)
     response = _complete(api, case, user, element, data)
     assert response.status_code == 422, response.get_json()

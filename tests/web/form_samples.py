@@ -16,6 +16,7 @@ from typing import Any
 from lxml import etree
 
 from engine.forms.render_check import Field, analyse_form
+from tests.paper_files import has_papers
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCEDURES = ("community_access", "housing_handover", "residents_committee", "village_to_community",
@@ -25,8 +26,7 @@ NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
 # Paths no scenario takes, so that every conditional field is shown by some data.
 EXTRA_SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("residents_committee", "interim_arrangement"): [
-        {"interim_mode": "adjacent_committee", "adjacent_committee_name": "和平社区居民委员会",
-         "interim_start_date": "2026-05-01"}],
+        {"interim_mode": "residents_group", "residents_group_leader": "王建国", "interim_start_date": "2026-05-01"}],
     ("village_to_community", "correct_meeting_papers"): [
         {"corrected_papers": ["minutes_file", "ballots_file"], "minutes_file": "file:会议纪要（补正）.pdf",
          "ballots_file": "file:表决票（补正）.pdf", "correction_note": "已补签会议纪要与表决票"}],
@@ -44,6 +44,8 @@ class ProcedureForm:
     schema: dict[str, Any]
     ui: dict[str, Any]
     samples: list[dict[str, Any]] = field(default_factory=list)
+    # samples whose papers ("file:NAME") were left out: the modeler's preview has no case to upload to
+    without_papers: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def fields(self) -> list[Field]:
@@ -109,8 +111,11 @@ def procedure_forms(key: str) -> list[ProcedureForm]:
             target = start if match.group("key") == key else None
         else:
             target = by_element.get(match.group("element") or "")
-        if target is not None and data and data not in target.samples:
-            target.samples.append(data)
+        kept = {k: v for k, v in data.items() if not has_papers(v)}
+        if target is not None and kept and kept not in target.samples:
+            target.samples.append(kept)
+            if kept != data:
+                target.without_papers.append(kept)
     for form in forms:
         form.samples.extend(EXTRA_SAMPLES.get((key, form.element), []))
     return forms

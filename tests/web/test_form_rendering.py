@@ -170,6 +170,10 @@ def fill_and_preview(page: Page, form: ProcedureForm, sample: dict[str, Any], se
         return
     if not result.count():
         errors = page.locator("#form-preview .error-detail, #form-preview .form-errors").all_inner_texts()
+        bad = preview.locator(".form-group.has-error")
+        bad_papers = preview.locator(".form-group.has-error:has([data-widget^=attachment])")
+        if sample in form.without_papers and bad.count() and bad.count() == bad_papers.count():
+            return  # only the papers the preview cannot upload are missing
         pytest.fail(f"{where}: the preview refused {sample}: {errors}")
     assert json.loads(result.inner_text()) == sample, where
 

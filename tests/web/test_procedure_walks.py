@@ -23,7 +23,7 @@ WALKS: dict[str, list[tuple[str, str | None]]] = {
         ("整村拆迁的两村多村建一社区，各村分别表决，复审只退回南村签到表补正，两村分别移交印章后完成", None)],
     "residents_committee": [("民政部门审核退回修改后通过", None),
                             ("规模适度，审核通过、批准、选举产生，印章与备案同步办结", "district_approval")],
-    "housing_handover": [("联合验收不合格整改后复验，协议书有误重新签署，移交完成", None)],
+    "housing_handover": [("联合验收不合格整改后复验，协议书有误重新签署，协议书文件补正，移交完成", None)],
     "whistle_report": [("重新吹哨 and 不满意 — a department not concerned, a second whistle, then the resident is not "
                         "satisfied", None)],
 }

@@ -20,7 +20,8 @@ from typing import Any
 from playwright.sync_api import Locator, Page, expect
 from pytest_bdd.parser import FeatureParser
 
-from tests.steps.uploads import PAPER, file_name, is_file
+from tests.paper_files import pdf
+from tests.steps.uploads import file_name, is_file
 from tests.web.conftest import LiveServer, shot
 
 FEATURES = Path(__file__).resolve().parents[2] / "features"
@@ -131,9 +132,11 @@ class FormFiller:
                 target.select_option(label=[self.title_of(name, v) for v in value])
             else:
                 target.select_option(label=self.title_of(name, value))
-        elif kind == "file" and is_file(value):  # the clerk chooses the paper; the page uploads it to the case
-            field_el.set_input_files(files=[{"name": file_name(value), "mimeType": "application/pdf", "buffer": PAPER}])
-            expect(self.page.locator(f"[id='root_{name}__files'] li[data-attachment-id]")).to_have_count(1)
+        elif kind == "file" and is_file(value):  # a paper ("file:NAME"): the page uploads it to the case
+            filename = file_name(value)
+            field_el.set_input_files(files=[{"name": filename, "mimeType": "application/pdf", "buffer": pdf(filename)}])
+            expect(self.page.locator(f"[id='root_{name}__files'] li[data-attachment-id]")).to_have_text(
+                re.compile(re.escape(filename)))
         elif kind == "file":  # "@file:…" papers of the whistle walk
             self.upload(name, field_el, value if isinstance(value, list) else [value])
         elif kind == "checkboxes":

@@ -31,6 +31,17 @@ async function downloadRecord(instance, button) {
   }
 }
 
+/** Cases this one started (拆分设立 …) or was started from, each a link to its own page. */
+function linkedCases(instance) {
+  const links = instance.linked_cases || [];
+  if (!links.length) return null;
+  return [h('dt', {}, '关联办件'), h('dd#linked-cases', {}, h('ul.plain', {}, links.map((l) => h('li', {
+    dataset: { direction: l.direction, instanceId: l.instance_id },
+  }, `${l.label}${l.direction === 'to' ? '（本件发起）' : '（发起本件）'}：`,
+  h('a', { href: `/cases/${l.instance_id}` }, `${l.business_key || `#${l.instance_id}`} ${l.case_title || ''}`),
+  `　${STATUS_NAMES[l.status] || l.status}`))))];
+}
+
 function headerCard(instance, dir, record, user) {
   const pdf = h('button#record-pdf', { type: 'button', onClick: () => downloadRecord(instance, pdf) }, '下载审批表（PDF）');
   const who = instance.started_by; // the applicant: the starter and their unit
@@ -46,7 +57,8 @@ function headerCard(instance, dir, record, user) {
       h('dt', {}, '状态'), h('dd#case-status', {}, statusText(instance)),
       h('dt', {}, '申请单位'), h('dd', {}, (who && who.org_name) || '—'),
       h('dt', {}, '发起'), h('dd#started-by', {}, who ? `${personText(who, { role: false })}，` : '', formatTime(instance.created_at)),
-      h('dt', {}, '剩余时限'), h('dd', {}, deadlineBadge(instance, { id: 'case-remaining' }))),
+      h('dt', {}, '剩余时限'), h('dd', {}, deadlineBadge(instance, { id: 'case-remaining' })),
+      linkedCases(instance)),
     instance.active_tasks.length ? h('div.current', {}, h('h2', {}, '当前环节'), h('ul.steps#active-tasks', {},
       instance.active_tasks.map((t) => h('li', { dataset: { element: t.element_id, taskId: t.id } },
         h('a', { href: `/tasks/${t.id}` }, t.name), '　', h('span.holder', {}, holderText(t, dir)),

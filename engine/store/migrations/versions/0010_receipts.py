@@ -1,7 +1,7 @@
 """Receipts (回执) with a check code for the public progress lookup (engine/cases/receipts.py).
 
 Revision ID: 0010_receipts
-Revises: 0007_callee_tasks
+Revises: 0009_access_list
 
 Every case that exists already gets a receipt (a random salt), so its starter can print one too.
 """
@@ -17,7 +17,7 @@ from alembic import op
 from engine.store.models import UtcDateTime
 
 revision = "0010_receipts"
-down_revision = "0007_callee_tasks"
+down_revision = "0009_access_list"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Indexes for a city's worth of cases: the case list's filters and sorts, the inbox's order, a task's entries.
 
 Revision ID: 0011_scale_indexes
-Revises: 0007_callee_tasks
+Revises: 0010_receipts
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_scale_indexes"
-down_revision = "0007_callee_tasks"
+down_revision = "0010_receipts"
 branch_labels = None
 depends_on = None
 
