@@ -42,6 +42,8 @@ class Settings:
     log_format: str = "json"
     # how long a process trusts its copy of organisations and role scopes (another process may change them)
     directory_cache_seconds: float = 30.0
+    # 催办: each open step is urged at most once in this many seconds
+    urge_interval_seconds: int = 3600
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -65,4 +67,5 @@ class Settings:
             directory_cache_seconds=float(os.environ.get("DIRECTORY_CACHE_SECONDS",
                                                          defaults.directory_cache_seconds)),
             db_lock_timeout_ms=int(os.environ.get("DB_LOCK_TIMEOUT_MS", defaults.db_lock_timeout_ms)),
+            urge_interval_seconds=int(os.environ.get("URGE_INTERVAL_SECONDS", defaults.urge_interval_seconds)),
         )

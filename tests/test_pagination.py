@@ -17,19 +17,19 @@ def listing(api: ApiClient, path: str, user: str) -> tuple[list[dict[str, Any]],
 
 def test_users_pages_sorting_and_filters(api: ApiClient) -> None:
     everyone, total = listing(api, "/users?limit=500", "admin")
-    assert total == len(everyone) == 17
+    assert total == len(everyone) == 19
     assert [u["username"] for u in everyone] == sorted(u["username"] for u in everyone)
     first, total_again = listing(api, "/users?limit=5&offset=0&sort=-username", "admin")
     second, _ = listing(api, "/users?limit=5&offset=5&sort=-username", "admin")
     names = sorted((u["username"] for u in everyone), reverse=True)
-    assert total_again == 17
+    assert total_again == 19
     assert [u["username"] for u in first + second] == names[:10]
     tail, _ = listing(api, "/users?limit=5&offset=15", "admin")
-    assert len(tail) == 2
+    assert len(tail) == 4
     by_role, n = listing(api, "/users?role=street_office", "admin")
-    assert n == 2 and {u["username"] for u in by_role} == {"street_a", "street_b"}
+    assert n == 3 and {u["username"] for u in by_role} == {"street_a", "street_a_wang", "street_b"}
     by_org, n = listing(api, "/users?org=fengxi&sort=display_name", "admin")
-    assert n == 6 and all(u["org"] == "fengxi" for u in by_org)
+    assert n == 7 and all(u["org"] == "fengxi" for u in by_org)
     by_text, n = listing(api, "/users?q=社区", "admin")
     assert n == 3 and {u["username"] for u in by_text} == {"community_a1", "community_b1", "leadership"}
     wildcard, n = listing(api, "/users?q=%25", "admin")  # LIKE wildcards are matched literally

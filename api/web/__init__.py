@@ -104,3 +104,13 @@ def audit() -> Page:
 @blp.route("/audit/cases/<int:instance_id>")
 def replay(instance_id: int) -> Page:
     return _page("replay", "办件回放", instance_id=instance_id)
+
+
+@blp.route("/copies")
+def copies() -> Page:
+    return _page("copies", "抄送我的")
+
+
+@blp.route("/notifications")
+def notifications() -> Page:
+    return _page("notifications", "消息")

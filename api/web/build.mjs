@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = join(here, 'static', 'dist');
-const pages = ['login', 'inbox', 'done', 'started', 'task', 'case', 'definitions', 'version', 'modeler', 'audit', 'replay'];
+const pages = ['login', 'inbox', 'done', 'started', 'task', 'case', 'definitions', 'version', 'modeler', 'audit', 'replay',
+  'bell', 'copies', 'notifications'];
 
 rmSync(outdir, { recursive: true, force: true });
 await build({

@@ -23,6 +23,7 @@ from engine.forms.validation import validate_submission
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
+from engine.operations import completion
 from engine.runtime import callees, runner
 from engine.runtime.runner import Step
 from engine.sandbox.evaluator import SandboxError
@@ -141,19 +142,32 @@ class InstanceService:
         access.require_task_actor(actor, task_row)
         if instance.status != "running":
             raise Conflict(f"办件当前状态为{status_label(instance.status)}，不能办理")
+        if task_row.held:
+            raise Conflict("该任务正等待加签人签署，暂不能办理")
         definition = self.registry.compiled(session, instance.definition_id)
-        # a task of a called procedure has that procedure's form
+        # a task of a called procedure has that procedure's form; a signer's row (加签) has the sign form
         forms_of = self.registry.compiled(session, task_row.definition_id) if task_row.definition_id else definition
-        form = forms_of.form_for(task_row.element_id)
-        validate_submission(forms_of, form, data)
-        check_attachments(session, forms_of.forms[form.schema_file] if form else None, instance.id, data)
+        if task_row.kind == "task":
+            form = forms_of.form_for(task_row.element_id)
+            validate_submission(forms_of, form, data)
+            check_attachments(session, forms_of.forms[form.schema_file] if form else None, instance.id, data)
         directory: OrgDirectory = self._directory(session)
 
         workflow = definition.codec.loads(instance.snapshot)
         spiff_task = runner.ready_user_task(workflow, task_row.spiff_task_id)
         if spiff_task is None:
             raise Conflict("任务与办件状态不一致，请刷新后重试")
-        command = CaseCommand(session, instance, definition, actor, self.clock.now(), workflow, task=task_row,
+        at = self.clock.now()
+        # approval operations under way on the step (加签, 委派) take the completion elsewhere
+        if task_row.kind == "sign" or completion.involved(spiff_task):
+            operation = completion.command(session, actor, at, instance, definition, workflow, directory,
+                                           task_row, spiff_task)
+            if task_row.kind == "sign":
+                completion.sign(operation, data, comment)
+                return instance.id
+            if completion.take_over(operation, data, comment):
+                return instance.id
+        command = CaseCommand(session, instance, definition, actor, at, workflow, task=task_row,
                               data=data, comment=comment, extra=_task_ordinal(workflow, spiff_task))
         try:
             with callees.resolving(self.registry.callee_resolver(session)):
@@ -163,6 +177,9 @@ class InstanceService:
             return instance.id
         record(command, outcome.steps, **workflow_values(command, state=outcome.state, directory=directory))
         sync_tasks(command, directory, ready_tasks=outcome.ready)
+        if completion.copies_on_completion(definition, task_row.element_id):  # the model's 抄送 (ccRoles)
+            completion.after_completion(completion.command(session, actor, command.at, instance, definition,
+                                                           workflow, directory, task_row, None), task_row)
         self._hand_on(session, instance, outcome, actor, command.at)
         return instance.id
 

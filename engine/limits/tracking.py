@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from engine import notifications
 from engine.audit.journal import iso_utc
 from engine.calendar.overrides import load_calendar
 from engine.calendar.working_days import CalendarUnknown, WorkingCalendar
@@ -32,7 +33,7 @@ from engine.limits.arithmetic import instants, paused_span
 from engine.limits.model import KIND_NAMES, Limit
 from engine.runtime import runner
 from engine.store.case_store import CaseCommand, record
-from engine.store.models import Deadline, HumanTask, Notification, ProcessInstance, Timer
+from engine.store.models import Deadline, HumanTask, ProcessInstance, Timer
 from engine.timers.iso import beijing_date
 
 LEVELS = ("yellow", "red", "overdue")
@@ -284,10 +285,6 @@ def _urge(session: Session, instance: ProcessInstance, definition: CompiledDefin
     message = f"{subject}{names}已超过{describe(row)}（应于 {due} 前办结），请尽快办理。"
     journal(session, instance, definition, workflow, "urge", at,
             {"automatic": True, "deadline_id": row.id, "tasks": [t.id for t in tasks]}, comment=message)
-    seen: set[tuple[str | None, str | None]] = set()
-    for task in tasks:
-        if (task.role, task.org_id) in seen:
-            continue
-        seen.add((task.role, task.org_id))
-        session.add(Notification(instance_id=instance.id, human_task_id=task.id, role=task.role, org_id=task.org_id,
-                                 kind="urge", message=message, created_at=at))
+    for task in tasks:  # each holder of each overdue step, with their own read flag
+        notifications.notify(session, notifications.holders(session, task), "urge", instance.id, at, None,
+                             message=message, task=task)

@@ -49,7 +49,7 @@ def test_auditor_steps_through_a_replay_and_verifies(page: Page, live_server: Li
     review = _seq(entries, "complete", "gatekeep_review")
     page.locator("#step").evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", review)
     expect(page.locator("#entry")).to_have_attribute("data-seq", str(review))
-    expect(page.locator("#entry-actor")).to_contain_text("civil_affairs")
+    expect(page.locator("#entry-actor")).to_contain_text("沣西新城人社民政局 周华")
     expect(page.locator("#entry")).to_contain_text("五要素齐全，同意提请审批")
     expect(page.locator("#changes")).to_contain_text("符合准入条件，提请领导小组审批")
     expect(page.locator(".djs-element[data-element-id=gatekeep_review].state-completed")).to_be_attached()

@@ -107,9 +107,9 @@ async function main() {
       h('dl.meta#entry-meta', {},
         h('dt', {}, '时间'), h('dd', {}, formatTime(entry.at)),
         h('dt', {}, '办理人'), h('dd#entry-actor', {}, entry.actor
-          ? `${entry.actor}${entry.actor_role ? `（${roleName(dir, entry.actor_role)}` : ''}${entry.actor_org ? `，${orgName(dir, entry.actor_org)}）` : entry.actor_role ? '）' : ''}`
+          ? `${entry.actor_name || entry.actor}${entry.actor_role ? `（${roleName(dir, entry.actor_role)}` : ''}${entry.actor_org ? `，${orgName(dir, entry.actor_org)}）` : entry.actor_role ? '）' : ''}`
           : '系统（自动流转）'),
-        h('dt', {}, '操作'), h('dd', {}, commandName(entry.command)),
+        h('dt', {}, '操作'), h('dd#entry-operation', {}, commandName(entry.command), entry.detail ? `：${entry.detail}` : ''),
         h('dt', {}, '环节'), h('dd', {}, entry.element_name || entry.element_id || '—')),
       entry.comment ? h('blockquote.opinion', {}, `意见：${entry.comment}`) : null].filter(Boolean));
     try {
