@@ -162,11 +162,12 @@ class InstanceService:
         if task_row.kind == "sign" or completion.involved(spiff_task):
             operation = completion.command(session, actor, at, instance, definition, workflow, directory,
                                            task_row, spiff_task)
-            if task_row.kind == "sign":
-                completion.sign(operation, data, comment)
-                return instance.id
-            if completion.take_over(operation, data, comment):
-                return instance.id
+            with callees.resolving(self.registry.callee_resolver(session)):
+                if task_row.kind == "sign":
+                    completion.sign(operation, data, comment)
+                    return instance.id
+                if completion.take_over(operation, data, comment):
+                    return instance.id
         command = CaseCommand(session, instance, definition, actor, at, workflow, task=task_row,
                               data=data, comment=comment, extra=_task_ordinal(workflow, spiff_task))
         try:

@@ -24,6 +24,7 @@ from engine.operations import (
 from engine.operations.base import Command, Env, clean_comment, command_for, load_row, lock_instance
 from engine.read.paging import Page, PageRequest
 from engine.read.queries import Queries
+from engine.runtime import callees
 from engine.store.models import ProcessInstance
 
 TaskCommand = Callable[[Command], None]
@@ -43,7 +44,8 @@ class OperationsService:
             row, instance = load_row(self.env, session, task_id)
             if row.state != "ready":
                 raise Conflict("该任务已办理完毕或已取消")
-            run(command_for(self.env, session, actor, instance, row))
+            with callees.resolving(self.env.registry.callee_resolver(session)):  # a call activity next
+                run(command_for(self.env, session, actor, instance, row))
             return instance.id
 
         return self.env.uow.write(command, conflict_message=RACE_MESSAGE)

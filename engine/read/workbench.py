@@ -226,6 +226,4 @@ def task_origin(session: Session, directory: OrgDirectory, task: HumanTask) -> d
         "sent_by": person(row.sender, row.sender_name, row.sender_org, directory),
         "sent_at": as_utc(task.created_at),
         "returned": bool(row.returned),
-        # approval operations: a signer's part (kind "sign"), the one user holding it, 委派, what they are told
-        "kind": row.kind or "task", "assignee": row.assignee, "delegated_by": row.delegated_by, "note": row.note,
     }

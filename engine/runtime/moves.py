@@ -26,6 +26,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions.compile import CompiledDefinition
+from engine.runtime import spiff_compat
 from engine.runtime.runner import Outcome, StepRecorder, _run_engine, bpmn_id, case_data
 from engine.runtime.task_walk import tasks_in_state
 
@@ -110,10 +111,9 @@ def move_forward(definition: CompiledDefinition, workflow: BpmnWorkflow, task: T
     data = case_data(workflow)
     parent = task.parent
     task.cancel()
-    moved = parent._add_child(spec, TaskState.FUTURE)
+    moved = spiff_compat.add_future_child(parent, spec, TaskState.FUTURE)
     moved.data = deepcopy(data)
-    spec._predict(moved, mask=TaskState.PREDICTED_MASK | TaskState.FUTURE)  # as reset_branch does
-    spec._update(moved)
+    spiff_compat.predict_and_update(spec, moved, TaskState.PREDICTED_MASK | TaskState.FUTURE)  # as reset_branch does
     moved.data = deepcopy(data)  # the update merged the parent's data over it
     step = recorder.step_for(moved, command=command)
     if step is not None:
