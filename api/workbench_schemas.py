@@ -81,7 +81,8 @@ class CaseStepSchema(Schema):
 
 class CaseActionSchema(Schema):
     seq = fields.Integer(required=True)
-    command = fields.String(required=True, metadata={"description": "suspend, resume, terminate, attach, 以及审批操作 return, transfer, add_signers, cc, urge …"})
+    command = fields.String(required=True, metadata={
+        "description": "suspend, resume, terminate, attach, 以及审批操作 return, transfer, add_signers, cc, urge …"})
     label = fields.String(required=True, metadata={"description": "中文名称，如 挂起、终止、上传附件"})
     actor = fields.Nested(ActorSchema, allow_none=True)
     at = UtcDateTime(required=True)
