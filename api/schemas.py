@@ -95,6 +95,7 @@ class TaskSummarySchema(Schema):
     kind = fields.String(validate=validate.OneOf(["task", "sign"]),
                          metadata={"description": "task：环节本身；sign：加签人的签署任务"})
     assignee = fields.String(allow_none=True, metadata={"description": "指定办理人（转办、委派、加签、撤回、退回）"})
+    assignee_name = fields.String(allow_none=True, metadata={"description": "指定办理人的姓名"})
     delegated_by = fields.String(allow_none=True, metadata={"description": "委派人（办理后交回其确认）"})
     held = fields.Boolean(metadata={"description": "正等待加签人签署，办理人暂不能办理"})
     note = fields.Dict(allow_none=True, metadata={"description": "办理人看到的说明：origin（returned 被退回、"

@@ -17,7 +17,7 @@ from engine.identity.orgs import OrgDirectory
 from engine.limits.views import DeadlineReader, summary_fields
 from engine.operations.sign_form import SIGN_FORM, SIGN_UI
 from engine.read.case_steps import case_steps
-from engine.read.people import org_name, person, role_name
+from engine.read.people import display_names, org_name, person, role_name
 from engine.read.workbench import task_origin
 from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, User
 
@@ -66,10 +66,13 @@ def task_summary(row: Any) -> dict[str, Any]:
     }
 
 
-def named_task(summary: dict[str, Any], directory: OrgDirectory) -> dict[str, Any]:
-    """A task summary with its role's and unit's names beside their ids."""
+def named_task(summary: dict[str, Any], directory: OrgDirectory,
+               holders: dict[str, str] | None = None) -> dict[str, Any]:
+    """A task summary with its role's and unit's names beside their ids (and its one holder's name)."""
     summary["role_name"] = role_name(directory, summary.get("role"))
     summary["org_name"] = org_name(directory, summary.get("org"))
+    if summary.get("assignee"):
+        summary["assignee_name"] = (holders or {}).get(summary["assignee"], summary["assignee"])
     return summary
 
 
@@ -104,6 +107,7 @@ class Queries:
         self._require_visible(session, actor, instance)
         tasks = list(conn.execute(_VIEW_TASKS, {"id": instance_id}))
         directory = self._directory(session)
+        holders = display_names(session, (t.assignee for t in tasks))  # a step held by one user (转办, 加签 …)
         has_definition = instance.definition_version is not None
         view: dict[str, Any] = {
             "id": instance.id,
@@ -117,8 +121,9 @@ class Queries:
             "developer_org": instance.developer_org,
             "data": instance.data,
             "case_title": instance.case_title,
-            "active_tasks": [named_task(task_summary(t), directory) for t in tasks if (t.kind or "task") == "task"],
-            "sign_tasks": [named_task(task_summary(t), directory) for t in tasks if t.kind == "sign"],
+            "active_tasks": [named_task(task_summary(t), directory, holders) for t in tasks
+                             if (t.kind or "task") == "task"],
+            "sign_tasks": [named_task(task_summary(t), directory, holders) for t in tasks if t.kind == "sign"],
             "started_by": person(instance.started_by, instance.starter_name, instance.starter_org, directory),
             "created_at": instance.created_at,
             "updated_at": instance.updated_at,

@@ -290,7 +290,8 @@ export function roleName(dir, id) {
 export function holderText(step, dir) {
   const org = step.org_name || orgName(dir, step.org);
   const role = step.role_name || roleName(dir, step.role);
-  return [org, role].filter(Boolean).join(' · ');
+  const unit = [org, role].filter(Boolean).join(' · ');
+  return step.assignee_name ? `${step.assignee_name}（${unit}）` : unit;  // held by one user (转办, 加签 …)
 }
 
 export function displayValue(value) {

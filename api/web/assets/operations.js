@@ -1,7 +1,7 @@
 // 审批操作 on the task page (退回, 撤回, 转办, 委派, 加签, 减签, 抄送, 终止) and on the case page (催办, 抄送, 终止,
 // 跳转, 撤回 of my last step). The buttons are the operations GET /tasks/{id}/operations (or
 // /process-instances/{id}/operations) allows the caller now; every answer is the case's new state.
-import { api, formatTime, h, orgName, roleName, showError, directory, STATUS_NAMES } from './common.js';
+import { api, formatTime, h, holderText, showError, directory, STATUS_NAMES } from './common.js';
 import './operations.css';
 
 export const OPERATION_NAMES = {
@@ -68,7 +68,7 @@ function resultBox(title, instance, dir) {
     box.append(h('p', {}, `办件状态：${STATUS_NAMES[instance.status] || instance.status}`));
   } else if (instance.active_tasks.length) {
     box.append(h('p', {}, '当前环节：'), h('ul.steps', {}, instance.active_tasks.map((t) => h('li', {},
-      h('strong', {}, t.name), `　${orgName(dir, t.org)} · ${roleName(dir, t.role)}`))));
+      h('strong', {}, t.name), `　${holderText(t, dir)}`))));
   }
   box.append(h('div.button-row', {}, h('a.button.primary', { href: '/inbox' }, '返回我的待办'),
     h('a.button', { href: `/cases/${instance.id}` }, '查看办件')));

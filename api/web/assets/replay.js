@@ -16,6 +16,13 @@ function changes(before, after, labels) {
       h('td.old', {}, labels.value(k, (before || {})[k])), h('td.new', {}, labels.value(k, (after || {})[k]))))));
 }
 
+/** The command's name and what it did, without saying the name twice ("签署：同意", not "签署：签署：同意"). */
+function operationText(entry) {
+  const name = commandName(entry.command);
+  if (!entry.detail) return name;
+  return entry.detail.startsWith(name) ? entry.detail : `${name}：${entry.detail}`;
+}
+
 async function main() {
   const { app } = await startPage('audit');
   const id = Number(app.dataset.instanceId);
@@ -109,7 +116,7 @@ async function main() {
         h('dt', {}, '办理人'), h('dd#entry-actor', {}, entry.actor
           ? `${entry.actor_name || entry.actor}${entry.actor_role ? `（${roleName(dir, entry.actor_role)}` : ''}${entry.actor_org ? `，${orgName(dir, entry.actor_org)}）` : entry.actor_role ? '）' : ''}`
           : '系统（自动流转）'),
-        h('dt', {}, '操作'), h('dd#entry-operation', {}, commandName(entry.command), entry.detail ? `：${entry.detail}` : ''),
+        h('dt', {}, '操作'), h('dd#entry-operation', {}, operationText(entry)),
         h('dt', {}, '环节'), h('dd', {}, entry.element_name || entry.element_id || '—')),
       entry.comment ? h('blockquote.opinion', {}, `意见：${entry.comment}`) : null].filter(Boolean));
     try {
