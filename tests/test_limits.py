@@ -80,6 +80,14 @@ def test_excluded_step_warning_overdue_urge_and_extension(limits: TimerHarness) 
     notes = h.api.get("/notifications", as_user="civil_affairs").get_json()
     assert len(notes) == 1 and "环节时限 3 个工作日" in notes[0]["message"] and "审批" in notes[0]["message"]
     assert h.api.get("/notifications", as_user="street_a").get_json() == []
+    # one list with the operations' notifications: the holder's own row, unread until they read it
+    listed = h.api.get("/notifications?unread=true", as_user="civil_affairs")
+    assert listed.headers["X-Unread-Count"] == "1" and notes[0]["kind_name"] == "催办" and notes[0]["actor"] is None
+    read = h.api.post(f"/notifications/{notes[0]['id']}/read", {}, as_user="civil_affairs")
+    assert read.status_code == 200 and read.get_json()["read"] is True
+    assert h.api.get("/notifications/unread-count", as_user="civil_affairs").get_json() == {"unread": 0}
+    colleague = h.api.get("/notifications", as_user="civil_affairs_qian").get_json()  # the other holder: unread
+    assert [(n["kind"], n["read"]) for n in colleague] == [("urge", False)]
     overdue = h.api.get("/overdue", as_user="district_gov").get_json()
     assert [c["id"] for c in overdue] == [case_id] and overdue[0]["org_name"] == "沣西新城甲街道"
     assert h.api.get("/overdue", as_user="street_a").status_code == 403

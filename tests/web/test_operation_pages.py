@@ -133,3 +133,27 @@ def test_add_a_signer_who_signs_before_the_holder(page: Page, live_server: LiveS
     history = api.get(f"/process-instances/{case_id}/history", as_user="admin").get_json()
     assert [(e["command"], e["actor"], e["comment"]) for e in history if e["command"] == "sign"] == [
         ("sign", "civil_affairs_qian", "表决票核对无误")]
+
+
+def test_withdraw_a_step_from_my_done_list(page: Page, live_server: LiveServer) -> None:
+    api = live_server.api
+    case_id = case_at(api, "hold_meeting")  # street_a sent the plan to the village; nobody touched it since
+    key = view(api, case_id)["business_key"]
+    login(page, live_server, "street_a", then="/done")
+    row = page.locator("#done tbody tr", has_text=key).filter(has_text="研判并拟定撤村建居方案")
+    row.get_by_role("button", name="撤回").click()
+    row.locator("textarea").fill("方案附件漏传，撤回补充")
+    row.get_by_role("button", name="确认撤回").click()
+    expect(row.locator("#operation-result")).to_contain_text("已撤回")
+    expect(row.locator("#operation-result")).to_contain_text("研判并拟定撤村建居方案")
+    shot(page, "operations-6-withdraw-from-done")
+    case = view(api, case_id)
+    assert [(t["element_id"], t["assignee"]) for t in case["active_tasks"]] == [("draft_plan", "street_a")]
+    history = api.get(f"/process-instances/{case_id}/history", as_user="admin").get_json()
+    assert [(e["command"], e["actor_name"], e["comment"]) for e in history if e["command"] == "withdraw"] == [
+        ("withdraw", "甲街道办 张敏", "方案附件漏传，撤回补充")]
+    # the step it came back from is not mine to withdraw again: the server says why
+    page.goto(f"{live_server.url}/done")
+    row = page.locator("#done tbody tr", has_text=key).filter(has_text="改制条件审查")
+    row.get_by_role("button", name="撤回").click()
+    expect(row.locator(".withdraw-refusal")).to_contain_text("不能撤回")

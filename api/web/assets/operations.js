@@ -283,3 +283,29 @@ async function userTasks(instance) {
   return [...xml.getElementsByTagNameNS('http://www.omg.org/spec/BPMN/20100524/MODEL', 'userTask')]
     .map((el) => ({ id: el.getAttribute('id'), name: el.getAttribute('name') || el.getAttribute('id') }));
 }
+
+/** 撤回 on a 已办 entry: asks the server whether the step may still be withdrawn, then for the reason. */
+export function withdrawButton(taskId) {
+  const box = h('div.op-withdraw', { dataset: { taskId } });
+  const button = h('button.link', { type: 'button' }, '撤回');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const { body: ops } = await api(`/tasks/${taskId}/operations`);
+      if (!ops.allowed.includes('withdraw')) {
+        box.replaceChildren(h('span.muted.withdraw-refusal', {}, `不能撤回：${ops.withdraw_refusal || '后续环节已有人办理'}`));
+        return;
+      }
+      const dir = await directory();
+      box.replaceChildren(opForm('withdraw', [commentBox(`withdraw-comment-${taskId}`, '撤回原因')], (form) =>
+        api(`/tasks/${taskId}/withdraw`, { method: 'POST', json: { comment: value(form, `withdraw-comment-${taskId}`) } })
+          .then(({ body }) => box.replaceChildren(resultBox('已撤回', body, dir)))));
+    } catch (error) {
+      showError(box, error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  box.append(button);
+  return box;
+}
