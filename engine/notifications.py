@@ -49,9 +49,12 @@ def notify(session: Session, users: Iterable[str], kind: str, instance_id: int, 
 
 
 def holders(session: Session, task: HumanTask) -> list[str]:
-    """Who may act on the open step now: the one user holding it by name, else its role at its unit."""
-    if task.held:
-        return []
+    """Who may act on the open step now: its signers while it waits for them, the one user holding it by
+    name, else its role at its unit."""
+    if task.held:  # waiting for its signers (加签): they are the ones to hurry
+        return list(session.scalars(select(HumanTask.assignee).where(
+            HumanTask.instance_id == task.instance_id, HumanTask.spiff_task_id == task.spiff_task_id,
+            HumanTask.kind == "sign", HumanTask.state == "ready").order_by(HumanTask.id)))
     if task.assignee:
         return [task.assignee]
     return list(session.scalars(select(User.username).join(UserRole, UserRole.user_id == User.id)

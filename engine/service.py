@@ -81,6 +81,7 @@ class WorkflowEngine:
             self.queries, self.case_admin)
         callees.set_loader(self._load_definition)
         self.instances.on_events = self.messages.dispatch
+        self.operations.env.on_events = self.messages.dispatch
 
     def _load_definition(self, definition_id: int, content_hash: str) -> CompiledDefinition:
         """A called procedure's version when a snapshot or a replay needs it outside a command's session."""

@@ -163,3 +163,32 @@ def test_a_limit_past_the_known_years_is_unknown_until_the_year_is_entered(backe
         found = _deadlines(h, case_id)["statutory"]
         assert found["deadline"] is not None and found["problem"] is None
         verify_every_case(h.api)
+
+
+def test_a_transferred_step_keeps_its_limit_and_its_overdue_urge_reaches_the_new_holder(
+        limits: TimerHarness) -> None:
+    h = limits
+    case_id = h.start("limit_approval")
+    h.clock.set(beijing("2025-09-29"))
+    h.complete(case_id, "accept", "street_a", {"agree": True})
+    h.clock.set(beijing("2025-10-10", 9))
+    h.complete(case_id, "expert", "civil_affairs", {"agree": True})
+    before = _deadlines(h, case_id)["task:decide"]
+    assert before["deadline"] == _due("2025-10-14")
+
+    h.clock.set(beijing("2025-10-13"))
+    task = h.api.get(f"/tasks?instance_id={case_id}", as_user="civil_affairs").get_json()[0]
+    moved = h.api.post(f"/tasks/{task['id']}/transfer", {"to_user": "civil_affairs_qian", "comment": "请钱丽决定"},
+                       as_user="civil_affairs")
+    assert moved.status_code == 200, moved.get_json()
+    after = _deadlines(h, case_id)["task:decide"]  # a new holder is not a new step: the same limit runs on
+    assert (after["id"], after["deadline"], after["state"]) == (before["id"], before["deadline"], "running")
+    assert after["task_id"] != task["id"] and after["task_id"] == moved.get_json()["active_tasks"][0]["id"]
+
+    h.clock.set(beijing("2025-10-15", 9))
+    h.run_worker()
+    assert _deadlines(h, case_id)["task:decide"]["urgency"] == "overdue"
+    assert [n["kind"] for n in h.api.get("/notifications", as_user="civil_affairs_qian").get_json()] == [
+        "urge", "transferred"]
+    assert h.api.get("/notifications", as_user="civil_affairs").get_json() == []
+    verify_every_case(h.api)

@@ -161,7 +161,7 @@ class InstanceService:
         # approval operations under way on the step (加签, 委派) take the completion elsewhere
         if task_row.kind == "sign" or completion.involved(spiff_task):
             operation = completion.command(session, actor, at, instance, definition, workflow, directory,
-                                           task_row, spiff_task)
+                                           task_row, spiff_task, self.on_events)
             with callees.resolving(self.registry.callee_resolver(session)):
                 if task_row.kind == "sign":
                     completion.sign(operation, data, comment)

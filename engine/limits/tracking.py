@@ -170,8 +170,10 @@ def sync_deadlines(session: Session, instance: ProcessInstance, definition: Comp
         for row in live:
             _close(session, instance, row, at)
         return
+    # the steps themselves, not their signers' rows (加签: the signers work within the step's limit)
     open_tasks = list(session.execute(select(HumanTask.id, HumanTask.element_id).where(
-        HumanTask.instance_id == instance.id, HumanTask.state == "ready").order_by(HumanTask.id)))
+        HumanTask.instance_id == instance.id, HumanTask.state == "ready", HumanTask.kind == "task")
+        .order_by(HumanTask.id)))
     open_ids = {task_id for task_id, _ in open_tasks}
     if not any(r.human_task_id is None for r in rows):  # the case has just started
         for limit in limits.case:
@@ -275,7 +277,8 @@ def fire_deadline(service: Any, session: Session, timer: Timer, at: datetime) ->
 def _urge(session: Session, instance: ProcessInstance, definition: CompiledDefinition, workflow: BpmnWorkflow,
           row: Deadline, at: datetime) -> None:
     """The automatic 催办: a journal entry and a notification to the holders of the open task(s)."""
-    stmt = select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "ready")
+    stmt = select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "ready",
+                                   HumanTask.kind == "task")
     if row.human_task_id is not None:
         stmt = stmt.where(HumanTask.id == row.human_task_id)
     tasks = list(session.scalars(stmt.order_by(HumanTask.id)))

@@ -47,6 +47,8 @@ class Env:
     clock: Clock
     directory: Callable[[Session], OrgDirectory]
     urge_interval_seconds: int = 3600
+    # what a command threw for other cases (messages, signals) goes to engine/messages (set by WorkflowEngine)
+    on_events: Any = None
 
 
 @dataclass
@@ -63,6 +65,7 @@ class Command:
     row: HumanTask | None = None  # the task row the operation was asked on
     task: Task | None = None  # its ready SpiffWorkflow task
     notices: list[tuple[list[str], str, int | str | None]] = field(default_factory=list)
+    on_events: Any = None  # Env.on_events
 
     @property
     def holding(self) -> Holding:
@@ -110,6 +113,8 @@ class Command:
         projected = rows.project(self.session, self.instance, self.workflow, self.at, self.actor.username,
                                  replaced, notes)
         self.send_notices(comment, projected)
+        if known is not None and known.events and self.on_events is not None:  # a step completed by 加签 threw
+            self.on_events(self.session, self.instance, known, self.actor, self.at)
         return projected
 
     def journal_only(self, command: str, comment: str | None, extra: dict[str, Any],
@@ -185,7 +190,8 @@ def command_for(env: Env, session: Session, actor: Actor, instance: ProcessInsta
                 row: HumanTask | None = None) -> Command:
     definition = env.registry.compiled(session, instance.definition_id)
     workflow = definition.codec.loads(instance.snapshot)
-    command = Command(session, actor, env.clock.now(), instance, definition, workflow, env.directory(session), row)
+    command = Command(session, actor, env.clock.now(), instance, definition, workflow, env.directory(session), row,
+                      on_events=env.on_events)
     if row is not None and row.state == "ready":
         command.task = runner.ready_user_task(workflow, row.spiff_task_id)
         if command.task is None:

@@ -24,8 +24,9 @@ from engine.store.models import HumanTask, ProcessInstance
 
 
 def command(session: Session, actor: Actor, at: datetime, instance: ProcessInstance, definition: CompiledDefinition,
-            workflow: BpmnWorkflow, directory: OrgDirectory, row: HumanTask, task: Task | None) -> Command:
-    return Command(session, actor, at, instance, definition, workflow, directory, row, task)
+            workflow: BpmnWorkflow, directory: OrgDirectory, row: HumanTask, task: Task | None,
+            on_events: Any = None) -> Command:
+    return Command(session, actor, at, instance, definition, workflow, directory, row, task, on_events=on_events)
 
 
 def sign(cmd: Command, data: dict[str, Any], comment: str | None) -> None:

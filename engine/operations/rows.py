@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from engine.operations import state
 from engine.runtime import runner
 from engine.store import statements
-from engine.store.models import HumanTask, ProcessInstance
+from engine.store.models import Deadline, HumanTask, ProcessInstance
 
 _tasks = HumanTask.__table__
 
@@ -63,7 +63,10 @@ def project(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
         note = notes.get(spiff_id, main.note)
         if spiff_id in replaced and (main.assignee, main.delegated_by) != (holding.assignee, holding.delegated_by):
             close(session, main.id, replaced[spiff_id], at, by)
-            main = _insert(session, main, "task", at, note=note, **wanted)
+            old_id = main.id
+            main = _insert(session, main, "task", at, note=note, previous_task_id=old_id, **wanted)
+            # the step's time limits run on: a new holder is not a new step
+            conn.execute(update(Deadline).where(Deadline.human_task_id == old_id).values(human_task_id=main.id))
         elif (main.assignee, main.delegated_by, bool(main.held), main.note) != (*wanted.values(), note):
             values = wanted | {"note": note}
             conn.execute(update(_tasks).where(_tasks.c.id == main.id).values(**values))
@@ -84,7 +87,7 @@ def project(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
             sign_note = {"origin": "sign", "mode": holding.signing.mode if holding.signing else None,
                          "by": holding.signing.by if holding.signing else None}
             result[f"{spiff_id}:{user}"] = _insert(session, main, "sign", at, note=sign_note, assignee=user,
-                                                   delegated_by=None, held=False)
+                                                   delegated_by=None, held=False, previous_task_id=None)
     return result
 
 
@@ -100,7 +103,7 @@ def close_signers(session: Session, instance_id: int, spiff_id: str, at: datetim
 def _insert(session: Session, like: HumanTask, kind: str, at: datetime, **values: Any) -> HumanTask:
     row = HumanTask(instance_id=like.instance_id, spiff_task_id=like.spiff_task_id, element_id=like.element_id,
                     name=like.name, role=like.role, org_id=like.org_id, state="ready", created_at=at,
-                    completed_at=None, completed_by=None, kind=kind, **values)
+                    completed_at=None, completed_by=None, kind=kind, definition_id=like.definition_id, **values)
     session.add(row)
     session.flush()
     return row
