@@ -43,6 +43,7 @@ from .routes import (
     users,
 )
 from .routes.case_blueprints import CASE_BLUEPRINTS
+from .routes.operation_blueprints import OPERATION_BLUEPRINTS
 from .routes.time_blueprints import TIME_BLUEPRINTS
 from .security_headers import register_security_headers, trust_proxies
 from .text_input import register_text_checks
@@ -75,7 +76,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     for module in (health, auth, users, identity, definitions, instances, tasks, history, start_forms, access_list,
                    progress):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
-    for blueprint in CASE_BLUEPRINTS + TIME_BLUEPRINTS:
+    for blueprint in (*CASE_BLUEPRINTS, *TIME_BLUEPRINTS, *OPERATION_BLUEPRINTS):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
     app.register_blueprint(docs.blp)
     app.register_blueprint(web_pages)

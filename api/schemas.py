@@ -94,6 +94,15 @@ class TaskSummarySchema(Schema):
     deadline = UtcDateTime(allow_none=True)
     remaining = fields.String(allow_none=True)
     urgency = fields.String(allow_none=True)
+    kind = fields.String(validate=validate.OneOf(["task", "sign"]),
+                         metadata={"description": "task：环节本身；sign：加签人的签署任务"})
+    assignee = fields.String(allow_none=True, metadata={"description": "指定办理人（转办、委派、加签、撤回、退回）"})
+    assignee_name = fields.String(allow_none=True, metadata={"description": "指定办理人的姓名"})
+    delegated_by = fields.String(allow_none=True, metadata={"description": "委派人（办理后交回其确认）"})
+    held = fields.Boolean(metadata={"description": "正等待加签人签署，办理人暂不能办理"})
+    note = fields.Dict(allow_none=True, metadata={"description": "办理人看到的说明：origin（returned 被退回、"
+                                                               "transferred、delegated、delegate_back、withdrawn、"
+                                                               "jumped、sign）、by、comment、proposal 等"})
 
 
 class LinkedCaseSchema(Schema):
@@ -122,6 +131,8 @@ class InstanceSchema(Schema):
     data = fields.Dict(required=True)
     case_title = fields.String(allow_none=True, metadata={"description": "事项名称（流程的 caseTitle）"})
     active_tasks = fields.List(fields.Nested(TaskSummarySchema), required=True)
+    sign_tasks = fields.List(fields.Nested(TaskSummarySchema),
+                             metadata={"description": "加签人尚未签署的签署任务"})
     end_event = fields.String()
     error = fields.String()
     started_by = fields.Nested(PersonSchema, allow_none=True, metadata={"description": "发起人及其单位"})

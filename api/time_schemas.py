@@ -77,12 +77,3 @@ class OverdueCaseSchema(Schema):
     status = fields.String(required=True)
     deadlines = fields.List(fields.Nested(DeadlineSchema), required=True)
 
-
-class NotificationSchema(Schema):
-    id = fields.Integer(required=True)
-    instance_id = fields.Integer(required=True)
-    business_key = fields.String(allow_none=True)
-    task_id = fields.Integer(allow_none=True)
-    kind = fields.String(required=True)
-    message = fields.String(required=True)
-    created_at = UtcDateTime(required=True)

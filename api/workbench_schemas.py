@@ -85,11 +85,15 @@ class CaseStepSchema(Schema):
 
 class CaseActionSchema(Schema):
     seq = fields.Integer(required=True)
-    command = fields.String(required=True, metadata={"description": "suspend, resume, terminate, attach, …"})
+    command = fields.String(required=True, metadata={
+        "description": "suspend, resume, terminate, attach, 以及审批操作 return, transfer, add_signers, cc, urge …"})
     label = fields.String(required=True, metadata={"description": "中文名称，如 挂起、终止、上传附件"})
     actor = fields.Nested(ActorSchema, allow_none=True)
     at = UtcDateTime(required=True)
-    comment = fields.String(allow_none=True, metadata={"description": "原因或说明"})
+    comment = fields.String(allow_none=True, metadata={"description": "原因、意见或说明"})
+    element_id = fields.String(allow_none=True, metadata={"description": "操作所在环节"})
+    element_name = fields.String(allow_none=True)
+    detail = fields.String(allow_none=True, metadata={"description": "审批操作做了什么，人员以姓名表示，如 转办给 …"})
 
 
 class CaseStepsSchema(Schema):

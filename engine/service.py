@@ -32,6 +32,8 @@ from engine.identity.users import UserAdmin
 from engine.limits import wiring  # noqa: F401  (time limits on the command path and the worker)
 from engine.limits.extension import Extensions
 from engine.messages.service import MessageService
+from engine.operations.base import Env
+from engine.operations.service import OperationsService
 from engine.read.case_record import CaseRecords
 from engine.read.progress import Progress
 from engine.read.queries import Queries
@@ -78,8 +80,12 @@ class WorkflowEngine:
         self.extensions = Extensions(self.uow, self.registry, self.clock, self.directories.get)
         self.timers = TimerService(self.uow, self.registry, self.directories.get, self.instances)
         self.messages = MessageService(self.uow, self.registry, self.clock, self.directories.get)
+        self.operations = OperationsService(
+            Env(self.uow, self.registry, self.clock, self.directories.get, settings.urge_interval_seconds),
+            self.queries, self.case_admin)
         callees.set_loader(self._load_definition)
         self.instances.on_events = self.messages.dispatch
+        self.operations.env.on_events = self.messages.dispatch
 
     def _load_definition(self, definition_id: int, content_hash: str) -> CompiledDefinition:
         """A called procedure's version when a snapshot or a replay needs it outside a command's session."""

@@ -47,6 +47,8 @@ class Settings:
     receipt_secret: str = field(default="", repr=False)
     # lookups one client address may make on the public progress page (api/public_limits.py)
     progress_rate_limit: str = "10 per minute;100 per hour"
+    # 催办: each open step is urged at most once in this many seconds
+    urge_interval_seconds: int = 3600
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -73,4 +75,5 @@ class Settings:
             db_lock_timeout_ms=int(os.environ.get("DB_LOCK_TIMEOUT_MS", defaults.db_lock_timeout_ms)),
             receipt_secret=os.environ.get("RECEIPT_SECRET", ""),
             progress_rate_limit=os.environ.get("PROGRESS_RATE_LIMIT", defaults.progress_rate_limit),
+            urge_interval_seconds=int(os.environ.get("URGE_INTERVAL_SECONDS", defaults.urge_interval_seconds)),
         )

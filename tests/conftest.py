@@ -10,7 +10,8 @@ import pytest
 from engine.settings import Settings
 from tests.support import ApiClient, build_template, fresh_settings, make_client
 
-pytest_plugins = ["tests.steps.case_steps", "tests.flow_coverage", "tests.replay_check", "tests.backends"]
+pytest_plugins = ["tests.steps.case_steps", "tests.steps.operation_steps", "tests.flow_coverage", "tests.replay_check",
+                  "tests.backends"]
 
 
 @pytest.fixture(scope="session")

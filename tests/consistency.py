@@ -5,8 +5,9 @@
 * the last entry's state hash is the state of the stored snapshot;
 * the ready task rows are exactly the snapshot's ready user tasks, none twice;
 * each completed task row was completed by exactly one journalled ``complete``
-  command, and no successful ``complete`` entry names a task that is not
-  completed (nothing lost, nothing duplicated).
+  command (or the signing command naming it as ``completed_task_id``), and no
+  successful ``complete`` entry names a task that is not completed (nothing
+  lost, nothing duplicated); signers' rows open only on ready steps.
 """
 
 from __future__ import annotations
@@ -65,18 +66,22 @@ def check_case(session: Session, registry: DefinitionRegistry, instance_id: int)
             f"case {instance_id}: snapshot is not the state the journal ends in"
 
     tasks = list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)))
-    ready_rows = [t for t in tasks if t.state == "ready"]
+    ready_rows = [t for t in tasks if t.state == "ready" and t.kind == "task"]  # (signers' rows share the step)
     duplicates = [k for k, n in Counter(t.spiff_task_id for t in ready_rows).items() if n > 1]
     assert not duplicates, f"case {instance_id}: duplicated ready task rows {duplicates}"
     snapshot_ready = {str(t.id) for t in runner.ready_user_tasks(workflow)}
     if instance.status in ("running", "error", "suspended"):
         assert {t.spiff_task_id for t in ready_rows} == snapshot_ready, \
             f"case {instance_id}: task rows do not match the snapshot's ready tasks"
+        assert {t.spiff_task_id for t in tasks if t.state == "ready" and t.kind == "sign"} <= snapshot_ready, \
+            f"case {instance_id}: a signer's row is open on a step that is not"
     else:
         assert not ready_rows, f"case {instance_id}: {instance.status} case still has ready task rows"
 
     completions = Counter(r.task_id for r in rows if r.command == "complete" and r.task_id is not None
                           and "error" not in (r.payload.get("result") or {}))
+    # a step completed by the signing round's last command (加签: sign, submit, remove_signer)
+    completions.update(r.payload["completed_task_id"] for r in rows if "completed_task_id" in (r.payload or {}))
     assert all(n == 1 for n in completions.values()), f"case {instance_id}: a task completed twice {completions}"
     completed_rows = {t.id for t in tasks if t.state == "completed"}
     assert set(completions) == completed_rows, \

@@ -1,5 +1,8 @@
 """The access model as a role × action matrix, through the real API (engine/identity/access.py holds the rules).
 
+The approval operations (engine/operations/policy.py) are a second matrix: every role tries
+every operation on a 撤村建居 case of 甲街道 whose first step street_a completed (draft_plan open).
+
 Every role of engine/seed/roles.json, as its first demo user (street_a for
 street_office, village_a1, community_a1, …), tries every action: start each
 procedure, act on an open task of each lane, view a case, list cases, read a
@@ -52,7 +55,9 @@ def allowed(role: str, action: str) -> bool:
         return role in SUBJECT_CASE_READERS
     if kind == "deploy":
         return role == "process_owner"
-    return role == "admin"  # manage_users, suspend, terminate
+    if kind == "terminate":  # admins; the starter before any other unit acted; the model's terminateRoles
+        return role in ("admin", "street_office", "civil_affairs")
+    return role == "admin"  # manage_users, suspend
 
 
 @pytest.fixture(scope="module")
@@ -205,3 +210,96 @@ def test_clerks_of_another_street_never_see_the_case(mapi: ApiClient, cases: Mat
     assert not open_ids & {t["id"] for t in mapi.get("/tasks?limit=500", as_user=user).get_json()}
     for task_id in open_ids:
         assert_denied(mapi.get(f"/tasks/{task_id}", as_user=user))
+
+
+# -- the approval operations -------------------------------------------------------------------------
+
+# the clerks of the district and the city above 甲街道, who supervise its open step (催办)
+SUPERVISORS = {"civil_affairs", "district_government", "natural_resources", "housing_construction",
+               "leadership_group", "department", "civil_affairs_upper"}
+OPERATIONS = {
+    # operation: (who may, where it is posted, body)
+    "return": ({"street_office"}, "task", {"target_element_id": "check_eligibility", "comment": "权限矩阵退回"}),
+    "transfer": ({"street_office"}, "task", {"to_user": "street_a_wang", "comment": "权限矩阵转办"}),
+    "delegate": ({"street_office"}, "task", {"to_user": "street_a_wang", "comment": "权限矩阵委派"}),
+    "add-signers": ({"street_office"}, "task",
+                    {"users": ["street_a_wang"], "mode": "before", "comment": "权限矩阵加签"}),
+    "remove-signer": ({"street_office"}, "signing", {"user": "street_a_wang", "comment": "权限矩阵减签"}),
+    "sign": (set(), "sign", {"data": {"agree": True}, "comment": "权限矩阵签署"}),
+    "withdraw": ({"street_office"}, "done", {"comment": "权限矩阵撤回"}),
+    "cc": ({"street_office", "admin"}, "case", {"users": ["street_b"], "comment": "权限矩阵抄送"}),
+    "urge": ({"street_office", "admin"} | SUPERVISORS, "case", {"comment": "权限矩阵催办"}),
+    "jump": ({"admin"}, "case", {"target_element_id": "hold_meeting", "reason": "权限矩阵跳转"}),
+}
+
+
+@pytest.fixture(scope="module")
+def operations_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    """Two cases at draft_plan (street_a completed check_eligibility); in the second street_a added a signer."""
+    directory = tmp_path_factory.mktemp("operations_matrix")
+    settings = fresh_settings(template_db, directory)
+    ids: dict[str, int] = {}
+    for client in make_client(settings):
+        for name in ("case", "signing_case"):
+            started = client.start("street_a", "village_to_community", OPERATIONS_CASE_START)
+            assert started.status_code == 201, started.get_json()
+            case_id = started.get_json()["id"]
+            first = client.open_task(case_id, "check_eligibility", "street_a")
+            assert client.complete(first["id"], "street_a", OPERATIONS_CASE_ELIGIBILITY).status_code == 200
+            ids[name] = case_id
+            ids[f"{name}_done"] = first["id"]
+            ids[f"{name}_task"] = client.open_task(case_id, "draft_plan", "street_a")["id"]
+        added = client.post(f"/tasks/{ids['signing_case_task']}/add-signers",
+                            {"users": ["street_a_wang"], "mode": "parallel", "comment": "会签"}, as_user="street_a")
+        assert added.status_code == 200, added.get_json()
+        ids["sign_row"] = added.get_json()["sign_tasks"][0]["id"]
+    return directory / "case.db", ids
+
+
+OPERATIONS_CASE_START = {"subject_org": "village_a1", "village_name": "甲街道东村"}
+OPERATIONS_CASE_ELIGIBILITY = {"collective_org_established": True, "assets_inventoried": True,
+                               "shares_quantified": True, "whole_village_demolished": False}
+
+
+@pytest.fixture
+def oapi(operations_db: tuple[Path, dict[str, int]], tmp_path: Path) -> Iterator[ApiClient]:
+    db = tmp_path / "case.db"
+    db.write_bytes(operations_db[0].read_bytes())
+    app = create_app(Settings(database_url=sqlite_url(db), attachments_dir=tmp_path / "attachments"),
+                     bootstrap=False)
+    try:
+        yield ApiClient(app, app.test_client())
+    finally:
+        app.extensions["workflow_engine"].db.dispose()
+
+
+def history_length(api: ApiClient, instance_id: int) -> int:
+    response = api.get(f"/process-instances/{instance_id}/history?limit=500", as_user="admin")
+    return int(response.headers["X-Total-Count"])
+
+
+@pytest.mark.parametrize("operation", sorted(OPERATIONS))
+@pytest.mark.parametrize("role", ROLES)
+def test_role_operation(oapi: ApiClient, operations_db: tuple[Path, dict[str, int]], role: str,
+                        operation: str) -> None:
+    ids = operations_db[1]
+    user = USERS[role]
+    allowed_roles, where, body = OPERATIONS[operation]
+    case = ids["signing_case"] if where in ("signing", "sign") else ids["case"]
+    path = {
+        "task": f"/tasks/{ids['case_task']}/{operation}",
+        "signing": f"/tasks/{ids['signing_case_task']}/{operation}",
+        "sign": f"/tasks/{ids['sign_row']}/complete",
+        "done": f"/tasks/{ids['case_done']}/{operation}",
+        "case": f"/process-instances/{case}/{operation}",
+    }[where]
+    before, entries = case_view(oapi, case), history_length(oapi, case)
+    response = oapi.post(path, body, as_user=user)
+    if role in allowed_roles:
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["id"] == case, "the answer is the case's new state"
+        assert history_length(oapi, case) > entries
+    else:
+        assert_denied(response)
+        assert case_view(oapi, case) == before
+        assert history_length(oapi, case) == entries

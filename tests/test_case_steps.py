@@ -30,7 +30,10 @@ def test_steps_come_in_order_with_rounds_after_a_return(api: ApiClient) -> None:
     assert steps[0]["kind"] == "start" and {s["kind"] for s in steps[1:]} == {"user_task"}
     assert [s["comment"] for s in steps[1:]] == [opinion for *_, opinion in WALK]
     assert [s["task_id"] for s in steps[1:]] == case.task_ids
-    assert found["auto_steps"] > 0 and found["actions"] == []
+    # the one action: the model copies the published list to 新区人社民政局 (ccRoles), named by the completer
+    assert found["auto_steps"] > 0
+    assert [(a["command"], a["label"], a["detail"]) for a in found["actions"]] == [
+        ("cc", "抄送", "按流程模型抄送：新区人社民政局 郑欣")], found["actions"]
 
     start = steps[0]
     assert start["name"] == "部门提出准入申请" and start["form_title"] == "社区事务准入申请"

@@ -81,6 +81,14 @@ def test_excluded_step_warning_overdue_urge_and_extension(limits: TimerHarness) 
     notes = h.api.get("/notifications", as_user="civil_affairs").get_json()
     assert len(notes) == 1 and "环节时限 3 个工作日" in notes[0]["message"] and "审批" in notes[0]["message"]
     assert h.api.get("/notifications", as_user="street_a").get_json() == []
+    # one list with the operations' notifications: the holder's own row, unread until they read it
+    listed = h.api.get("/notifications?unread=true", as_user="civil_affairs")
+    assert listed.headers["X-Unread-Count"] == "1" and notes[0]["kind_name"] == "催办" and notes[0]["actor"] is None
+    read = h.api.post(f"/notifications/{notes[0]['id']}/read", {}, as_user="civil_affairs")
+    assert read.status_code == 200 and read.get_json()["read"] is True
+    assert h.api.get("/notifications/unread-count", as_user="civil_affairs").get_json() == {"unread": 0}
+    colleague = h.api.get("/notifications", as_user="civil_affairs_qian").get_json()  # the other holder: unread
+    assert [(n["kind"], n["read"]) for n in colleague] == [("urge", False)]
     overdue = h.api.get("/overdue", as_user="district_gov").get_json()
     assert [c["id"] for c in overdue] == [case_id] and overdue[0]["org_name"] == "沣西新城甲街道"
     assert h.api.get("/overdue", as_user="street_a").status_code == 403
@@ -185,3 +193,32 @@ def test_verify_reports_a_tampered_deadline(limits: TimerHarness, column: str, v
         session.execute(update(Deadline).where(Deadline.id == row.id).values({column: value(row)}))
     verdict = h.api.post(f"/process-instances/{case_id}/verify", as_user="auditor").get_json()
     assert verdict["ok"] is False and "承诺时限" in verdict["reason"] and says in verdict["reason"], verdict
+
+
+def test_a_transferred_step_keeps_its_limit_and_its_overdue_urge_reaches_the_new_holder(
+        limits: TimerHarness) -> None:
+    h = limits
+    case_id = h.start("limit_approval")
+    h.clock.set(beijing("2025-09-29"))
+    h.complete(case_id, "accept", "street_a", {"agree": True})
+    h.clock.set(beijing("2025-10-10", 9))
+    h.complete(case_id, "expert", "civil_affairs", {"agree": True})
+    before = _deadlines(h, case_id)["task:decide"]
+    assert before["deadline"] == _due("2025-10-14")
+
+    h.clock.set(beijing("2025-10-13"))
+    task = h.api.get(f"/tasks?instance_id={case_id}", as_user="civil_affairs").get_json()[0]
+    moved = h.api.post(f"/tasks/{task['id']}/transfer", {"to_user": "civil_affairs_qian", "comment": "请钱丽决定"},
+                       as_user="civil_affairs")
+    assert moved.status_code == 200, moved.get_json()
+    after = _deadlines(h, case_id)["task:decide"]  # a new holder is not a new step: the same limit runs on
+    assert (after["id"], after["deadline"], after["state"]) == (before["id"], before["deadline"], "running")
+    assert after["task_id"] != task["id"] and after["task_id"] == moved.get_json()["active_tasks"][0]["id"]
+
+    h.clock.set(beijing("2025-10-15", 9))
+    h.run_worker()
+    assert _deadlines(h, case_id)["task:decide"]["urgency"] == "overdue"
+    assert [n["kind"] for n in h.api.get("/notifications", as_user="civil_affairs_qian").get_json()] == [
+        "urge", "transferred"]
+    assert h.api.get("/notifications", as_user="civil_affairs").get_json() == []
+    verify_every_case(h.api)

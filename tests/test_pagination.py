@@ -29,9 +29,9 @@ def test_users_pages_sorting_and_filters(api: ApiClient) -> None:
     tail, _ = listing(api, f"/users?limit=5&offset={len(demo) - 2}", "admin")
     assert len(tail) == 2
     by_role, n = listing(api, "/users?role=street_office", "admin")
-    assert n == 2 and {u["username"] for u in by_role} == {"street_a", "street_b"}
+    assert n == 3 and {u["username"] for u in by_role} == {"street_a", "street_a_wang", "street_b"}
     by_org, n = listing(api, "/users?org=fengxi&sort=display_name", "admin")
-    assert n == 6 and all(u["org"] == "fengxi" for u in by_org)
+    assert n == 7 and all(u["org"] == "fengxi" for u in by_org)
     by_text, n = listing(api, "/users?q=社区", "admin")
     with_text = {u["username"] for u in demo if "社区" in u["display_name"]}
     assert {"community_a1", "community_b1", "leadership"} <= with_text

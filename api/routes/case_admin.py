@@ -9,7 +9,7 @@ from ..context import current_actor, engine
 from ..idempotency import idempotent
 from ..schemas import ApiErrorSchema, InstanceSchema
 
-blp = Blueprint("case_admin", __name__, description="办件管理（管理员）：挂起、恢复、终止")
+blp = Blueprint("case_admin", __name__, description="办件管理：挂起、恢复（管理员）、终止")
 
 _ERRORS = [(400, "缺少原因"), (403, "不是管理员"), (404, "办件不存在"), (409, "办件当前状态不允许该操作")]
 
@@ -49,9 +49,15 @@ def resume(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
 @blp.route("/process-instances/<int:instance_id>/terminate", methods=["POST"])
 @blp.arguments(ReasonSchema)
 @blp.response(200, InstanceSchema)
-@_documented
+@blp.alt_response(400, schema=ApiErrorSchema, description="缺少原因")
+@blp.alt_response(403, schema=ApiErrorSchema,
+                  description="不是管理员、其他单位办理前的发起人、流程模型允许的角色或环节办理人")
+@blp.alt_response(404, schema=ApiErrorSchema, description="办件不存在")
+@blp.alt_response(409, schema=ApiErrorSchema, description="办件已结束，或其他单位已办理（发起人）")
 @idempotent(blp)
 def terminate(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
-    """Terminate a case (终止): its open tasks are cancelled; the journal keeps its history."""
-    engine().case_admin.terminate(current_actor(), instance_id, body["reason"])
+    """Terminate a case (终止) with the reason: its open tasks are cancelled; the journal keeps its history.
+    Admins; also the starter before any other unit acted, a role the model allows (``terminateRoles``) and
+    the holder of a step whose model allows ``terminate``."""
+    engine().operations.terminate(current_actor(), instance_id, body["reason"])
     return _view(instance_id)

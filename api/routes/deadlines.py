@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from ..context import current_actor, engine
 from ..schemas import ApiErrorSchema, InstanceSchema
-from ..time_schemas import DeadlineSchema, ExtendSchema, NotificationSchema, OverdueCaseSchema
+from ..time_schemas import DeadlineSchema, ExtendSchema, OverdueCaseSchema
 
 blp = Blueprint("deadlines", __name__, description="办理时限：法定时限、承诺时限、环节时限，延期，超期督办，催办")
 
@@ -44,10 +44,3 @@ def overdue() -> list[dict[str, Any]]:
     actor = current_actor()
     return engine().views.overdue(actor)
 
-
-@blp.route("/notifications")
-@blp.response(200, NotificationSchema(many=True))
-def notifications() -> list[dict[str, Any]]:
-    """Notifications (催办) to the caller's roles at their organisation, newest first (at most 100)."""
-    actor = current_actor()
-    return engine().views.notifications(actor)

@@ -40,6 +40,8 @@ class JournalEntrySchema(Schema):
     state_hash = fields.String(required=True)
     prev_hash = fields.String(required=True)
     hash = fields.String(required=True)
+    actor_name = fields.String(allow_none=True, metadata={"description": "办理人姓名"})
+    detail = fields.String(metadata={"description": "审批操作做了什么（转办给谁、退回到哪个环节 …）"})
 
 
 class ActiveElementSchema(Schema):

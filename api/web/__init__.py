@@ -126,3 +126,13 @@ def progress() -> Page:
 @blp.route("/cases/<int:instance_id>/receipt")
 def receipt(instance_id: int) -> Page:
     return _page("receipt", "办件回执", instance_id=instance_id)
+
+
+@blp.route("/copies")
+def copies() -> Page:
+    return _page("copies", "抄送我的")
+
+
+@blp.route("/notifications")
+def notifications() -> Page:
+    return _page("notifications", "消息")

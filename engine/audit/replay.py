@@ -291,4 +291,7 @@ def replay(definition: CompiledDefinition, entries: Sequence[EntryLike], stop_af
 from engine.access_list import replay_entries as _access_list_replays  # noqa: E402, F401
 from engine.limits import replay_limits  # noqa: E402, F401
 from engine.messages import replays as _message_replays  # noqa: E402, F401
+
+# The approval operations' commands (退回, 转办, 加签 …) register themselves here.
+from engine.operations import replaying as _operations  # noqa: E402, F401
 from engine.timers import replay_timers  # noqa: E402, F401

@@ -22,6 +22,7 @@ from engine.audit.replay import ReplayMismatch, replay
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
 from engine.limits.verify_limits import check_deadlines
+from engine.operations import audit as operations_audit
 from engine.runtime import runner
 from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, Timer
 from engine.store.unit_of_work import UnitOfWork
@@ -115,7 +116,8 @@ def _check_instance(session: Session, instance: ProcessInstance, definition: Com
     if status is not None and instance.status != status:
         return f"办件状态为 {instance.status}，日志重放的结果为 {status}"
     open_rows = sorted(session.scalars(select(HumanTask.element_id).where(HumanTask.instance_id == instance.id,
-                                                                          HumanTask.state == "ready")))
+                                                                          HumanTask.state == "ready",
+                                                                          HumanTask.kind == "task")))
     ready = sorted(runner.bpmn_id(t) or "" for t in runner.ready_user_tasks(workflow))
     if open_rows != ready:
         return f"待办任务 {open_rows} 与日志重放的结果 {ready} 不符"
@@ -124,7 +126,7 @@ def _check_instance(session: Session, instance: ProcessInstance, definition: Com
     waiting = sorted(element for _, element in waiting_timers(workflow))
     if armed != waiting:
         return f"待触发的定时器 {armed} 与日志重放的结果 {waiting} 不符"
-    return None
+    return operations_audit.check_holders(session, instance, definition.codec.loads(instance.snapshot), workflow)
 
 
 def verify_instance(session: Session, registry: DefinitionRegistry, instance: ProcessInstance) -> Verdict:

@@ -27,6 +27,7 @@ from engine.forms.validation import validate_submission
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
+from engine.operations import completion
 from engine.runtime import callees, runner
 from engine.runtime.runner import Step
 from engine.sandbox.evaluator import SandboxError
@@ -157,11 +158,15 @@ class InstanceService:
         access.require_task_actor(actor, task_row)
         if instance.status != "running":
             raise Conflict(f"办件当前状态为{status_label(instance.status)}，不能办理")
+        if task_row.held:
+            raise Conflict("该任务正等待加签人签署，暂不能办理")
         definition = self.registry.compiled(session, instance.definition_id)
-        # a task of a called procedure has that procedure's form
+        # a task of a called procedure has that procedure's form; a signer's row (加签) has the sign form
         forms_of = self.registry.compiled(session, task_row.definition_id) if task_row.definition_id else definition
-        form = forms_of.form_for(task_row.element_id)
-        validate_submission(forms_of, form, data)
+        form = None
+        if task_row.kind == "task":
+            form = forms_of.form_for(task_row.element_id)
+            validate_submission(forms_of, form, data)
         directory: OrgDirectory = self._directory(session)
         if form is not None:
             check_org_fields(forms_of.forms[form.schema_file], directory, actor.org_id, data)
@@ -174,7 +179,18 @@ class InstanceService:
         form_schema = forms_of.forms[form.schema_file] if form is not None else None
         if checks_of(form_schema):  # cross-field checks see the task's data (a multi-instance item too)
             run_checks(form_schema, {**(instance.data or {}), **spiff_task.data}, data)
-        command = CaseCommand(session, instance, definition, actor, self.clock.now(), workflow, task=task_row,
+        at = self.clock.now()
+        # approval operations under way on the step (加签, 委派) take the completion elsewhere
+        if task_row.kind == "sign" or completion.involved(spiff_task):
+            operation = completion.command(session, actor, at, instance, definition, workflow, directory,
+                                           task_row, spiff_task, self.on_events)
+            with callees.resolving(self.registry.callee_resolver(session)):
+                if task_row.kind == "sign":
+                    completion.sign(operation, data, comment)
+                    return instance.id
+                if completion.take_over(operation, data, comment):
+                    return instance.id
+        command = CaseCommand(session, instance, definition, actor, at, workflow, task=task_row,
                               data=data, comment=comment, extra=_task_ordinal(workflow, spiff_task))
         try:
             with callees.resolving(self.registry.callee_resolver(session)):
@@ -184,6 +200,9 @@ class InstanceService:
             return instance.id
         record(command, outcome.steps, **workflow_values(command, state=outcome.state, directory=directory))
         sync_tasks(command, directory, ready_tasks=outcome.ready)
+        if completion.copies_on_completion(definition, task_row.element_id):  # the model's 抄送 (ccRoles)
+            completion.after_completion(completion.command(session, actor, command.at, instance, definition,
+                                                           workflow, directory, task_row, None), task_row)
         self._hand_on(session, instance, outcome, actor, command.at, definition)
         return instance.id
 

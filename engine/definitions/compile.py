@@ -31,6 +31,7 @@ from engine.forms.render_check import render_problems
 from engine.forms.schema_guard import FormFileError, load_json_document, make_validator, schema_problems
 from engine.limits.model import LimitModel, read_limits
 from engine.messages.catalogue import EventCatalogue, event_catalogue
+from engine.operations.model_properties import property_problems
 from engine.runtime.snapshot import SnapshotCodec
 from engine.sandbox.evaluator import check_compiles, create_script_engine
 from engine.timers.events import journal_timers
@@ -97,6 +98,9 @@ class CompiledDefinition:
     decisions: dict[str, str] = field(default_factory=dict)  # DMN file name -> XML text
     events: EventCatalogue = field(default_factory=EventCatalogue)  # messages and signals it uses
     calls: dict[str, str] = field(default_factory=dict)  # call activity -> another procedure's process id
+    # every element's spiffworkflow:properties, and the process's own (read by engine/operations/policy.py)
+    properties: dict[str, dict[str, str]] = field(default_factory=dict)
+    process_properties: dict[str, str] = field(default_factory=dict)
     _validators: dict[str, Any] = field(default_factory=dict)
 
     def validator(self, schema_file: str) -> Any:
@@ -288,6 +292,7 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
     lanes = _lanes_of_nodes(process)
 
     elements: dict[str, Element] = {}
+    properties: dict[str, dict[str, str]] = {}
     task_forms: dict[str, TaskForm] = {}
     start_form: TaskForm | None = None
     sources: list[tuple[str, str, str]] = []
@@ -304,6 +309,8 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         problems.extend(unit_problems)
         elements[element_id] = Element(element_id, node.get("name", "") or element_id, tag,
                                        lanes.get(element_id), unit_from)
+        if props:
+            properties[element_id] = props
         if tag in ("userTask", "startEvent"):
             schema_file = props.get(FORM_SCHEMA_PROP)
             if schema_file:
@@ -374,6 +381,8 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
         problems.append(Problem(element_id, message))
     structural = model_problems(bpmn, process, set(elements))
     problems.extend(structural)
+    problems.extend(property_problems({e.id: e.type for e in elements.values()}, properties, key,
+                                      _properties(process), known_roles))
 
     parse_problems: list[Problem] = []
     spec, subprocess_specs = (None, {}) if structural else _parse_spec(root, key, parse_problems, decision_roots)
@@ -410,4 +419,6 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
     compiled.flow_by_pair = {(f.source, f.target): f.id for f in flows}
     compiled.decisions = {name: raw.decode("utf-8") for name, raw in (decisions or {}).items()}
     compiled.events = event_catalogue(root, process)
+    compiled.properties = properties
+    compiled.process_properties = _properties(process)
     return compiled

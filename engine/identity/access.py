@@ -14,7 +14,10 @@ The access model (tested as a role × action matrix in tests/test_access_matrix.
   (``subject_org``) or of its developer (``developer_org``); its history is read
   by the same users;
 - auditors change nothing; process owners deploy definitions (and read no
-  cases by that role); admins manage users and suspend, resume or terminate cases.
+  cases by that role); admins manage users and suspend, resume or terminate cases;
+- a task held by a named user (``assignee``: 转办, 委派, 加签, 撤回, 退回 to its former
+  handler) is acted on by that user alone; a case copied to a user (抄送) is read by them.
+  What each approval operation further needs is in :mod:`engine.operations.policy`.
 
 A denial is :class:`~engine.errors.Forbidden` with the reason.
 """
@@ -23,12 +26,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, exists, select, union_all
 
 from engine.errors import Forbidden
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
-from engine.store.models import HumanTask, ProcessInstance
+from engine.store.models import CaseCopy, HumanTask, ProcessInstance
 
 READ_ALL_ROLES = frozenset({"admin", "auditor"})
 # roles whose scope places them in lanes ("none": auditor, process_owner, admin)
@@ -45,6 +48,10 @@ def require_start(actor: Actor, start_role: str | None, role_org: str | None, ke
 
 
 def require_task_actor(actor: Actor, task: HumanTask) -> None:
+    if task.assignee is not None:  # 转办, 委派, 加签, 撤回: one named user holds it
+        if task.assignee != actor.username:
+            raise Forbidden("该任务已交由他人办理，您无权办理")
+        return
     if not actor.has_role(task.role):
         raise Forbidden(f"该任务需要角色 {task.role}，您没有该角色")
     if task.org_id != actor.org_id:
@@ -52,7 +59,42 @@ def require_task_actor(actor: Actor, task: HumanTask) -> None:
 
 
 def can_act(actor: Actor, task: HumanTask) -> bool:
+    if task.assignee is not None:
+        return task.assignee == actor.username
     return actor.has_role(task.role) and task.org_id == actor.org_id
+
+
+def inbox_clause(actor: Actor) -> ColumnElement[bool]:
+    """Ready rows the actor may act on now: assigned to them, or unassigned in their role at their
+    organisation; a step waiting for its signers (``held``) is out of its holder's inbox meanwhile."""
+    # a union of two indexed searches (ix_human_tasks_inbox, ix_human_tasks_assignee): with the two
+    # ways of holding a row OR-ed in one condition, SQLite scanned every ready row instead
+    pool = select(HumanTask.id).where(HumanTask.state == "ready", HumanTask.role.in_(sorted(actor.roles)),
+                                      HumanTask.org_id == actor.org_id, HumanTask.assignee.is_(None))
+    named = select(HumanTask.id).where(HumanTask.assignee == actor.username, HumanTask.state == "ready")
+    return and_(HumanTask.id.in_(union_all(pool, named)), HumanTask.held.is_(False))
+
+
+def participation_conditions(actor: Actor) -> list[ColumnElement[bool]]:
+    """Ways a user takes part in a case and so may read it: holds or held one of its tasks (by
+    role and unit, or by name), completed one, or had it copied to them (抄送)."""
+    return [
+        exists().where(HumanTask.instance_id == ProcessInstance.id, HumanTask.org_id == actor.org_id,
+                       HumanTask.role.in_(sorted(actor.roles))),
+        exists().where(HumanTask.instance_id == ProcessInstance.id, HumanTask.completed_by == actor.username),
+        exists().where(HumanTask.instance_id == ProcessInstance.id, HumanTask.assignee == actor.username),
+        exists().where(CaseCopy.instance_id == ProcessInstance.id, CaseCopy.username == actor.username),
+    ]
+
+
+def participation_ids(actor: Actor) -> list[Select[Any]]:
+    """The same ways of taking part as :func:`participation_conditions`, each an indexed SELECT of case ids."""
+    return [
+        select(HumanTask.instance_id).where(HumanTask.org_id == actor.org_id, HumanTask.role.in_(sorted(actor.roles))),
+        select(HumanTask.instance_id).where(HumanTask.completed_by == actor.username),
+        select(HumanTask.instance_id).where(HumanTask.assignee == actor.username),
+        select(CaseCopy.instance_id).where(CaseCopy.username == actor.username),
+    ]
 
 
 def is_clerk(actor: Actor, directory: OrgDirectory) -> bool:
@@ -94,12 +136,10 @@ def visible_instances_clause(actor: Actor, directory: OrgDirectory) -> ColumnEle
     """
     if actor.roles & READ_ALL_ROLES:
         return None
-    # The ids of the visible cases as a union of index lookups (a task of mine, a task I did, a case of my
-    # unit or below, or naming my unit): an OR of EXISTS here was tested case by case, every case of the city.
-    branches: list[Select[Any]] = [
-        select(HumanTask.instance_id).where(HumanTask.org_id == actor.org_id, HumanTask.role.in_(sorted(actor.roles))),
-        select(HumanTask.instance_id).where(HumanTask.completed_by == actor.username),
-    ]
+    # The ids of the visible cases as a union of index lookups (a task of mine, a task I did or hold by
+    # name, a copy to me, a case of my unit or below, or naming my unit): an OR of EXISTS here was tested
+    # case by case, every case of the city.
+    branches: list[Select[Any]] = participation_ids(actor)
     if is_clerk(actor, directory):
         own_and_below = directory.own_and_below(actor.org_id)
         branches += [
@@ -119,6 +159,12 @@ def visible_instance_ids(actor: Actor, directory: OrgDirectory) -> Any:
 def require_role(actor: Actor, *roles: str) -> None:
     if not actor.roles & set(roles):
         raise Forbidden("需要以下角色之一：" + "、".join(roles))
+
+
+def is_supervisor(actor: Actor, directory: OrgDirectory, org_id: str | None) -> bool:
+    """A clerk of an organisation above ``org_id`` (a district bureau over a street office, …)."""
+    return (org_id is not None and is_clerk(actor, directory) and actor.org_id != org_id
+            and directory.is_within(org_id, actor.org_id))
 
 
 def require_case_admin(actor: Actor) -> None:

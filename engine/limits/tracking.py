@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from engine import notifications
 from engine.audit.journal import iso_utc
 from engine.calendar.overrides import load_calendar
 from engine.calendar.working_days import CalendarUnknown, WorkingCalendar
@@ -32,7 +33,7 @@ from engine.limits.arithmetic import instants, paused_span
 from engine.limits.model import KIND_NAMES, Limit
 from engine.runtime import runner
 from engine.store.case_store import CaseCommand, record
-from engine.store.models import Deadline, HumanTask, Notification, ProcessInstance, Timer
+from engine.store.models import Deadline, HumanTask, ProcessInstance, Timer
 from engine.timers.iso import beijing_date
 
 LEVELS = ("yellow", "red", "overdue")
@@ -169,8 +170,10 @@ def sync_deadlines(session: Session, instance: ProcessInstance, definition: Comp
         for row in live:
             _close(session, instance, row, at)
         return
+    # the steps themselves, not their signers' rows (加签: the signers work within the step's limit)
     open_tasks = list(session.execute(select(HumanTask.id, HumanTask.element_id).where(
-        HumanTask.instance_id == instance.id, HumanTask.state == "ready").order_by(HumanTask.id)))
+        HumanTask.instance_id == instance.id, HumanTask.state == "ready", HumanTask.kind == "task")
+        .order_by(HumanTask.id)))
     open_ids = {task_id for task_id, _ in open_tasks}
     if not any(r.human_task_id is None for r in rows):  # the case has just started
         for limit in limits.case:
@@ -274,7 +277,8 @@ def fire_deadline(service: Any, session: Session, timer: Timer, at: datetime) ->
 def _urge(session: Session, instance: ProcessInstance, definition: CompiledDefinition, workflow: BpmnWorkflow,
           row: Deadline, at: datetime) -> None:
     """The automatic 催办: a journal entry and a notification to the holders of the open task(s)."""
-    stmt = select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "ready")
+    stmt = select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "ready",
+                                   HumanTask.kind == "task")
     if row.human_task_id is not None:
         stmt = stmt.where(HumanTask.id == row.human_task_id)
     tasks = list(session.scalars(stmt.order_by(HumanTask.id)))
@@ -284,10 +288,6 @@ def _urge(session: Session, instance: ProcessInstance, definition: CompiledDefin
     message = f"{subject}{names}已超过{describe(row)}（应于 {due} 前办结），请尽快办理。"
     journal(session, instance, definition, workflow, "urge", at,
             {"automatic": True, "deadline_id": row.id, "tasks": [t.id for t in tasks]}, comment=message)
-    seen: set[tuple[str | None, str | None]] = set()
-    for task in tasks:
-        if (task.role, task.org_id) in seen:
-            continue
-        seen.add((task.role, task.org_id))
-        session.add(Notification(instance_id=instance.id, human_task_id=task.id, role=task.role, org_id=task.org_id,
-                                 kind="urge", message=message, created_at=at))
+    for task in tasks:  # each holder of each overdue step, with their own read flag
+        notifications.notify(session, notifications.holders(session, task), "urge", instance.id, at, None,
+                             message=message, task=task)

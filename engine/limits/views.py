@@ -21,7 +21,7 @@ from engine.identity.orgs import OrgDirectory
 from engine.limits.arithmetic import remaining_text
 from engine.limits.model import KIND_NAMES
 from engine.limits.tracking import RANK
-from engine.store.models import Deadline, HumanTask, Notification, ProcessInstance
+from engine.store.models import Deadline, HumanTask, ProcessInstance
 
 OPEN_STATES = ("running", "paused", "unknown")
 SUPERVISOR_ROLES = ("civil_affairs", "district_government", "civil_affairs_upper")
@@ -129,12 +129,3 @@ def overdue_cases(session: Session, actor: Actor, directory: OrgDirectory, now: 
              "org_name": directory.orgs[c.org_id].name if c.org_id in directory.orgs else c.org_id,
              "status": c.status, "deadlines": views.get(c.id, [])} for c in cases]
 
-
-def notifications_for(session: Session, actor: Actor, limit: int = 100) -> list[dict[str, Any]]:
-    rows = session.execute(
-        select(Notification, ProcessInstance.business_key)
-        .join(ProcessInstance, ProcessInstance.id == Notification.instance_id)
-        .where(Notification.role.in_(sorted(actor.roles)), Notification.org_id == actor.org_id)
-        .order_by(Notification.id.desc()).limit(limit))
-    return [{"id": n.id, "instance_id": n.instance_id, "business_key": key, "task_id": n.human_task_id,
-             "kind": n.kind, "message": n.message, "created_at": n.created_at} for n, key in rows]

@@ -22,12 +22,17 @@ from engine.clock import as_utc
 from engine.definitions.compile import CompiledDefinition, TaskForm
 from engine.identity.actors import SYSTEM
 from engine.identity.orgs import OrgDirectory
+from engine.operations.history_view import with_names
 from engine.read.field_display import attachment_ids, decision_field, display_value, field_order, form_properties
 from engine.read.people import person
 from engine.store.models import Attachment, JournalEntry, User
 
 SUBMISSIONS = ("start", "complete")
-ACTION_LABELS = {"suspend": "挂起", "resume": "恢复", "terminate": "终止", "attach": "上传附件"}
+ACTION_LABELS = {"suspend": "挂起", "resume": "恢复", "terminate": "终止", "attach": "上传附件",
+                 # the approval operations (engine/operations)
+                 "return": "退回", "withdraw": "撤回", "transfer": "转办", "delegate": "委派", "resolve": "委派办理",
+                 "add_signers": "加签", "sign": "签署", "remove_signer": "减签", "submit": "提交（待加签）",
+                 "jump": "跳转", "cc": "抄送", "urge": "催办"}
 
 
 def _form_docs(definition: CompiledDefinition, form: TaskForm | None) -> tuple[dict[str, Any] | None,
@@ -85,11 +90,16 @@ def case_steps(session: Session, directory: OrgDirectory, definition: CompiledDe
             "form_title": schema.get("title") if schema else None,
             "fields": step_fields(schema, ui, data, directory, names),
         })
+    people = [r for r in rows if r.command not in SUBMISSIONS and r.actor != SYSTEM.username]
+    # what each operation did, people by name ("转办给 …", "退回到「…」")
+    details = with_names(session, [{"command": r.command, "payload": r.payload or {}, "actor": r.actor}
+                                   for r in people], definition)
     actions = [{
         "seq": r.seq, "command": r.command, "label": ACTION_LABELS.get(r.command, r.command),
         "actor": person(r.actor, r.display_name, r.actor_org, directory, role=r.actor_role),
-        "at": as_utc(r.at), "comment": r.comment,
-    } for r in rows if r.command not in SUBMISSIONS and r.actor != SYSTEM.username]
+        "at": as_utc(r.at), "comment": r.comment, "element_id": r.element_id, "element_name": r.element_name,
+        "detail": d.get("detail"),
+    } for r, d in zip(people, details, strict=True)]
     # the system's own commands (timers firing, the clock of time limits) count as automatic steps
     automatic += sum(1 for r in rows if r.command not in SUBMISSIONS and r.actor == SYSTEM.username)
     return {"instance_id": instance_id, "steps": steps, "actions": actions, "auto_steps": automatic}

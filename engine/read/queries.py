@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session, defer
 
 from engine.cases.links import linked_cases
@@ -18,8 +18,9 @@ from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
 from engine.limits.views import DeadlineReader, summary_fields
+from engine.operations.sign_form import SIGN_FORM, SIGN_UI
 from engine.read.case_steps import case_steps
-from engine.read.people import org_name, person, role_name
+from engine.read.people import display_names, org_name, person, role_name
 from engine.read.workbench import task_origin
 from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, User
 
@@ -43,7 +44,8 @@ _VIEW_INSTANCE = (select(_instances.c.id, _instances.c.business_key, _instances.
                                                          _journal.c.seq == 1)))
                   .where(_instances.c.id == bindparam("id")))
 _VIEW_TASKS = (select(_tasks.c.id, _tasks.c.instance_id, _tasks.c.name, _tasks.c.element_id, _tasks.c.role,
-                      _tasks.c.org_id, _tasks.c.state, _tasks.c.created_at)
+                      _tasks.c.org_id, _tasks.c.state, _tasks.c.created_at, _tasks.c.kind, _tasks.c.assignee,
+                      _tasks.c.delegated_by, _tasks.c.held, _tasks.c.note)
                .where(_tasks.c.instance_id == bindparam("id"), _tasks.c.state == "ready").order_by(_tasks.c.id))
 
 
@@ -58,13 +60,22 @@ def task_summary(row: Any) -> dict[str, Any]:
         "org": row.org_id,
         "state": row.state,
         "created_at": row.created_at,
+        # approval operations: a signer's part (kind "sign"), the one user holding it, 委派, waiting for signers
+        "kind": row.kind or "task",
+        "assignee": row.assignee,
+        "delegated_by": row.delegated_by,
+        "held": bool(row.held),
+        "note": row.note,
     }
 
 
-def named_task(summary: dict[str, Any], directory: OrgDirectory) -> dict[str, Any]:
-    """A task summary with its role's and unit's names beside their ids."""
+def named_task(summary: dict[str, Any], directory: OrgDirectory,
+               holders: dict[str, str] | None = None) -> dict[str, Any]:
+    """A task summary with its role's and unit's names beside their ids (and its one holder's name)."""
     summary["role_name"] = role_name(directory, summary.get("role"))
     summary["org_name"] = org_name(directory, summary.get("org"))
+    if summary.get("assignee"):
+        summary["assignee_name"] = (holders or {}).get(summary["assignee"], summary["assignee"])
     return summary
 
 
@@ -76,11 +87,6 @@ class Queries:
         self._directory = directory_loader
         self.clock = clock or SystemClock()  # for the remaining time shown (reads may use the clock)
 
-    def _acted(self, session: Session, actor: Actor, instance_id: int) -> bool:
-        return session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance_id,
-                                                         HumanTask.completed_by == actor.username)
-                              .limit(1)) is not None
-
     def visible_instance(self, session: Session, actor: Actor, instance_id: int) -> ProcessInstance:
         instance = session.get(ProcessInstance, instance_id)
         if instance is None:
@@ -91,10 +97,9 @@ class Queries:
     def _require_visible(self, session: Session, actor: Actor, instance: Any) -> None:
         """``instance``: anything with the case's id and organisation columns (an ORM object or a row)."""
         if not access.can_view_instance(actor, instance, self._directory(session)):
-            has_task = session.scalar(select(HumanTask.id).where(
-                HumanTask.instance_id == instance.id, HumanTask.org_id == actor.org_id,
-                HumanTask.role.in_(actor.roles)).limit(1)) is not None
-            if not has_task and not self._acted(session, actor, instance.id):
+            takes_part = session.scalar(select(ProcessInstance.id).where(
+                ProcessInstance.id == instance.id, or_(*access.participation_conditions(actor)))) is not None
+            if not takes_part:
                 raise Forbidden("您无权查看该办件")
 
     def instance_view(self, session: Session, actor: Actor, instance_id: int) -> dict[str, Any]:
@@ -103,8 +108,9 @@ class Queries:
         if instance is None:
             raise NotFound(f"办件 {instance_id} 不存在")
         self._require_visible(session, actor, instance)
-        tasks = conn.execute(_VIEW_TASKS, {"id": instance_id})
+        tasks = list(conn.execute(_VIEW_TASKS, {"id": instance_id}))
         directory = self._directory(session)
+        holders = display_names(session, (t.assignee for t in tasks))  # a step held by one user (转办, 加签 …)
         has_definition = instance.definition_version is not None
         view: dict[str, Any] = {
             "id": instance.id,
@@ -118,7 +124,9 @@ class Queries:
             "developer_org": instance.developer_org,
             "data": instance.data,
             "case_title": instance.case_title,
-            "active_tasks": [named_task(task_summary(t), directory) for t in tasks],
+            "active_tasks": [named_task(task_summary(t), directory, holders) for t in tasks
+                             if (t.kind or "task") == "task"],
+            "sign_tasks": [named_task(task_summary(t), directory, holders) for t in tasks if t.kind == "sign"],
             "started_by": person(instance.started_by, instance.starter_name, instance.starter_org, directory),
             "created_at": instance.created_at,
             "updated_at": instance.updated_at,
@@ -155,17 +163,22 @@ class Queries:
         definition = self.registry.compiled(session, row.definition_id or instance.definition_id)
         form = definition.form_for(row.element_id)
         detail = task_summary(row)
-        rules = (instance.data or {}).get("rules")  # {rules.NAME} in labels shows the case's current value
-        detail["form"] = {
-            "schema": fill_labels(definition.forms.get(form.schema_file) if form else None, rules),
-            "ui_schema": fill_labels(definition.forms.get(form.ui_file, {}) if form and form.ui_file else {}, rules),
-        }
+        if row.kind == "sign":  # a signer signs with their opinion and whether they agree (加签)
+            detail["form"] = {"schema": SIGN_FORM, "ui_schema": SIGN_UI}
+        else:
+            rules = (instance.data or {}).get("rules")  # {rules.NAME} in labels shows the case's current value
+            detail["form"] = {
+                "schema": fill_labels(definition.forms.get(form.schema_file) if form else None, rules),
+                "ui_schema": fill_labels(definition.forms.get(form.ui_file, {}) if form and form.ui_file else {},
+                                         rules),
+            }
         detail["data"] = instance.data
         detail["business_key"] = instance.business_key
         detail["definition_key"] = instance.definition_key
         detail["case_status"] = instance.status
         DeadlineReader(session, self.clock.now()).task_fields([detail])
-        detail["can_complete"] = row.state == "ready" and instance.status == "running" and access.can_act(actor, row)
+        detail["can_complete"] = (row.state == "ready" and instance.status == "running" and not row.held
+                                  and access.can_act(actor, row))
         directory = self._directory(session)
         detail["org_choices"] = org_choices(directory, actor.org_id, detail["form"]["schema"])
         named_task(detail, directory)

@@ -23,7 +23,8 @@ from engine.definitions.registry import DefinitionRegistry
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
 from engine.identity.tokens import IdentityService
-from engine.limits.views import DeadlineReader, notifications_for, overdue_cases
+from engine.limits.views import DeadlineReader, overdue_cases
+from engine.operations.history_view import with_names as operation_details
 from engine.read.case_list import CaseFilter, list_cases
 from engine.read.case_record import CaseRecords
 from engine.read.comments import case_comments
@@ -33,7 +34,7 @@ from engine.read.people import display_names, with_actor_names
 from engine.read.queries import Queries
 from engine.read.start_forms import start_form_view
 from engine.read.workbench import DoneFilter, InboxFilter, done_page, inbox_page
-from engine.store.models import ProcessDefinition, Role
+from engine.store.models import ProcessDefinition, ProcessInstance, Role
 from engine.store.unit_of_work import UnitOfWork
 
 
@@ -100,8 +101,6 @@ class Views:
         now = self._queries.clock.now()
         return self.uow.read(lambda s: overdue_cases(s, actor, self._directory(s), now))
 
-    def notifications(self, actor: Actor) -> list[dict[str, Any]]:
-        return self.uow.read(lambda s: notifications_for(s, actor))
 
     def steps(self, actor: Actor, instance_id: int) -> dict[str, Any]:
         return self.uow.read(lambda s: self._records.steps(s, actor, instance_id))
@@ -148,7 +147,10 @@ class Views:
         def read(session: Session) -> tuple[list[dict[str, Any]], int]:
             rows, total = self._history.entries(session, actor, instance_id, limit, offset)
             directory, names = self._directory(session), display_names(session, (r.actor for r in rows))
-            return [with_actor_names(entry_view(row), directory, names) for row in rows], total
+            views = [with_actor_names(entry_view(row), directory, names) for row in rows]
+            instance = session.get(ProcessInstance, instance_id)
+            definition = self._registry.compiled(session, instance.definition_id) if instance is not None else None
+            return operation_details(session, views, definition), total  # what each 转办, 退回 … did
 
         return self.uow.read(read)
 

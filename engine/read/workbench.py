@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from engine.clock import as_utc
 from engine.errors import Problem, ValidationFailed
+from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
 from engine.limits.views import DeadlineReader, inbox_sorts
@@ -97,7 +98,8 @@ def _inbox_rows() -> Select[Any]:
     previous, sender = aliased(HumanTask, name="previous"), aliased(User, name="sender")
     returned = _came_back(HumanTask.instance_id, HumanTask.element_id, HumanTask.id, HumanTask.created_at)
     return (select(HumanTask.id, HumanTask.instance_id, HumanTask.name, HumanTask.element_id, HumanTask.role,
-                   HumanTask.org_id, HumanTask.state, HumanTask.created_at,
+                   HumanTask.org_id, HumanTask.state, HumanTask.created_at, HumanTask.kind, HumanTask.assignee,
+                   HumanTask.delegated_by, HumanTask.note,
                    ProcessInstance.business_key, ProcessInstance.definition_key, ProcessInstance.case_title,
                    ProcessDefinition.name.label("definition_name"),
                    ProcessInstance.started_by, starter.display_name.label("starter_name"),
@@ -121,15 +123,14 @@ _INBOX_SORTS = INBOX_SORTS | inbox_sorts()
 
 def inbox_page(session: Session, actor: Actor, directory: OrgDirectory, filters: InboxFilter,
                page: PageRequest, now: datetime) -> Page[dict[str, Any]]:
-    """Ready tasks the actor may act on: their roles at their organisation, each with its most urgent
-    time limit at ``now`` (``deadline``, ``remaining``, ``urgency``; sortable by ``urgency`` and ``due``).
+    """Ready tasks the actor may act on (their roles at their organisation, or held by them by name),
+    each with its most urgent time limit at ``now`` (``deadline``, ``remaining``, ``urgency``; sortable by
+    ``urgency`` and ``due``).
 
     Tasks of a suspended case, or of one stopped by a script error, leave the inbox until an
     admin resumes it (the rows stay ready).
     """
-    where: list[ColumnElement[bool]] = [
-        HumanTask.state == "ready", HumanTask.role.in_(sorted(actor.roles)), HumanTask.org_id == actor.org_id,
-        ProcessInstance.status == "running"]
+    where: list[ColumnElement[bool]] = [access.inbox_clause(actor), ProcessInstance.status == "running"]
     if filters.role:
         where.append(HumanTask.role == filters.role)
     if filters.instance_id is not None:
@@ -159,6 +160,8 @@ def _inbox_item(row: Any, directory: OrgDirectory) -> dict[str, Any]:
         "applicant": person(row.started_by, row.starter_name, row.starter_org, directory),
         "sent_by": person(row.sender, row.sender_name, row.sender_org, directory),
         "returned": bool(row.returned),
+        # approval operations: a signer's part (kind "sign"), the one user holding it, 委派, what they are told
+        "kind": row.kind or "task", "assignee": row.assignee, "delegated_by": row.delegated_by, "note": row.note,
     }
 
 

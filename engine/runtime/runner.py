@@ -367,14 +367,16 @@ def start_case(definition: CompiledDefinition, data: dict[str, Any]) -> tuple[Bp
 
 
 def complete_task(definition: CompiledDefinition, workflow: BpmnWorkflow, task: Task,
-                  data: dict[str, Any]) -> Outcome:
-    """Complete the ready user ``task`` with ``data`` and run until the workflow waits for people again."""
+                  data: dict[str, Any], command: str = "complete") -> Outcome:
+    """Complete the ready user ``task`` with ``data`` and run until the workflow waits for people again.
+
+    ``command``: the journal command that completes it (a signer's ``sign`` may be the one)."""
     recorder = StepRecorder(definition, workflow)
     task.data.update(deepcopy(data))
     bound: list[tuple[str | None, callees.Binding]] = []  # a call activity right after the task
     with callees.observing_binds(lambda element, binding: bound.append((element, binding))):
         task.run()
-    step = recorder.step_for(task, command="complete")
+    step = recorder.step_for(task, command=command)
     if step is not None:
         step.flows = _flows_taken(callees.owner(definition, task), task)
         recorder.add(step)
@@ -415,10 +417,13 @@ def terminate(definition: CompiledDefinition, workflow: BpmnWorkflow) -> list[St
     return recorder.finish()
 
 
-def mark(definition: CompiledDefinition, workflow: BpmnWorkflow, command: str) -> list[Step]:
-    """A command that changes the case's status but not its workflow (suspend, resume)."""
+def mark(definition: CompiledDefinition, workflow: BpmnWorkflow, command: str,
+         task: Task | None = None) -> list[Step]:
+    """A command that changes the case's status but not its workflow (suspend, resume), or, naming
+    ``task``, who holds one of its steps (转办, 加签: the journal entry names the step)."""
     recorder = StepRecorder(definition, workflow)
-    recorder.add(Step(None, None, None, command=command))
+    step = recorder.step_for(task, command=command) if task is not None else None
+    recorder.add(step or Step(None, None, None, command=command))
     return recorder.finish()
 
 

@@ -44,3 +44,15 @@ def set_links(task: Task, parent: UUID | None, children: list[UUID]) -> None:
 
 def installed_version() -> str:
     return version("SpiffWorkflow")
+
+
+def add_future_child(parent: Task, spec: Any, state: Any) -> Task:
+    """A new child of ``parent`` for ``spec`` in ``state`` (``Task._add_child``), as a reset makes one."""
+    return parent._add_child(spec, state)
+
+
+def predict_and_update(spec: Any, task: Task, mask: Any) -> None:
+    """What ``reset_branch`` does to a task it re-creates: predict its descendants, then update it
+    (``TaskSpec._predict`` and ``TaskSpec._update``), so it becomes ready when its inputs are."""
+    spec._predict(task, mask=mask)
+    spec._update(task)

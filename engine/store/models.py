@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -153,6 +154,33 @@ class HumanTask(Base):
     completed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # the task whose completion opened this one (who sent it), None when the start or an admin did
     previous_task_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Approval operations (engine/operations): a row is either the step itself ("task") or a
+    # signer's part of it ("sign", 加签); ``assignee`` names the one user who holds it (转办, 委派,
+    # 撤回, 退回 to the former handler), ``delegated_by`` the holder it returns to (委派); ``held``:
+    # waiting for signers, not actionable; ``note`` what the holder is shown (被退回 with the opinion …).
+    kind: Mapped[str] = mapped_column(String(16), default="task", server_default="task")
+    assignee: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    delegated_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    note: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    last_urged_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class CaseCopy(Base):
+    """抄送: a user the case was copied to (by a holder or by the model); they may read the case."""
+
+    __tablename__ = "case_copies"
+    __table_args__ = (UniqueConstraint("instance_id", "username"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    copied_by: Mapped[str] = mapped_column(String(64))
+    element_id: Mapped[str | None] = mapped_column(String(128), nullable=True)  # the step it was copied from
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    journal_seq: Mapped[int] = mapped_column(Integer)  # the ``cc`` entry
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
 
 
 class JournalEntry(Base):
@@ -333,18 +361,24 @@ class CalendarYear(Base):
 
 
 class Notification(Base):
-    """A message to the holders of a task (催办): its role at its organisation."""
+    """A message to one user: 催办 (by a person, or by the clock of a time limit when a step is overdue),
+    被退回, 转办给我, 委派给我, 加签给我, 抄送, …; ``role``/``org_id``: the holders' role and unit it was for."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_holder", "role", "org_id"),)
+    __table_args__ = (Index("ix_notifications_holder", "role", "org_id"),
+                      Index("ix_notifications_inbox", "username", "read_at"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
-    human_task_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    human_task_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the human-task row concerned
     role: Mapped[str | None] = mapped_column(String(64), nullable=True)
     org_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    kind: Mapped[str] = mapped_column(String(16))  # urge
+    kind: Mapped[str] = mapped_column(String(16))  # engine/notifications.py KINDS
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    username: Mapped[str | None] = mapped_column(String(64), nullable=True)  # its one reader
+    actor: Mapped[str | None] = mapped_column(String(64), nullable=True)  # who caused it (None: the system)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)  # their opinion
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class AccessListEntry(Base):

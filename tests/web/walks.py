@@ -185,8 +185,8 @@ class Walk:
         self.holders: dict[str, str] = {}
         for user in api.get("/users?limit=500", as_user="admin").get_json():
             unit = self.org_names.get(user["org"], user["org"])
-            for role in user["roles"]:
-                self.holders[f"{unit} · {role_names.get(role, role)}"] = user["username"]
+            for role in user["roles"]:  # a unit's first clerk of a role (by username) walks the case
+                self.holders.setdefault(f"{unit} · {role_names.get(role, role)}", user["username"])
         version = api.get(f"/process-definitions/{key}/versions", as_user="admin").get_json()[-1]["version"]
         self.forms = api.get(f"/process-definitions/{key}/versions/{version}/forms", as_user="admin").get_json()
         self.user: str | None = None

@@ -7,6 +7,7 @@ import {
 import { caseDiagram, fetchForms } from './diagram.js';
 import { fetchHistory, timeline } from './history.js';
 import { attachmentsCard } from './attachments.js';
+import { mountCaseOperations } from './operations.js';
 import { fetchSteps, recordRows, stepsPanel } from './steps.js';
 
 
@@ -130,6 +131,7 @@ async function main() {
     stepsPanel(record));
   const side = h('div.side');
   app.append(headerCard(instance, dir, record, user), diagramCard, h('div.columns', {}, stepsCard, side), recordSheet(instance, record, dir));
+  mountCaseOperations(app, instance);
   caseDiagram(diagramCard, instance, dir);
 
   side.append(await attachmentsCard(id));

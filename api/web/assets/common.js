@@ -118,6 +118,8 @@ export function navFor(user) {
     inbox: clerk,
     done: clerk,
     started: clerk,
+    copies: clerk,
+    notifications: true,
     definitions: hasRole(user, 'process_owner', 'admin', 'auditor'),
     audit: true,
   };
@@ -273,8 +275,9 @@ export const STATUS_NAMES = {
 
 export const COMMAND_NAMES = {
   start: '发起', complete: '办理', engine_step: '自动流转', loop_reset: '退回重办', terminate: '终止',
-  suspend: '挂起', resume: '恢复', return: '退回', withdraw: '撤回', transfer: '转办', delegate: '委托',
-  add_sign: '加签', cc: '抄送', urge: '催办', timer: '定时触发',
+  suspend: '挂起', resume: '恢复', return: '退回', withdraw: '撤回', transfer: '转办', delegate: '委派',
+  resolve: '委派办理', add_signers: '加签', sign: '签署', remove_signer: '减签', submit: '提交（待加签）',
+  jump: '跳转', cc: '抄送', urge: '催办', timer: '定时触发',
   timer_fired: '定时触发', clock_paused: '暂停计时', clock_resumed: '恢复计时', deadline_warning: '时限预警',
   deadline_overdue: '超期', extend_deadline: '延期', access_list_enter: '纳入社区事务准入清单',
   message: '收到消息', signal: '收到信号', message_start: '收到消息并发起', signal_start: '收到信号并发起',
@@ -313,7 +316,8 @@ export function roleName(dir, id) {
 export function holderText(step, dir) {
   const org = step.org_name || orgName(dir, step.org);
   const role = step.role_name || roleName(dir, step.role);
-  return [org, role].filter(Boolean).join(' · ');
+  const unit = [org, role].filter(Boolean).join(' · ');
+  return step.assignee_name ? `${step.assignee_name}（${unit}）` : unit;  // held by one user (转办, 加签 …)
 }
 
 export function displayValue(value) {

@@ -1,6 +1,7 @@
-// 已办: the tasks I completed, with my opinion, and where each case stands now.
+// 已办: the tasks I completed, with my opinion, and where each case stands now; 撤回 of one while allowed.
 import { api, deadlineBadge, formatTime, h, showError, startPage, STATUS_NAMES } from './common.js';
 import { currentStepsCell, fetchList, listView } from './listing.js';
+import { withdrawButton } from './operations.js';
 
 const SORTS = [
   { value: '-completed_at', label: '最近办理的在前' },
@@ -30,6 +31,8 @@ async function main() {
         { label: '办件状态', cell: (t) => STATUS_NAMES[t.case_status] || t.case_status || '' },
         { label: '当前环节', cell: (t) => currentStepsCell(t.current_steps) },
         { label: '剩余时限', cls: 'remaining', cell: (t) => deadlineBadge(t) },
+        // 撤回 while nothing the step led to was touched (the server says, when asked)
+        { label: '操作', cls: 'ops', cell: (t) => (t.case_status === 'running' ? withdrawButton(t.id) : '') },
       ],
     }).element);
   } catch (error) {

@@ -39,6 +39,11 @@ export function entryTitle(entry) {
   return entry.element_name ? `${what}：${entry.element_name}` : what;
 }
 
+/** The user who acted, by name (the history names them; older servers give the login only). */
+export function actorName(entry) {
+  return entry.actor_name || entry.actor || '';
+}
+
 /** Who did it: the user with the role and unit they acted as (people: seq → {display_name, …} when known). */
 export function actorText(entry, dir = null, people = null) {
   if (!entry.actor) return '';
@@ -47,7 +52,7 @@ export function actorText(entry, dir = null, people = null) {
   if (person) return personText(person);
   const as = dir ? [entry.actor_org && orgName(dir, entry.actor_org), entry.actor_role && roleName(dir, entry.actor_role)]
     .filter(Boolean).join(' · ') : '';
-  return as ? `${entry.actor}（${as}）` : entry.actor;
+  return as ? `${actorName(entry)}（${as}）` : actorName(entry);
 }
 
 function entryItem(entry, labels, dir, people) {
@@ -56,6 +61,7 @@ function entryItem(entry, labels, dir, people) {
   return h(`li.${human ? 'human' : 'engine'}`, { dataset: { seq: entry.seq } },
     h('div.when', {}, formatTime(entry.at)),
     h('div.what', {}, h('strong', {}, entryTitle(entry)), human ? `　${actorText(entry, dir, people)}` : ''),
+    entry.detail ? h('div.detail', {}, entry.detail) : null,
     entry.comment ? h('blockquote.opinion', {}, `意见：${entry.comment}`) : null,
     human && data && Object.keys(data).length ? h('details', {}, h('summary', {}, '提交的数据'),
       h('ul.changes', {}, Object.entries(data).map(([k, v]) => h('li', {}, `${labels.field(k)}：${labels.value(k, v)}`)))) : null,

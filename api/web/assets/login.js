@@ -1,9 +1,9 @@
 import { api, ApiError, clearLogin, h, hasRole, saveLogin } from './common.js';
 
 const DEMO = [
-  ['street_a', '甲街道办事处'], ['street_b', '乙街道办事处'], ['village_a1', '甲街道东村村委会'],
+  ['street_a', '甲街道办事处'], ['street_a_wang', '甲街道办事处（同事）'], ['street_b', '乙街道办事处'], ['village_a1', '甲街道东村村委会'],
   ['village_b1', '乙街道西村村委会'], ['community_a1', '和平社区居委会'], ['community_b1', '幸福社区居委会'],
-  ['civil_affairs', '区人社民政局'], ['district_gov', '管委会（区政府）'], ['civil_upper', '新区人社民政局'],
+  ['civil_affairs', '区人社民政局'], ['civil_affairs_qian', '区人社民政局（同事）'], ['district_gov', '管委会（区政府）'], ['civil_upper', '新区人社民政局'],
   ['natural_resources', '自然资源局'], ['housing', '规划住建局'], ['developer', '华兴置业（开发建设单位）'],
   ['leadership', '社区建设领导小组'], ['department', '区直职能部门'],
   ['grid_a1', '和平社区网格员'], ['dept_urban', '城市管理和综合执法局（职能部门）'],

@@ -16,6 +16,13 @@ function changes(before, after, labels) {
       h('td.old', {}, labels.value(k, (before || {})[k])), h('td.new', {}, labels.value(k, (after || {})[k]))))));
 }
 
+/** The command's name and what it did, without saying the name twice ("签署：同意", not "签署：签署：同意"). */
+function operationText(entry) {
+  const name = commandName(entry.command);
+  if (!entry.detail) return name;
+  return entry.detail.startsWith(name) ? entry.detail : `${name}：${entry.detail}`;
+}
+
 async function main() {
   const { app } = await startPage('audit');
   const id = Number(app.dataset.instanceId);
@@ -108,7 +115,7 @@ async function main() {
         h('dt', {}, '时间'), h('dd', {}, formatTime(entry.at)),
         // people by name, with the role and unit they acted as (the API's names; the login id only as a fallback)
         h('dt', {}, '办理人'), h('dd#entry-actor', {}, entry.actor && entry.actor !== 'system' ? actorText(entry, dir) : '系统（自动流转）'),
-        h('dt', {}, '操作'), h('dd', {}, commandName(entry.command, entry)),
+        h('dt', {}, '操作'), h('dd#entry-operation', {}, operationText(entry)),
         h('dt', {}, '环节'), h('dd', {}, entry.element_name || entry.element_id || '—')),
       entry.comment ? h('blockquote.opinion', {}, `意见：${entry.comment}`) : null].filter(Boolean));
     try {

@@ -66,6 +66,15 @@ export function stepsPanel(record, { emptyText = '尚无办理记录。' } = {})
         earlier.map(stepCard)) : null));
   }
   const box = h('div.steps#steps', {}, list);
+  const actions = (record && record.actions) || [];
+  if (actions.length) {  // 退回, 转办, 加签, 抄送, 催办 … and case administration, in the order they happened
+    box.append(h('section.step-actions#step-actions', {}, h('h3', {}, '审批操作'), h('ol.actions', {}, actions.map((a) =>
+      h('li.action', { dataset: { seq: a.seq, command: a.command } },
+        h('div.step-meta', {}, h('strong', {}, a.label), a.element_name ? h('span', {}, `「${a.element_name}」`) : null,
+          h('span.actor', {}, personText(a.actor)), h('time', { datetime: a.at || '' }, formatTime(a.at))),
+        a.detail ? h('div.detail', {}, a.detail) : null,
+        a.comment ? h('blockquote.opinion', {}, h('span.label', {}, '意见：'), a.comment) : null)))));
+  }
   if (record.auto_steps) box.append(h('p.muted.auto-steps', {}, `另有 ${record.auto_steps} 步系统自动流转（网关、脚本等），已折叠。`));
   return box;
 }

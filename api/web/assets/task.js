@@ -6,6 +6,7 @@ import {
 } from './common.js';
 import { mountForm, withOrgChoices, withOrgChoiceUi } from './forms.js';
 import { attachmentsCard } from './attachments.js';
+import { mountTaskOperations } from './operations.js';
 import { stepsPanel } from './steps.js';
 
 function prefill(schema, data) {
@@ -71,8 +72,10 @@ async function main() {
   const earlier = h('section.card#earlier', {}, h('h2', {}, '前序办理情况'));
   const diagramCard = h('section.card', {}, h('h2', {}, '流程图'));
   const material = h('div.task-material', {}, earlier);
-  app.append(header(task, instance, dir), h('div.task-layout', {}, material, h('div.task-main', {}, formCard)));
+  const head = header(task, instance, dir);
+  app.append(head, h('div.task-layout', {}, material, h('div.task-main', {}, formCard)));
 
+  mountTaskOperations(head, task);
   earlier.append(stepsPanel(task.case, { emptyText: '这是本办件的第一个环节。' }));
   material.append(await attachmentsCard(task.instance_id), diagramCard);
   // bpmn-js is the page's heaviest part: draw the diagram when the clerk scrolls to it

@@ -1,0 +1,133 @@
+"""抄送 (copy): a case made readable to users who are not on its path, listed in their 抄送我的.
+
+A holder copies the case to users they pick (``cc``), or the model does when a step
+completes: the step's ``ccRoles`` name roles whose users (at the organisation where each
+role's lane is offered for the case) get a copy, journalled as a ``cc`` entry of the
+completing user right after the completion. A copy is one row per case and user
+(``case_copies``) with its read time; copying again marks it unread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, insert, select, update
+from sqlalchemy.orm import Session
+
+from engine.clock import as_utc
+from engine.errors import Forbidden, NotFound, Problem, ValidationFailed
+from engine.identity import access
+from engine.identity.actors import Actor
+from engine.operations import people, policy
+from engine.operations.base import Command
+from engine.read.paging import Page, PageRequest, fetch_page
+from engine.store.models import CaseCopy, HumanTask, ProcessDefinition, ProcessInstance, User
+
+MAX_COPIES = 50
+SORTS = {"created_at": CaseCopy.created_at, "id": CaseCopy.id}
+
+
+def _store(cmd: Command, users: list[str], element_id: str | None, comment: str | None) -> None:
+    """Copy rows for ``users`` (after the ``cc`` entry is journalled: it is ``journal_seq``)."""
+    existing = dict(cmd.session.execute(select(CaseCopy.username, CaseCopy.id).where(
+        CaseCopy.instance_id == cmd.instance.id, CaseCopy.username.in_(users))).all())
+    values = {"copied_by": cmd.actor.username, "element_id": element_id, "comment": comment,
+              "journal_seq": cmd.instance.journal_seq, "created_at": cmd.at, "read_at": None}
+    for user in users:
+        if user in existing:
+            cmd.session.execute(update(CaseCopy).where(CaseCopy.id == existing[user]).values(**values))
+        else:
+            cmd.session.execute(insert(CaseCopy).values(instance_id=cmd.instance.id, username=user, **values))
+
+
+def copy_case(cmd: Command, users: list[str], comment: str | None) -> None:
+    """A holder's 抄送: the caller holds one of the case's open steps whose model allows ``cc``."""
+    held = [r for r in cmd.session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == cmd.instance.id, HumanTask.state == "ready", HumanTask.kind == "task"))
+        if access.can_act(cmd.actor, r)]
+    if not held and not cmd.actor.is_admin:
+        raise Forbidden("只有本办件当前环节的办理人（或管理员）可以抄送")
+    allowed = [r for r in held if policy.model_allows(cmd.definition, r.element_id, "cc")]
+    if held and not allowed and not cmd.actor.is_admin:
+        raise Forbidden(f"流程模型不允许在环节「{held[0].name}」抄送（allowedOperations）")
+    policy.require_running(cmd.instance, "cc")
+    cleaned = list(dict.fromkeys(u.strip() for u in users if u and u.strip()))
+    if not cleaned:
+        raise ValidationFailed("请选择抄送人", [Problem("users", "至少选择一人")])
+    if len(cleaned) > MAX_COPIES:
+        raise ValidationFailed("抄送人过多", [Problem("users", f"最多 {MAX_COPIES} 人")])
+    known = people.active_users(cmd.session, cmd.directory, cleaned)
+    problems = [Problem(f"users/{i}", f"没有在用的用户 {u}") for i, u in enumerate(cleaned) if u not in known]
+    problems += [Problem(f"users/{i}", "不能抄送给自己") for i, u in enumerate(cleaned) if u == cmd.actor.username]
+    if problems:
+        raise ValidationFailed("抄送人不正确", problems)
+    row = (allowed or held or [None])[0]
+    cmd.notify(cleaned, "cc")
+    cmd.journal_only("cc", comment, {"users": cleaned, "source": "holder"}, journal_task=row)
+    _store(cmd, cleaned, row.element_id if row is not None else None, comment)
+
+
+def after_completion(cmd: Command, row: HumanTask) -> None:
+    """The model's 抄送 when the step ``row`` completed (``ccRoles``), as one ``cc`` entry."""
+    roles = policy.cc_roles(cmd.definition, row.element_id)
+    if not roles:
+        return
+    users: list[str] = []
+    for role in roles:
+        org = cmd.directory.task_org(role, cmd.instance.org_id, cmd.instance.subject_org, cmd.instance.developer_org)
+        users += [p.username for p in people.users_with_role(cmd.session, cmd.directory, role, org)]
+    users = [u for u in dict.fromkeys(users) if u != cmd.actor.username]
+    if not users:
+        return
+    cmd.notify(users, "cc")
+    cmd.journal_only("cc", None, {"users": users, "source": "model", "roles": roles, "element_id": row.element_id},
+                     journal_task=row)
+    _store(cmd, users, row.element_id, None)
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CopyFilter:
+    read: bool | None = None
+
+
+def copies_page(session: Session, actor: Actor, filters: CopyFilter, page: PageRequest) -> Page[dict[str, Any]]:
+    stmt: Select[Any] = select(CaseCopy).where(CaseCopy.username == actor.username)
+    if filters.read is not None:
+        stmt = stmt.where(CaseCopy.read_at.is_not(None) if filters.read else CaseCopy.read_at.is_(None))
+    found = fetch_page(session, stmt, page, SORTS, "-created_at", CaseCopy.id)
+    return Page(views(session, found.items), found.total)
+
+
+def mark_read(session: Session, actor: Actor, copy_id: int, at: datetime) -> dict[str, Any]:
+    row = session.get(CaseCopy, copy_id)
+    if row is None or row.username != actor.username:
+        raise NotFound(f"抄送 {copy_id} 不存在")
+    if row.read_at is None:
+        session.execute(update(CaseCopy).where(CaseCopy.id == row.id).values(read_at=at))
+        row.read_at = at
+    return views(session, [row])[0]
+
+
+def views(session: Session, rows: list[CaseCopy]) -> list[dict[str, Any]]:
+    cases = {r.id: r for r in session.execute(
+        select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.status,
+               ProcessInstance.definition_key, ProcessDefinition.name)
+        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+        .where(ProcessInstance.id.in_({c.instance_id for c in rows})))}
+    names = dict(session.execute(select(User.username, User.display_name)
+                                 .where(User.username.in_({c.copied_by for c in rows}))).all())
+    return [{
+        "id": c.id, "instance_id": c.instance_id,
+        "business_key": cases[c.instance_id].business_key if c.instance_id in cases else None,
+        "definition_key": cases[c.instance_id].definition_key if c.instance_id in cases else None,
+        "definition_name": cases[c.instance_id].name if c.instance_id in cases else None,
+        "case_status": cases[c.instance_id].status if c.instance_id in cases else None,
+        "copied_by": c.copied_by, "copied_by_name": names.get(c.copied_by, c.copied_by),
+        "element_id": c.element_id, "comment": c.comment, "created_at": as_utc(c.created_at),
+        "read": c.read_at is not None, "read_at": as_utc(c.read_at),
+    } for c in rows]

@@ -1,0 +1,124 @@
+"""Moving a case's tokens on a clerk's or an admin's word: 退回, 撤回, 跳转.
+
+Like the loop resets of :mod:`engine.runtime.runner`, a move back resets the live
+tree to the chosen step with SpiffWorkflow's own ``reset_from_task_id`` (the
+steps below it leave the tree; the journal keeps them). The step starts again
+with *all* of the case's current data: SpiffWorkflow's reset merges the data its
+parent had back then over what it is given, which would bring back older values
+of fields later steps changed, so the data is set again after the reset.
+
+A move back is always to a completed ancestor of a live task, which is what keeps
+parallel joins sound: the reset drops every branch below that ancestor (sibling
+branches' open tasks are cancelled, to be created again when the split runs
+again), and branches that split off above it are untouched. A move forward
+(跳转 by an admin) replaces one live user task by a later one that is reachable
+without passing a parallel or inclusive gateway, so no join waits for a token
+that was skipped.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from copy import deepcopy
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from engine.definitions.compile import CompiledDefinition
+from engine.runtime import spiff_compat
+from engine.runtime.runner import Outcome, StepRecorder, _run_engine, bpmn_id, case_data
+from engine.runtime.task_walk import tasks_in_state
+
+# gateways a forward jump may not pass: skipping one leaves its join waiting for a token that never comes
+_SYNCHRONISING = frozenset({"parallelGateway", "inclusiveGateway", "eventBasedGateway"})
+
+
+def is_user_task(task: Task) -> bool:
+    return bool(task.task_spec.manual and bpmn_id(task))
+
+
+def completed_user_ancestors(task: Task) -> list[Task]:
+    """The completed user tasks above ``task`` in its lineage, nearest first, one per element."""
+    found: list[Task] = []
+    seen: set[str] = set()
+    node = task.parent
+    while node is not None:
+        element = bpmn_id(node)
+        if element and is_user_task(node) and node.has_state(TaskState.COMPLETED) and element not in seen:
+            seen.add(element)
+            found.append(node)
+        node = node.parent
+    return found
+
+
+def nearest_ancestor(task: Task, element_id: str) -> Task | None:
+    return next((t for t in completed_user_ancestors(task) if bpmn_id(t) == element_id), None)
+
+
+def completed_occurrences(workflow: BpmnWorkflow, element_id: str) -> list[Task]:
+    """The completed tasks of one element still in the tree, in the tree's walk order (replay finds the same)."""
+    return [t for t in tasks_in_state(workflow, TaskState.COMPLETED) if bpmn_id(t) == element_id]
+
+
+def reset_to(definition: CompiledDefinition, workflow: BpmnWorkflow, target: Task, command: str,
+             named: Task | None = None, result: dict[str, object] | None = None) -> Outcome:
+    """Reset the live tree to the completed task ``target`` with all of the case's current data.
+
+    The journal entry names ``named`` (the task the command was given on; ``target`` by default)
+    and records ``{"reset_to": <element>}`` plus ``result``.
+    """
+    recorder = StepRecorder(definition, workflow)
+    data = case_data(workflow)
+    workflow.reset_from_task_id(target.id, data=deepcopy(data))
+    target.data = deepcopy(data)  # the reset merged the parent's older data over it
+    step = recorder.step_for(named or target, command=command)
+    if step is not None:
+        step.result = {"reset_to": bpmn_id(target), **(result or {})}
+        recorder.add(step)
+    _run_engine(recorder)
+    recorder.finish()
+    return recorder.outcome()
+
+
+def forward_path_exists(definition: CompiledDefinition, source: str, target: str) -> bool:
+    """Whether ``target`` follows ``source`` in the diagram without passing a synchronising gateway."""
+    outgoing: dict[str, list[str]] = {}
+    for flow in definition.flows:
+        outgoing.setdefault(flow.source, []).append(flow.target)
+    pending, seen = deque([source]), {source}
+    while pending:
+        for nxt in outgoing.get(pending.popleft(), []):
+            if nxt == target:
+                return True
+            element = definition.elements.get(nxt)
+            if nxt in seen or element is None or element.type in _SYNCHRONISING or element.type == "endEvent":
+                continue
+            seen.add(nxt)
+            pending.append(nxt)
+    return False
+
+
+def move_forward(definition: CompiledDefinition, workflow: BpmnWorkflow, task: Task, element_id: str,
+                 command: str, result: dict[str, object] | None = None) -> Outcome:
+    """Cancel the live user task ``task`` and make the user task ``element_id`` ready in its place.
+
+    The caller has checked :func:`forward_path_exists`. The new task starts with all of the
+    case's current data; nothing between the two ran.
+    """
+    spec = next(s for s in workflow.spec.task_specs.values() if getattr(s, "bpmn_id", None) == element_id)
+    recorder = StepRecorder(definition, workflow)
+    data = case_data(workflow)
+    parent = task.parent
+    task.cancel()
+    moved = spiff_compat.add_future_child(parent, spec, TaskState.FUTURE)
+    moved.data = deepcopy(data)
+    spiff_compat.predict_and_update(spec, moved, TaskState.PREDICTED_MASK | TaskState.FUTURE)  # as reset_branch does
+    moved.data = deepcopy(data)  # the update merged the parent's data over it
+    step = recorder.step_for(moved, command=command)
+    if step is not None:
+        step.result = {"moved_from": bpmn_id(task), **(result or {})}
+        recorder.add(step)
+    _run_engine(recorder)
+    recorder.finish()
+    return recorder.outcome()
