@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from engine.cases.status import STATUS_NAMES as STATUS_NAMES
+from engine.cases.status import status_label
 from engine.clock import Clock
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import Conflict, NotFound, Problem, ValidationFailed
@@ -26,19 +28,6 @@ from engine.store.models import ProcessInstance
 from engine.store.unit_of_work import UnitOfWork
 
 MAX_REASON_CHARS = 2000
-STATUS_NAMES = {
-    "running": "办理中",
-    "suspended": "已挂起",
-    "completed": "已办结",
-    "terminated": "已终止",
-    "error": "出错",
-}
-
-
-def status_label(status: str) -> str:
-    return f"{STATUS_NAMES.get(status, status)}（{status}）"
-
-
 def _clean_reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if not text:

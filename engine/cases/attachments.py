@@ -21,7 +21,8 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.cases.admin import MAX_REASON_CHARS, status_label
+from engine.cases.admin import MAX_REASON_CHARS
+from engine.cases.status import status_label
 from engine.clock import Clock, as_utc
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed

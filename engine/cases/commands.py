@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from engine.audit.journal import GENESIS_HASH
 from engine.cases import links, receipts
-from engine.cases.admin import status_label
 from engine.cases.business_keys import next_business_key
 from engine.cases.start_data import with_start_data
+from engine.cases.status import status_label
 from engine.cases.titles import render_case_title
 from engine.clock import Clock
 from engine.definitions.compile import CompiledDefinition

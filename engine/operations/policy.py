@@ -6,7 +6,7 @@ person, :class:`~engine.errors.Conflict` (409) for the state of the case or the 
 
 from __future__ import annotations
 
-from engine.cases.admin import status_label as status_label
+from engine.cases.status import status_label as status_label
 from engine.definitions.compile import CompiledDefinition
 from engine.errors import Conflict, Forbidden
 from engine.identity import access

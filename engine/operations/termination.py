@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.cases.admin import status_label
+from engine.cases.status import status_label
 from engine.errors import Conflict, Forbidden
 from engine.identity import access
 from engine.operations import policy

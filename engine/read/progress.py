@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.cases import receipts
-from engine.cases.admin import STATUS_NAMES
+from engine.cases.status import STATUS_NAMES
 from engine.clock import Clock, as_utc
 from engine.errors import Forbidden, NotFound
 from engine.identity.actors import Actor

@@ -21,7 +21,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace as PdfStyle
 
-from engine.cases.admin import STATUS_NAMES
+from engine.cases.status import STATUS_NAMES
 from engine.record.cjk_font import CjkFont
 from engine.record.fonts import truetype_subset
 

@@ -19,7 +19,6 @@ from SpiffWorkflow.task import Task
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine.audit import checkpoints
 from engine.audit.journal import CaseState, Entry, entry_hash
 from engine.cases.titles import render_case_title
 from engine.definitions.compile import CompiledDefinition
@@ -109,6 +108,8 @@ def record(command: CaseCommand, steps: list[Step], **values: Any) -> None:
     update_instance(command.session, instance, **values, journal_seq=seq, journal_hash=head)
     if rows:
         command.session.connection().execute(statements.journal_insert, rows)
+    from engine.audit import checkpoints  # here: checkpoints replay, and replay's commands write through this module
+
     checkpoints.maybe_checkpoint(command.session, instance, seq_before)
 
 
