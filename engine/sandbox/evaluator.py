@@ -174,6 +174,14 @@ def _run_bounded(code: CodeType, env: dict[str, Any], mode: str) -> Any:
 
 def _base_env(context: dict[str, Any]) -> dict[str, Any]:
     env: dict[str, Any] = {"__builtins__": _BUILTINS, **_GUARDS}
+
+    def data_value(name: str, default: Any = None) -> Any:
+        """A case value that may be absent (an optional field): scripts cannot catch errors (no try)."""
+        if not isinstance(name, str) or name.startswith("_") or name in _GUARDS:
+            return default
+        return env.get(name, default)
+
+    env["data_value"] = data_value  # case data of the same name wins
     for key, value in context.items():
         if not key.startswith("_"):
             env[key] = value
