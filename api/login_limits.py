@@ -28,13 +28,19 @@ import time
 from typing import Any
 
 from flask import Flask, jsonify, request
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RequestLimit
 from flask_limiter.errors import RateLimitExceeded
 
 from .errors import error_body
 
 LOGIN_ENDPOINT = "auth.login"
 MESSAGE = "该地址登录失败次数过多，请 {seconds} 秒后再试"
+
+
+def retry_after(limit: RequestLimit) -> int:
+    """Whole seconds until the window lets a request through: never beyond the window itself
+    (the limiter's reset time is a whole second, so rounding up could say one more)."""
+    return max(1, min(math.ceil(limit.reset_at - time.time()), limit.limit.get_expiry()))
 
 
 def client_address() -> str:
@@ -63,7 +69,7 @@ def register_login_limits(app: Flask, limit: str, storage_uri: str) -> Limiter:
         if exc.response is not None:  # another limit's own answer (api/public_limits.py)
             return exc.response
         current = limiter.current_limit
-        seconds = max(1, math.ceil(current.reset_at - time.time())) if current is not None else 60
+        seconds = retry_after(current) if current is not None else 60
         text = MESSAGE.format(seconds=seconds)
         response = jsonify(error_body("too_many_requests", text))
         response.status_code = 429

@@ -9,21 +9,19 @@ for logins). One limiter serves every public endpoint; each endpoint group has i
 
 from __future__ import annotations
 
-import math
-import time
 from typing import Any
 
 from flask import Flask, jsonify
 from flask_limiter import Limiter, RequestLimit
 
 from .errors import error_body
-from .login_limits import client_address
+from .login_limits import client_address, retry_after
 
 MESSAGE = "该地址访问过于频繁，请 {seconds} 秒后再试"
 
 
 def _too_many(limit: RequestLimit) -> Any:
-    seconds = max(1, math.ceil(limit.reset_at - time.time()))
+    seconds = retry_after(limit)
     response = jsonify(error_body("too_many_requests", MESSAGE.format(seconds=seconds)))
     response.status_code = 429
     response.headers["Retry-After"] = str(seconds)

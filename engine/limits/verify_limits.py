@@ -41,6 +41,23 @@ def _name(row: Deadline) -> str:
     return KIND_NAMES.get(row.kind, row.kind) + (f"（{row.element_id}）" if row.element_id else "")
 
 
+# the closing states of a step's row whose holder changed: a new row carries the same step (and its limits) on
+_REPLACED = ("transferred", "delegated", "resolved")
+
+
+def _step_opened_at(task: HumanTask, tasks: dict[int, HumanTask]) -> datetime:
+    """When the step ``task`` stands for opened: a row opened by 转办, 委派 or 办理完毕 carries on the row it replaced."""
+    seen = {task.id}
+    while task.previous_task_id is not None:
+        before = tasks.get(task.previous_task_id)
+        if (before is None or before.id in seen or before.kind != "task" or before.state not in _REPLACED
+                or before.spiff_task_id != task.spiff_task_id):
+            break
+        seen.add(before.id)
+        task = before
+    return task.created_at
+
+
 class _Journal:
     """What the journal says about each deadline row (by id)."""
 
@@ -94,7 +111,7 @@ def check_deadlines(session: Session, instance: ProcessInstance, definition: Com
             limit = limits.tasks.get(row.element_id or "")
             if task is None or limit is None or task.element_id != row.element_id:
                 return f"{_name(row)} 没有对应的环节或流程定义中的环节时限"
-            opened_at = task.created_at
+            opened_at = _step_opened_at(task, tasks)
             open_now = not ended and task.state == "ready"
         assert limit is not None
         if (row.kind, row.amount, row.unit, row.yellow_before, row.red_before) != (
@@ -117,6 +134,8 @@ def check_deadlines(session: Session, instance: ProcessInstance, definition: Com
                                 as_utc(row.started_at), row.paused_units, row.extension_days)
         except CalendarUnknown:
             expected = None
+        if expected is None and row.due_at is None and row.id not in journal.due:
+            continue  # the calendar of its period was never known (and still is not): no due instant either way
         recorded = journal.due.get(row.id)
         matches = expected is not None and _same(row.due_at, expected.due_at) \
             and _same(row.yellow_at, expected.yellow_at) and _same(row.red_at, expected.red_at)

@@ -88,7 +88,7 @@ const OURS = {
   'Wait for completion': '等待完成', 'every 10 seconds, up to 5 times': '每 10 秒一次，最多 5 次',
   'every day, infinitely': '每天，无限次',
   // the properties panel's own chrome
-  'Toggle section': '展开/收起', 'Section contains edits': '本节有已填写的内容',
+  'Toggle section': '展开/收起', 'Toggle non-interrupting': '切换中断/非中断', 'Section contains edits': '本节有已填写的内容',
   'Section contains an error': '本节有错误', 'Open pop-up editor': '在弹出窗口中编辑', 'Opened in editor': '已在编辑器中打开',
   'Open documentation': '打开说明文档', 'Toggle list item': '展开/收起此项', 'Delete item': '删除此项',
   'Create new list item': '新建一项', 'Create': '新建', '<empty>': '<空>', 'JSON contains errors': 'JSON 有错误',
