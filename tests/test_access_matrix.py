@@ -229,7 +229,7 @@ OPERATIONS = {
     "withdraw": ({"street_office"}, "done", {"comment": "权限矩阵撤回"}),
     "cc": ({"street_office", "admin"}, "case", {"users": ["street_b"], "comment": "权限矩阵抄送"}),
     "urge": ({"street_office", "admin"} | SUPERVISORS, "case", {"comment": "权限矩阵催办"}),
-    "jump": ({"admin"}, "case", {"target_element_id": "hold_meeting", "reason": "权限矩阵跳转"}),
+    "jump": ({"admin"}, "case", {"target_element_id": "civil_review", "reason": "权限矩阵跳转"}),
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from engine.audit.verify import verify_instance
 from engine.store.models import ProcessInstance
 from tests.consistency import check_case
+from tests.paper_files import upload_papers
 from tests.support import ApiClient
 from tests.test_races import at_once
 
@@ -26,7 +27,8 @@ GATEKEEP = {"gatekeep_decision": "accept", "elements_complete": True, "funding_v
             "gatekeep_opinion": "符合准入条件"}
 SITE_PLAN = {"households": 1500, "phased_development": True, "phase_count": 3, "planned_area_m2": 480,
              "housing_location": "小区中心，2号楼裙房1—3层", "central_location": True, "lowest_floor": 1,
-             "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": True}
+             "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": True, "floor_exception": False,
+             "site_plan_file": "file:项目总平面图.pdf"}
 HOUSING_START = {"subject_org": "community_a1", "developer_org": "dev_hx", "project_name": "华兴·沣西花园",
                  "land_parcel_no": "FX-2024-018"}
 
@@ -66,10 +68,12 @@ def test_two_signers_of_a_countersign_both_land(backend_api: ApiClient) -> None:
     for _ in range(ROUNDS):
         case_id = ok(api.start("natural_resources", "housing_handover", HOUSING_START))["id"]
         clause = {"land_contract_no": "沣西出让〔2024〕018号", "notice_includes_housing": True,
-                  "contract_clause_included": True, "free_handover_clause": True, "planning_conditions": "按标准配建"}
+                  "contract_clause_included": True, "free_handover_clause": True, "planning_conditions": "按标准配建",
+                  "land_contract_file": "file:土地出让合同补充条款.pdf"}
         ok(api.complete(api.open_task(case_id, "land_transfer_clause", "natural_resources")["id"],
-                        "natural_resources", clause))
-        ok(api.complete(api.open_task(case_id, "submit_site_plan", "developer")["id"], "developer", SITE_PLAN))
+                        "natural_resources", upload_papers(api, case_id, "natural_resources", clause)))
+        ok(api.complete(api.open_task(case_id, "submit_site_plan", "developer")["id"], "developer",
+                        upload_papers(api, case_id, "developer", SITE_PLAN)))
         review = api.open_task(case_id, "site_plan_review", "housing")["id"]
         ok(api.post(f"/tasks/{review}/add-signers",
                     {"users": ["civil_affairs", "civil_affairs_qian"], "mode": "parallel", "comment": "请民政局会签"},

@@ -46,7 +46,8 @@ _REPLACED = ("transferred", "delegated", "resolved")
 
 
 def _step_opened_at(task: HumanTask, tasks: dict[int, HumanTask]) -> datetime:
-    """When the step ``task`` stands for opened: a row opened by 转办, 委派 or 办理完毕 carries on the row it replaced."""
+    """When the step ``task`` stands for opened: a row opened by 转办, 委派 or 办理完毕 carries on the row
+    it replaced."""
     seen = {task.id}
     while task.previous_task_id is not None:
         before = tasks.get(task.previous_task_id)

@@ -13,7 +13,7 @@ Feature: 跳转
       """
     And user "street_a" completes task "draft_plan" with:
       """
-      {"community_name": "甲街道和平社区", "committee_name": "甲街道和平社区居民委员会", "boundary_east": "沣泾大道", "boundary_south": "统一路", "boundary_west": "天雄西路", "boundary_north": "咸户路", "area_km2": 2.4, "households": 3200, "population": 9600, "housing_type": "apartment", "party_org_staff": 5, "committee_members": 7, "supervisory_members": 3, "service_station_staff": 7, "grid_count": 11}
+      {"community_name": "甲街道和平社区", "committee_name": "甲街道和平社区居民委员会", "boundary_east": "沣泾大道", "boundary_south": "统一路", "boundary_west": "天雄西路", "boundary_north": "咸户路", "area_km2": 2.4, "households": 3200, "population": 9600, "housing_type": "apartment", "party_org_staff": 5, "committee_members": 7, "supervisory_members": 3, "service_station_staff": 7, "grid_count": 11, "plan_document": "file:和平社区设立方案.pdf", "boundary_map": "file:和平社区四至范围图.pdf"}
       """
 
   Scenario: 管理员把办件跳过管委会审批直接组织选举，再跳回拟定方案
@@ -38,7 +38,7 @@ Feature: 跳转
     And the case data has "committee_name" equal to "\"甲街道和平社区居民委员会\""
     When user "street_a" completes task "draft_plan" with:
       """
-      {"community_name": "甲街道和平社区", "committee_name": "甲街道和平社区居民委员会", "boundary_east": "沣泾大道", "boundary_south": "统一路", "boundary_west": "天雄西路", "boundary_north": "咸户路", "area_km2": 2.4, "households": 3200, "population": 9600, "housing_type": "apartment", "party_org_staff": 5, "committee_members": 7, "supervisory_members": 3, "service_station_staff": 7, "grid_count": 11}
+      {"community_name": "甲街道和平社区", "committee_name": "甲街道和平社区居民委员会", "boundary_east": "沣泾大道", "boundary_south": "统一路", "boundary_west": "天雄西路", "boundary_north": "咸户路", "area_km2": 2.4, "households": 3200, "population": 9600, "housing_type": "apartment", "party_org_staff": 5, "committee_members": 7, "supervisory_members": 3, "service_station_staff": 7, "grid_count": 11, "plan_document": "file:和平社区设立方案.pdf", "boundary_map": "file:和平社区四至范围图.pdf"}
       """
     And user "civil_affairs" completes task "civil_review" with:
       """
@@ -46,6 +46,6 @@ Feature: 跳转
       """
     And user "district_gov" completes task "district_approval" with:
       """
-      {"approval_decision": "approve", "approval_date": "2024-04-10", "approval_doc_no": "沣西管发〔2024〕12号"}
+      {"approval_decision": "approve", "approval_date": "2024-04-10", "approval_doc_no": "沣西管发〔2024〕12号", "approval_file": "file:同意设立和平社区居委会的批复.pdf"}
       """
     Then the case has open tasks "organise_election"

@@ -14,11 +14,11 @@ Feature: 加签、会签与减签
       """
     And user "street_a" completes task "draft_plan" with:
       """
-      {"plan_title": "甲街道东村撤村建居方案", "conversion_mode": "one_village_one_community", "new_committee_name": "沣西新城甲街道东村社区居民委员会", "village_households": 300, "village_population": 1260, "plan_summary": "东村整建制改设东村社区居民委员会。"}
+      {"plan_title": "甲街道东村撤村建居方案", "conversion_mode": "one_village_one_community", "new_committee_name": "沣西新城甲街道东村社区居民委员会", "village_households": 300, "village_population": 1260, "plan_summary": "东村整建制改设东村社区居民委员会。", "plan_document": "file:东村撤村建居方案.pdf"}
       """
     And user "village_a1" completes task "hold_meeting" with:
       """
-      {"meeting_form": "household_representatives", "meeting_date": "2024-03-05", "adult_villagers_total": 1000, "households_total": 300, "attendees": 500, "households_represented": 200, "votes_for": 251, "votes_against": 249}
+      {"meeting_form": "household_representatives", "meeting_date": "2024-03-05", "adult_villagers_total": 1000, "households_total": 300, "attendees": 500, "households_represented": 200, "votes_for": 251, "votes_against": 249, "minutes_file": "file:东村户代表会议纪要.pdf", "sign_in_file": "file:东村签到表.pdf", "ballots_file": "file:东村表决票.pdf"}
       """
 
   Scenario: 前加签：同事先签署意见，任务再回到复审经办人办结
@@ -99,11 +99,11 @@ Feature: 加签、会签与减签
       """
     When user "natural_resources" completes task "land_transfer_clause" with:
       """
-      {"land_contract_no": "沣西出让〔2024〕018号", "notice_includes_housing": true, "contract_clause_included": true, "free_handover_clause": true, "planning_conditions": "按每百户30平方米配建社区办公服务用房，无偿移交沣西新城"}
+      {"land_contract_no": "沣西出让〔2024〕018号", "notice_includes_housing": true, "contract_clause_included": true, "free_handover_clause": true, "planning_conditions": "按每百户30平方米配建社区办公服务用房，无偿移交沣西新城", "land_contract_file": "file:土地出让合同补充条款.pdf"}
       """
     And user "developer" completes task "submit_site_plan" with:
       """
-      {"households": 1500, "phased_development": true, "phase_count": 3, "planned_area_m2": 480, "housing_location": "小区中心，2号楼裙房1—3层", "central_location": true, "lowest_floor": 1, "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": true}
+      {"households": 1500, "phased_development": true, "phase_count": 3, "planned_area_m2": 480, "housing_location": "小区中心，2号楼裙房1—3层", "central_location": true, "lowest_floor": 1, "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": true, "floor_exception": false, "site_plan_file": "file:项目总平面图.pdf"}
       """
     And user "housing" adds "parallel" signers "civil_affairs, civil_affairs_qian" to task "site_plan_review" passing at "0.5" with comment "社区用房位置请民政局会签"
     Then task "site_plan_review" has signers "civil_affairs, civil_affairs_qian"

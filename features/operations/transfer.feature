@@ -22,12 +22,12 @@ Feature: 转办
     And user "street_a_wang" has an unread notification "transferred" about the case
     And user "street_a" is refused with 403 naming "已交由他人办理" when completing task "draft_plan" with:
       """
-      {"plan_title": "甲街道东村撤村建居方案", "conversion_mode": "one_village_one_community", "new_committee_name": "沣西新城甲街道东村社区居民委员会", "village_households": 300, "village_population": 1260, "plan_summary": "东村整建制改设社区。"}
+      {"plan_title": "甲街道东村撤村建居方案", "conversion_mode": "one_village_one_community", "new_committee_name": "沣西新城甲街道东村社区居民委员会", "village_households": 300, "village_population": 1260, "plan_summary": "东村整建制改设社区。", "plan_document": "file:东村撤村建居方案.pdf"}
       """
     And the history shows "transfer" by "street_a" with comment "王芳熟悉东村情况，请她拟定方案"
     When user "street_a_wang" completes task "draft_plan" with comment "方案已拟定" and:
       """
-      {"plan_title": "甲街道东村撤村建居方案", "conversion_mode": "one_village_one_community", "new_committee_name": "沣西新城甲街道东村社区居民委员会", "village_households": 300, "village_population": 1260, "plan_summary": "东村整建制改设社区。"}
+      {"plan_title": "甲街道东村撤村建居方案", "conversion_mode": "one_village_one_community", "new_committee_name": "沣西新城甲街道东村社区居民委员会", "village_households": 300, "village_population": 1260, "plan_summary": "东村整建制改设社区。", "plan_document": "file:东村撤村建居方案.pdf"}
       """
     Then the case has open tasks "hold_meeting"
     And the history shows "complete" by "street_a_wang" with comment "方案已拟定"
@@ -65,7 +65,7 @@ Feature: 转办
       """
     And user "street_a" completes task "draft_plan" with:
       """
-      {"community_name": "甲街道和平社区", "committee_name": "甲街道和平社区居民委员会", "boundary_east": "沣泾大道", "boundary_south": "统一路", "boundary_west": "天雄西路", "boundary_north": "咸户路", "area_km2": 2.4, "households": 3200, "population": 9600, "housing_type": "apartment", "party_org_staff": 5, "committee_members": 7, "supervisory_members": 3, "service_station_staff": 7, "grid_count": 11}
+      {"community_name": "甲街道和平社区", "committee_name": "甲街道和平社区居民委员会", "boundary_east": "沣泾大道", "boundary_south": "统一路", "boundary_west": "天雄西路", "boundary_north": "咸户路", "area_km2": 2.4, "households": 3200, "population": 9600, "housing_type": "apartment", "party_org_staff": 5, "committee_members": 7, "supervisory_members": 3, "service_station_staff": 7, "grid_count": 11, "plan_document": "file:和平社区设立方案.pdf", "boundary_map": "file:和平社区四至范围图.pdf"}
       """
     And user "civil_affairs" completes task "civil_review" with comment "方案规范，同意报批" and:
       """

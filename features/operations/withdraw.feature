@@ -51,11 +51,11 @@ Feature: 撤回
       """
     When user "natural_resources" completes task "land_transfer_clause" with:
       """
-      {"land_contract_no": "沣西出让〔2024〕018号", "notice_includes_housing": true, "contract_clause_included": true, "free_handover_clause": true, "planning_conditions": "按每百户30平方米配建社区办公服务用房，无偿移交沣西新城"}
+      {"land_contract_no": "沣西出让〔2024〕018号", "notice_includes_housing": true, "contract_clause_included": true, "free_handover_clause": true, "planning_conditions": "按每百户30平方米配建社区办公服务用房，无偿移交沣西新城", "land_contract_file": "file:土地出让合同补充条款.pdf"}
       """
     And user "developer" completes task "submit_site_plan" with:
       """
-      {"households": 1500, "phased_development": true, "phase_count": 3, "planned_area_m2": 480, "housing_location": "小区中心，2号楼裙房1—3层", "central_location": true, "lowest_floor": 1, "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": true}
+      {"households": 1500, "phased_development": true, "phase_count": 3, "planned_area_m2": 480, "housing_location": "小区中心，2号楼裙房1—3层", "central_location": true, "lowest_floor": 1, "top_floor": 3, "service_hall_floor": 1, "concentrated_layout": true, "floor_exception": false, "site_plan_file": "file:项目总平面图.pdf"}
       """
     Then the case has open tasks "housing_opinion, site_plan_review"
     When user "housing" completes task "site_plan_review" with:

@@ -7,6 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from tests.paper_files import upload_papers
 from tests.support import ApiClient
 from tests.web.conftest import LiveServer, login, shot
 
@@ -14,14 +15,16 @@ ELIGIBILITY = {"collective_org_established": True, "assets_inventoried": True, "
                "whole_village_demolished": False}
 PLAN = {"plan_title": "甲街道东村撤村建居方案", "conversion_mode": "one_village_one_community",
         "new_committee_name": "沣西新城甲街道东村社区居民委员会", "village_households": 300, "village_population": 1260,
-        "plan_summary": "东村整建制改设东村社区居民委员会。"}
+        "plan_summary": "东村整建制改设东村社区居民委员会。", "plan_document": "file:东村撤村建居方案.pdf"}
 MEETING = {"meeting_form": "household_representatives", "meeting_date": "2024-03-05", "adult_villagers_total": 1000,
            "households_total": 300, "attendees": 500, "households_represented": 200, "votes_for": 251,
-           "votes_against": 249}
+           "votes_against": 249, "minutes_file": "file:东村户代表会议纪要.pdf",
+           "sign_in_file": "file:东村签到表.pdf", "ballots_file": "file:东村表决票.pdf"}
 
 
 def complete(api: ApiClient, case_id: int, element: str, user: str, data: dict[str, Any]) -> None:
-    response = api.complete(api.open_task(case_id, element, user)["id"], user, data)
+    response = api.complete(api.open_task(case_id, element, user)["id"], user,
+                            upload_papers(api, case_id, user, data))
     assert response.status_code == 200, response.get_json()
 
 
@@ -49,8 +52,9 @@ def test_return_to_a_chosen_step(page: Page, live_server: LiveServer) -> None:
     login(page, live_server, "civil_affairs", then=f"/tasks/{review['id']}")
     expect(page.locator("h1")).to_have_text("办理：人社民政局程序复审")
     page.click("#task-operations button[data-op=return]")
-    # the model lets 复审 go back to the meeting or the plan only (returnTargets), nearest first
-    expect(page.locator("#return-target option")).to_have_text(["户代表会议讨论表决", "研判并拟定撤村建居方案"])
+    # the model lets 复审 go back to the meeting or the plan only (returnTargets), nearest first; the meeting is
+    # now held per village (a multi-instance step), which 退回 does not offer, and 改制条件审查 is not allowed
+    expect(page.locator("#return-target option")).to_have_text(["研判并拟定撤村建居方案"])
     page.select_option("#return-target", "draft_plan")
     page.fill("#op-comment", "方案户数与台账不符，请核实后重报")
     shot(page, "operations-1-return-form")
