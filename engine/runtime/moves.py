@@ -14,6 +14,14 @@ again), and branches that split off above it are untouched. A move forward
 (跳转 by an admin) replaces one live user task by a later one that is reachable
 without passing a parallel or inclusive gateway, so no join waits for a token
 that was skipped.
+
+A multi-instance step keeps its round in the data: the input item of each instance
+(``seal_village``), its output item and the output collection (``seal_handovers``).
+SpiffWorkflow refuses to start a round while any of them is in the data it starts
+with ("Multiinstance input item ... already exists", "the output must be empty"), so
+a move that makes a multi-instance step run again (it was below the reset point, or
+is the target itself) starts without them: the step runs again for every item of its
+input collection as the case data has it, and its collection fills again.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from collections import deque
 from copy import deepcopy
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
@@ -61,6 +70,36 @@ def completed_occurrences(workflow: BpmnWorkflow, element_id: str) -> list[Task]
     return [t for t in tasks_in_state(workflow, TaskState.COMPLETED) if bpmn_id(t) == element_id]
 
 
+def multi_instance_spec(task: Task) -> MultiInstanceTask | None:
+    """The multi-instance spec ``task`` is the step of or one instance of, else None."""
+    if isinstance(task.task_spec, MultiInstanceTask):
+        return task.task_spec
+    parent = task.parent
+    if parent is not None and isinstance(parent.task_spec, MultiInstanceTask) \
+            and parent.task_spec.task_spec == task.task_spec.name:
+        return parent.task_spec
+    return None
+
+
+def round_names(spec: MultiInstanceTask) -> set[str]:
+    """The data names one round of ``spec`` owns: its items, and its output collection unless
+    the round updates its input collection in place (then the input is the case's own data)."""
+    names = {ref.bpmn_id for ref in (spec.input_item, spec.output_item) if ref is not None}
+    if spec.data_output is not None and (spec.data_input is None or spec.data_output.bpmn_id != spec.data_input.bpmn_id):
+        names.add(spec.data_output.bpmn_id)
+    return names
+
+
+def without_rounds(data: dict[str, object], tasks: list[Task]) -> dict[str, object]:
+    """``data`` without the round data of every multi-instance step among ``tasks`` (they run again)."""
+    names: set[str] = set()
+    for task in tasks:
+        spec = multi_instance_spec(task)
+        if spec is not None:
+            names |= round_names(spec)
+    return {k: v for k, v in data.items() if k not in names}
+
+
 def reset_to(definition: CompiledDefinition, workflow: BpmnWorkflow, target: Task, command: str,
              named: Task | None = None, result: dict[str, object] | None = None) -> Outcome:
     """Reset the live tree to the completed task ``target`` with all of the case's current data.
@@ -69,7 +108,7 @@ def reset_to(definition: CompiledDefinition, workflow: BpmnWorkflow, target: Tas
     and records ``{"reset_to": <element>}`` plus ``result``.
     """
     recorder = StepRecorder(definition, workflow)
-    data = case_data(workflow)
+    data = without_rounds(case_data(workflow), list(target))  # ``target`` and every task below it
     workflow.reset_from_task_id(target.id, data=deepcopy(data))
     target.data = deepcopy(data)  # the reset merged the parent's older data over it
     step = recorder.step_for(named or target, command=command)

@@ -57,9 +57,6 @@ Feature: 退回
     Then the case has open tasks "district_approve, file_record"
     And the case data has "plan_title" equal to "\"甲街道东村撤村建居方案（修订）\""
 
-  # Known bug: after this return the re-approval puts the case in error ("Multiinstance input item
-  # seal_village already exists"): the reset carries the per-village item of 印章移交 into the case data.
-  @xfail
   Scenario: 批复后工作退回管委会重新批准，跨越汇聚，其余并行工作一并取消
     When user "civil_affairs" completes task "civil_review" with comment "程序合法，复审通过" and:
       """
@@ -90,6 +87,11 @@ Feature: 退回
       """
     Then the case has open tasks "hand_over_seals, party_organisation, transition_decision, urban_treatment"
     And the case data has "approval_document_no" equal to "\"沣西管发〔2024〕15号\""
+    When user "village_a1" completes task "hand_over_seals" with:
+      """
+      {"old_village_committee_name": "沣西新城甲街道东村村民委员会", "seal_count": 3, "seal_list_file": "file:东村印章移交清单.pdf", "handover_date": "2024-03-26"}
+      """
+    Then the case has open tasks "party_organisation, rename_and_seal, transition_decision, urban_treatment"
 
   Scenario: 批准后并行办理中退回扎口审核，另一并行分支的待办被取消，重新批准后办结
     Given user "department" starts a "community_access" case with:
