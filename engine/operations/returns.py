@@ -116,17 +116,35 @@ def return_task(cmd: Command, target_element_id: str, comment: str | None) -> No
         if allowed is not None and target_element_id not in allowed:
             raise Forbidden(f"流程模型不允许从环节「{cmd.row.name}」退回到「{element.name}」（returnTargets）")
         raise Conflict(f"不能退回到「{element.name}」：该环节不在本环节之前已办理的路径上")
-    assignee = _former_handler(cmd, target)
+    # a multi-instance step runs again for every item of its input: each instance goes to its unit's
+    # pool as the first round's did; those who handled the first round are told
+    multi = moves.multi_instance_spec(target) is not None
+    assignee = None if multi else _former_handler(cmd, target)
+    former = _former_instance_handlers(cmd, target) if multi else []
     extra = cmd.ordinal() | {"target_element_id": target_element_id, "assignee": assignee}
     outcome = apply_return(cmd.definition, cmd.workflow, cmd.task, target_element_id, assignee)
     spiff_id = str(target.id)
     if assignee:
         cmd.notify([assignee], "returned", spiff_id)
+    if former:
+        cmd.notify(former, "returned")
     if holding.signing is not None:  # the return ends the signing round: its signers' parts are cancelled
         cmd.notify(holding.sign_users, "withdrawn")
+    note = {"origin": "returned", "by": cmd.actor.username, "by_name": cmd.actor.display_name,
+            "from": cmd.row.name, "comment": comment}
+    reopened = [str(t.id) for t in outcome.ready if runner.bpmn_id(t) == target_element_id] if multi else [spiff_id]
     cmd.record(outcome, comment, extra, closing={cmd.row.id: ("returned", cmd.actor.username)},
-               notes={spiff_id: {"origin": "returned", "by": cmd.actor.username, "by_name": cmd.actor.display_name,
-                                 "from": cmd.row.name, "comment": comment}})
+               notes={task_id: note for task_id in reopened})
+
+
+def _former_instance_handlers(cmd: Command, target: Task) -> list[str]:
+    """Who completed the instances of the multi-instance step ``target`` (still active users)."""
+    instances = [str(t.id) for t in target.children if moves.is_user_task(t)]
+    done = cmd.session.scalars(select(HumanTask.completed_by).where(
+        HumanTask.instance_id == cmd.instance.id, HumanTask.spiff_task_id.in_(instances),
+        HumanTask.kind == "task", HumanTask.state == "completed"))
+    users = sorted({u for u in done if u})
+    return sorted(people.active_users(cmd.session, cmd.directory, users)) if users else []
 
 
 # -- 撤回 ------------------------------------------------------------------------------------------
@@ -220,6 +238,9 @@ def plan_jump(definition: CompiledDefinition, workflow: BpmnWorkflow, target_ele
                     "from_ordinal": state.ordinal(workflow, task)}
     sources = [t for t in ready if moves.forward_path_exists(definition, runner.bpmn_id(t) or "", target_element_id)]
     if len(sources) == 1:
+        refusal = moves.entry_refusal(workflow, target_element_id)
+        if refusal is not None:
+            raise Conflict(f"不能跳转到「{element.name}」：{refusal}")
         return {"direction": "forward", "from_element_id": runner.bpmn_id(sources[0]),
                 "from_ordinal": state.ordinal(workflow, sources[0])}
     if len(sources) > 1:

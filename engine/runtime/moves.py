@@ -47,14 +47,24 @@ def is_user_task(task: Task) -> bool:
     return bool(task.task_spec.manual and bpmn_id(task))
 
 
+def is_user_step(task: Task) -> bool:
+    """A user task, or the multi-instance step of a user task (its instances are children of it,
+    the steps after it descend from it: the step, not an instance, is on the path below)."""
+    if is_user_task(task):
+        return True
+    spec = task.task_spec
+    return isinstance(spec, MultiInstanceTask) and bool(
+        getattr(task.workflow.spec.task_specs.get(spec.task_spec), "manual", False))
+
+
 def completed_user_ancestors(task: Task) -> list[Task]:
-    """The completed user tasks above ``task`` in its lineage, nearest first, one per element."""
+    """The completed user steps above ``task`` in its lineage, nearest first, one per element."""
     found: list[Task] = []
     seen: set[str] = set()
     node = task.parent
     while node is not None:
         element = bpmn_id(node)
-        if element and is_user_task(node) and node.has_state(TaskState.COMPLETED) and element not in seen:
+        if element and is_user_step(node) and node.has_state(TaskState.COMPLETED) and element not in seen:
             seen.add(element)
             found.append(node)
         node = node.parent
@@ -85,9 +95,35 @@ def round_names(spec: MultiInstanceTask) -> set[str]:
     """The data names one round of ``spec`` owns: its items, and its output collection unless
     the round updates its input collection in place (then the input is the case's own data)."""
     names = {ref.bpmn_id for ref in (spec.input_item, spec.output_item) if ref is not None}
-    if spec.data_output is not None and (spec.data_input is None or spec.data_output.bpmn_id != spec.data_input.bpmn_id):
+    in_place = spec.data_input is not None and spec.data_output is not None \
+        and spec.data_output.bpmn_id == spec.data_input.bpmn_id
+    if spec.data_output is not None and not in_place:
         names.add(spec.data_output.bpmn_id)
     return names
+
+
+def step_spec(workflow: BpmnWorkflow, element_id: str) -> object:
+    """The spec a move makes a task of for ``element_id``: for a multi-instance step the step, not its instance."""
+    specs = [s for s in workflow.spec.task_specs.values() if getattr(s, "bpmn_id", None) == element_id]
+    return next((s for s in specs if isinstance(s, MultiInstanceTask)), specs[0])
+
+
+def entry_refusal(workflow: BpmnWorkflow, element_id: str) -> str | None:
+    """Why a move forward cannot start ``element_id`` with the case's data, or None.
+
+    A multi-instance step runs once per item of its input collection: without that collection
+    (a step before it makes it) there is nothing to run it for.
+    """
+    spec = step_spec(workflow, element_id)
+    if not isinstance(spec, MultiInstanceTask):
+        return None
+    if spec.data_input is None:
+        return "该环节按次数逐项办理（多实例），只能由前面的环节进入"
+    collection = case_data(workflow).get(spec.data_input.bpmn_id)
+    if not isinstance(collection, (list, dict)) or not collection:
+        return (f"该环节按清单「{spec.data_input.bpmn_id}」逐项办理（多实例），办件数据中还没有这份清单"
+                "（由前面的环节生成），请跳转到生成清单的环节之前")
+    return None
 
 
 def without_rounds(data: dict[str, object], tasks: list[Task]) -> dict[str, object]:
@@ -110,7 +146,10 @@ def reset_to(definition: CompiledDefinition, workflow: BpmnWorkflow, target: Tas
     recorder = StepRecorder(definition, workflow)
     data = without_rounds(case_data(workflow), list(target))  # ``target`` and every task below it
     workflow.reset_from_task_id(target.id, data=deepcopy(data))
+    started = target.data
     target.data = deepcopy(data)  # the reset merged the parent's older data over it
+    if isinstance(target.task_spec, MultiInstanceTask):
+        _restart_round(target, started, data)
     step = recorder.step_for(named or target, command=command)
     if step is not None:
         step.result = {"reset_to": bpmn_id(target), **(result or {})}
@@ -118,6 +157,21 @@ def reset_to(definition: CompiledDefinition, workflow: BpmnWorkflow, target: Tas
     _run_engine(recorder)
     recorder.finish()
     return recorder.outcome()
+
+
+def _restart_round(step: Task, started: dict[str, object], data: dict[str, object]) -> None:
+    """A multi-instance step just reset: it keeps the round it started (its output collection) and
+    its instances start, like the step, with the case's current data plus each one's item."""
+    spec = step.task_spec
+    assert isinstance(spec, MultiInstanceTask)
+    for name in round_names(spec):
+        if name in started:
+            step.data[name] = started[name]
+    item = spec.input_item.bpmn_id if spec.input_item is not None else None
+    for child in step.children:
+        if child.task_spec.name == spec.task_spec:
+            own = {item: child.data[item]} if item is not None and item in child.data else {}
+            child.data = deepcopy(data) | own
 
 
 def forward_path_exists(definition: CompiledDefinition, source: str, target: str) -> bool:
@@ -142,18 +196,22 @@ def move_forward(definition: CompiledDefinition, workflow: BpmnWorkflow, task: T
                  command: str, result: dict[str, object] | None = None) -> Outcome:
     """Cancel the live user task ``task`` and make the user task ``element_id`` ready in its place.
 
-    The caller has checked :func:`forward_path_exists`. The new task starts with all of the
+    The caller has checked :func:`forward_path_exists` and :func:`entry_refusal`. The new task starts with all of the
     case's current data; nothing between the two ran.
     """
-    spec = next(s for s in workflow.spec.task_specs.values() if getattr(s, "bpmn_id", None) == element_id)
+    spec = step_spec(workflow, element_id)
     recorder = StepRecorder(definition, workflow)
     data = case_data(workflow)
     parent = task.parent
     task.cancel()
     moved = spiff_compat.add_future_child(parent, spec, TaskState.FUTURE)
+    data = without_rounds(data, [moved])  # a multi-instance step starts a round of its own
     moved.data = deepcopy(data)
     spiff_compat.predict_and_update(spec, moved, TaskState.PREDICTED_MASK | TaskState.FUTURE)  # as reset_branch does
+    started = moved.data
     moved.data = deepcopy(data)  # the update merged the parent's data over it
+    if isinstance(spec, MultiInstanceTask):
+        _restart_round(moved, started, data)
     step = recorder.step_for(moved, command=command)
     if step is not None:
         step.result = {"moved_from": bpmn_id(task), **(result or {})}

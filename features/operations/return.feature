@@ -23,7 +23,7 @@ Feature: 退回
 
   Scenario: 复审退回街道办修改方案，原办理人收到被退回与意见，数据保留，修改后再报
     Then the case has open tasks "civil_review"
-    And user "civil_affairs" may return task "civil_review" to "draft_plan"
+    And user "civil_affairs" may return task "civil_review" to "hold_meeting, draft_plan"
     And user "civil_affairs" is refused with 403 naming "returnTargets" when posting "return" on task "civil_review" with:
       """
       {"target_element_id": "check_eligibility", "comment": "重新审查改制条件"}
@@ -57,6 +57,25 @@ Feature: 退回
     Then the case has open tasks "district_approve, file_record"
     And the case data has "plan_title" equal to "\"甲街道东村撤村建居方案（修订）\""
 
+  Scenario: 复审退回各村户代表会议（每村一项的多实例环节），各村重新召开会议后再报复审
+    When user "civil_affairs" returns task "civil_review" to "hold_meeting" with comment "表决票未加盖村委会印章，请重新召开会议表决"
+    Then the case has open tasks "hold_meeting"
+    And task "hold_meeting" shows "returned" by "civil_affairs" with comment "表决票未加盖村委会印章，请重新召开会议表决"
+    And user "village_a1" sees task "hold_meeting" in the inbox
+    And user "village_a1" has an unread notification "returned" about the case
+    And the case data has "plan_title" equal to "\"甲街道东村撤村建居方案\""
+    When user "village_a1" completes task "hold_meeting" with:
+      """
+      {"meeting_form": "household_representatives", "meeting_date": "2024-03-12", "adult_villagers_total": 1000, "households_total": 300, "attendees": 520, "households_represented": 220, "votes_for": 400, "votes_against": 120, "minutes_file": "file:东村户代表会议纪要.pdf", "sign_in_file": "file:东村签到表.pdf", "ballots_file": "file:东村表决票.pdf"}
+      """
+    Then the case has open tasks "civil_review"
+    And the case data has "meeting_result" equal to "\"passed\""
+    When user "civil_affairs" completes task "civil_review" with comment "重新表决后复审通过" and:
+      """
+      {"review_decision": "pass"}
+      """
+    Then the case has open tasks "district_approve, file_record"
+
   Scenario: 批复后工作退回管委会重新批准，跨越汇聚，其余并行工作一并取消
     When user "civil_affairs" completes task "civil_review" with comment "程序合法，复审通过" and:
       """
@@ -76,7 +95,7 @@ Feature: 退回
       {"old_village_committee_name": "沣西新城甲街道东村村民委员会", "seal_count": 3, "seal_list_file": "file:东村印章移交清单.pdf", "handover_date": "2024-03-22"}
       """
     Then the case has open tasks "party_organisation, rename_and_seal, transition_decision, urban_treatment"
-    And user "street_a" may return task "rename_and_seal" to "district_approve, civil_review, draft_plan, check_eligibility"
+    And user "street_a" may return task "rename_and_seal" to "hand_over_seals, district_approve, civil_review, hold_meeting, draft_plan, check_eligibility"
     When user "street_a" returns task "rename_and_seal" to "district_approve" with comment "批复文号有误，请管委会重新批复"
     Then the case has open tasks "district_approve"
     And task "district_approve" is held by "district_gov"

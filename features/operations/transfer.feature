@@ -32,6 +32,12 @@ Feature: 转办
     Then the case has open tasks "hold_meeting"
     And the history shows "complete" by "street_a_wang" with comment "方案已拟定"
 
+  Scenario: 接收人后来被停用，任务只属于他一人：列入无人可办的办件，同单位其他人员仍在职也一样
+    When user "street_a" transfers task "draft_plan" to "street_a_wang" with comment "王芳熟悉东村情况，请她拟定方案"
+    Then the stuck cases do not list the case
+    When the admin deactivates user "street_a_wang"
+    Then the stuck cases list task "draft_plan" of the case with reason "任务已交由甲街道办 王芳个人办理，该用户已停用"
+
   Scenario: 不能转给其他单位、不存在的人或自己
     Then user "street_a" is refused with 403 naming "同单位同角色" when posting "transfer" on task "draft_plan" with:
       """

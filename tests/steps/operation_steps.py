@@ -307,3 +307,22 @@ def automatic_copy(api: ApiClient, case: dict[str, Any], element: str, users: st
     copies = [e for e in history if e["command"] == "cc" and e["payload"].get("source") == "model"
               and e["payload"].get("element_id") == element]
     assert copies and copies[-1]["payload"]["users"] == _names(users), copies
+
+
+@when(_rx("the admin deactivates user {user}"))
+def deactivate_user(api: ApiClient, user: str) -> None:
+    response = api.client.patch(f"/api/v1/users/{user}", json={"active": False}, headers=api.headers("admin"))
+    assert response.status_code == 200, response.get_json()
+
+
+@then(_rx("the stuck cases list task {element} of the case with reason {text}"))
+def stuck_lists(api: ApiClient, case: dict[str, Any], element: str, text: str) -> None:
+    rows = api.get("/admin/stuck-cases", as_user="admin").get_json()
+    mine = [r for r in rows if r["instance_id"] == case["id"]]
+    assert [(r["element_id"], r["reason"]) for r in mine] == [(element, text)], rows
+
+
+@then(_rx("the stuck cases do not list the case"))
+def stuck_not_listed(api: ApiClient, case: dict[str, Any]) -> None:
+    rows = api.get("/admin/stuck-cases", as_user="admin").get_json()
+    assert [r for r in rows if r["instance_id"] == case["id"]] == [], rows
