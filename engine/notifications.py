@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from engine.clock import as_utc
-from engine.errors import NotFound
 from engine.identity.actors import Actor
+from engine.read import mailbox
 from engine.read.paging import Page, PageRequest, fetch_page
-from engine.store.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User, UserRole
+from engine.store.models import HumanTask, Notification, User, UserRole
 
 KINDS = {
     "urge": "催办", "returned": "被退回", "withdrawn": "被撤回", "transferred": "转办给我", "delegated": "委派给我",
@@ -89,28 +89,18 @@ def notifications_page(session: Session, actor: Actor, filters: NotificationFilt
 
 
 def mark_read(session: Session, actor: Actor, notification_id: int, at: datetime) -> dict[str, Any]:
-    row = session.get(Notification, notification_id)
-    if row is None or row.username != actor.username:
-        raise NotFound(f"消息 {notification_id} 不存在")
-    if row.read_at is None:
-        session.execute(update(Notification).where(Notification.id == row.id).values(read_at=at))
-        row.read_at = at
-    return views(session, [row])[0]
+    return views(session, [mailbox.mark_read(session, actor, Notification, notification_id, at, "消息")])[0]
 
 
 def views(session: Session, rows: list[Notification]) -> list[dict[str, Any]]:
-    cases = {r.id: r for r in session.execute(
-        select(ProcessInstance.id, ProcessInstance.business_key, ProcessDefinition.name)
-        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
-        .where(ProcessInstance.id.in_({n.instance_id for n in rows})))}
+    cases = mailbox.case_summaries(session, {n.instance_id for n in rows})
     names = dict(session.execute(select(User.username, User.display_name)
                                  .where(User.username.in_({n.actor for n in rows if n.actor}))).all())
     tasks = dict(session.execute(select(HumanTask.id, HumanTask.name)
                                  .where(HumanTask.id.in_({n.human_task_id for n in rows if n.human_task_id}))).all())
     return [{
         "id": n.id, "kind": n.kind, "kind_name": KINDS.get(n.kind, n.kind), "instance_id": n.instance_id,
-        "business_key": cases[n.instance_id].business_key if n.instance_id in cases else None,
-        "definition_name": cases[n.instance_id].name if n.instance_id in cases else None,
+        **cases.get(n.instance_id, mailbox.UNKNOWN_CASE).fields(),
         "task_id": n.human_task_id, "task_name": tasks.get(n.human_task_id) if n.human_task_id else None,
         "message": n.message,
         "actor": n.actor, "actor_name": names.get(n.actor, n.actor) if n.actor else None,

@@ -6,8 +6,9 @@ never be offered (engine/definitions/admission.py), but a running case can
 still lose its last clerk: a user disabled, moved to another unit or stripped
 of the role, or a task offered nowhere (the case names no organisation for a
 lane). A task held by name (转办, 委派, a signer's part of 加签) waits on that one user
-only: it is stuck once they are deactivated, whoever else holds the role. Admins list those tasks here, oldest first, with the reason, so that they
-assign someone (PATCH /users) or act on the case.
+only: it is stuck once they are deactivated, whoever else holds the role. Admins list
+those tasks here, oldest first, with the reason, so that they assign someone (PATCH
+/users) or act on the case.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def stuck_page(session: Session, actor: Actor, directory: OrgDirectory, page: Pa
             "task_id": task.id, "element_id": task.element_id, "name": task.name,
             "role": task.role, "role_name": directory.role_names.get(task.role or "", task.role),
             "org": task.org_id, "org_name": org.name if org is not None else None,
-            "waiting_since": as_utc(task.created_at), "reason": _reason(directory, task.role, task.org_id, holder, holder_name),
+            "waiting_since": as_utc(task.created_at),
+            "reason": _reason(directory, task.role, task.org_id, holder, holder_name),
         })
     return Page(items, found.total)

@@ -17,13 +17,14 @@ from sqlalchemy import Select, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.clock import as_utc
-from engine.errors import Forbidden, NotFound, Problem, ValidationFailed
+from engine.errors import Forbidden, Problem, ValidationFailed
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.operations import people, policy
 from engine.operations.base import Command
+from engine.read import mailbox
 from engine.read.paging import Page, PageRequest, fetch_page
-from engine.store.models import CaseCopy, HumanTask, ProcessDefinition, ProcessInstance, User
+from engine.store.models import CaseCopy, HumanTask, User
 
 MAX_COPIES = 50
 SORTS = {"created_at": CaseCopy.created_at, "id": CaseCopy.id}
@@ -64,7 +65,7 @@ def copy_case(cmd: Command, users: list[str], comment: str | None) -> None:
     if problems:
         raise ValidationFailed("抄送人不正确", problems)
     row = (allowed or held or [None])[0]
-    cmd.notify(cleaned, "cc")
+    cmd.notify(cleaned, "cc", row.id if row is not None else None)
     cmd.journal_only("cc", comment, {"users": cleaned, "source": "holder"}, journal_task=row)
     _store(cmd, cleaned, row.element_id if row is not None else None, comment)
 
@@ -81,7 +82,7 @@ def after_completion(cmd: Command, row: HumanTask) -> None:
     users = [u for u in dict.fromkeys(users) if u != cmd.actor.username]
     if not users:
         return
-    cmd.notify(users, "cc")
+    cmd.notify(users, "cc", row.id)
     cmd.journal_only("cc", None, {"users": users, "source": "model", "roles": roles, "element_id": row.element_id},
                      journal_task=row)
     _store(cmd, users, row.element_id, None)
@@ -104,30 +105,19 @@ def copies_page(session: Session, actor: Actor, filters: CopyFilter, page: PageR
 
 
 def mark_read(session: Session, actor: Actor, copy_id: int, at: datetime) -> dict[str, Any]:
-    row = session.get(CaseCopy, copy_id)
-    if row is None or row.username != actor.username:
-        raise NotFound(f"抄送 {copy_id} 不存在")
-    if row.read_at is None:
-        session.execute(update(CaseCopy).where(CaseCopy.id == row.id).values(read_at=at))
-        row.read_at = at
-    return views(session, [row])[0]
+    return views(session, [mailbox.mark_read(session, actor, CaseCopy, copy_id, at, "抄送")])[0]
 
 
 def views(session: Session, rows: list[CaseCopy]) -> list[dict[str, Any]]:
-    cases = {r.id: r for r in session.execute(
-        select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.status,
-               ProcessInstance.definition_key, ProcessDefinition.name)
-        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
-        .where(ProcessInstance.id.in_({c.instance_id for c in rows})))}
+    cases = mailbox.case_summaries(session, {c.instance_id for c in rows})
+    steps = mailbox.step_names(session, {(c.instance_id, c.element_id) for c in rows if c.element_id})
     names = dict(session.execute(select(User.username, User.display_name)
                                  .where(User.username.in_({c.copied_by for c in rows}))).all())
     return [{
-        "id": c.id, "instance_id": c.instance_id,
-        "business_key": cases[c.instance_id].business_key if c.instance_id in cases else None,
-        "definition_key": cases[c.instance_id].definition_key if c.instance_id in cases else None,
-        "definition_name": cases[c.instance_id].name if c.instance_id in cases else None,
+        "id": c.id, "instance_id": c.instance_id, **cases.get(c.instance_id, mailbox.UNKNOWN_CASE).fields(),
         "case_status": cases[c.instance_id].status if c.instance_id in cases else None,
         "copied_by": c.copied_by, "copied_by_name": names.get(c.copied_by, c.copied_by),
-        "element_id": c.element_id, "comment": c.comment, "created_at": as_utc(c.created_at),
+        "element_id": c.element_id, "element_name": steps.get((c.instance_id, c.element_id or "")),
+        "comment": c.comment, "created_at": as_utc(c.created_at),
         "read": c.read_at is not None, "read_at": as_utc(c.read_at),
     } for c in rows]

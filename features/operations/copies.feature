@@ -13,6 +13,8 @@ Feature: 抄送
     And user "community_a1" may read the case
     And user "street_b" finds the case among their copies, unread
     And user "street_b" has an unread notification "cc" about the case
+    And user "street_b"'s notification "cc" about the case names step "改制条件审查" and the case title
+    And user "street_b"'s copy of the case names step "改制条件审查" and the case title
     And the history shows "cc" by "street_a" with comment "东村改制方案供乙街道参考"
     And user "village_b1" may not read the case
     And user "village_b1" is refused with 403 naming "您无权查看该办件" when posting "cc" on the case with:
@@ -52,6 +54,7 @@ Feature: 抄送
     Then the history shows an automatic copy of task "publish_list" to "civil_upper"
     And user "civil_upper" finds the case among their copies, unread
     And user "civil_upper" has an unread notification "cc" about the case
+    And user "civil_upper"'s copy of the case names step "纳入准入清单并公布" and the case title
     When user "department" completes task "setup_ledger" with:
       """
       {"funding_transfer_doc": "沣西财〔2026〕88号", "ledger_setup": "electronic_configured", "communities_notified": true}

@@ -19,6 +19,7 @@ Feature: 催办
   Scenario: 发起人催办村委会召开户代表会议，再次催办被限制
     When user "street_a" urges the case with comment "请于本周内召开户代表会议"
     Then user "village_a1" has an unread notification "urge" about the case
+    And user "village_a1"'s notification "urge" about the case names step "各村户代表会议讨论表决" and the case title
     And the history shows "urge" by "street_a" with comment "请于本周内召开户代表会议"
     And user "street_a" is refused with 429 naming "已催办过" when posting "urge" on the case with:
       """

@@ -326,3 +326,18 @@ def stuck_lists(api: ApiClient, case: dict[str, Any], element: str, text: str) -
 def stuck_not_listed(api: ApiClient, case: dict[str, Any]) -> None:
     rows = api.get("/admin/stuck-cases", as_user="admin").get_json()
     assert [r for r in rows if r["instance_id"] == case["id"]] == [], rows
+
+
+@then(_rx("user {user}'s notification {kind} about the case names step {text} and the case title"))
+def notification_names_step(api: ApiClient, case: dict[str, Any], user: str, kind: str, text: str) -> None:
+    title = case_view(api, case)["case_title"]
+    found = [n for n in api.get("/notifications", as_user=user).get_json()
+             if n["kind"] == kind and n["instance_id"] == case["id"]]
+    assert title and found and (found[0]["task_name"], found[0]["case_title"]) == (text, title), found
+
+
+@then(_rx("user {user}'s copy of the case names step {text} and the case title"))
+def copy_names_step(api: ApiClient, case: dict[str, Any], user: str, text: str) -> None:
+    title = case_view(api, case)["case_title"]
+    found = [c for c in api.get("/copies", as_user=user).get_json() if c["instance_id"] == case["id"]]
+    assert title and found and (found[0]["element_name"], found[0]["case_title"]) == (text, title), found

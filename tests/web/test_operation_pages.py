@@ -52,9 +52,9 @@ def test_return_to_a_chosen_step(page: Page, live_server: LiveServer) -> None:
     login(page, live_server, "civil_affairs", then=f"/tasks/{review['id']}")
     expect(page.locator("h1")).to_have_text("办理：人社民政局程序复审")
     page.click("#task-operations button[data-op=return]")
-    # the model lets 复审 go back to the meeting or the plan only (returnTargets), nearest first; the meeting is
-    # now held per village (a multi-instance step), which 退回 does not offer, and 改制条件审查 is not allowed
-    expect(page.locator("#return-target option")).to_have_text(["研判并拟定撤村建居方案"])
+    # the model lets 复审 go back to the meeting or the plan only (returnTargets), nearest first: the meeting,
+    # held per village (a multi-instance step), would be held again by every village; 改制条件审查 is not allowed
+    expect(page.locator("#return-target option")).to_have_text(["各村户代表会议讨论表决", "研判并拟定撤村建居方案"])
     page.select_option("#return-target", "draft_plan")
     page.fill("#op-comment", "方案户数与台账不符，请核实后重报")
     shot(page, "operations-1-return-form")
@@ -161,3 +161,26 @@ def test_withdraw_a_step_from_my_done_list(page: Page, live_server: LiveServer) 
     row = page.locator("#done tbody tr", has_text=key).filter(has_text="改制条件审查")
     row.get_by_role("button", name="撤回").click()
     expect(row.locator(".withdraw-refusal")).to_contain_text("不能撤回")
+
+
+def test_copies_and_urges_name_the_step_and_the_case_title(page: Page, live_server: LiveServer) -> None:
+    api = live_server.api
+    case_id = case_at(api, "hold_meeting")
+    title = view(api, case_id)["case_title"]
+    copied = api.post(f"/process-instances/{case_id}/cc", as_user="village_a1",
+                      body={"users": ["street_b"], "comment": "东村改制方案供乙街道参考"})
+    assert copied.status_code == 200, copied.get_json()
+    urged = api.post(f"/process-instances/{case_id}/urge", as_user="street_a", body={"comment": "请于本周内召开会议"})
+    assert urged.status_code == 200, urged.get_json()
+
+    login(page, live_server, "street_b", then="/copies")
+    row = page.locator("#copies tbody tr").first
+    expect(row.locator("td.case-title")).to_have_text(title)
+    expect(row.locator("td.copy-step")).to_have_text("各村户代表会议讨论表决")
+    shot(page, "operations-7-copies")
+    page.goto(f"{live_server.url}/notifications")
+    expect(page.locator("#notifications tbody tr").first).to_contain_text(f"{title} 「各村户代表会议讨论表决」")
+
+    login(page, live_server, "village_a1", then="/notifications")
+    urge = page.locator("#notifications tbody tr", has_text="催办").first
+    expect(urge).to_contain_text(f"{title} 「各村户代表会议讨论表决」 ：请于本周内召开会议")

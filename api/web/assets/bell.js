@@ -25,7 +25,8 @@ export function notificationLink(n) {
 export function notificationText(n) {
   // the system's own (the automatic 催办 of an overdue step) says everything in its message
   if (!n.actor && n.message) return n.message;
-  return [n.actor_name, n.business_key, n.task_name ? `「${n.task_name}」` : '', n.comment ? `：${n.comment}` : '']
+  return [n.actor_name, n.business_key, n.case_title || '', n.task_name ? `「${n.task_name}」` : '',
+    n.comment ? `：${n.comment}` : '']
     .filter(Boolean).join(' ');
 }
 

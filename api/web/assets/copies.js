@@ -12,10 +12,13 @@ async function main() {
       return;
     }
     card.append(h('table.list#copies', {},
-      h('thead', {}, h('tr', {}, ['办件编号', '流程', '抄送人', '说明', '抄送时间', '办件状态', ''].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['办件编号', '事项名称', '流程', '环节', '抄送人', '说明', '抄送时间', '办件状态', '']
+        .map((t) => h('th', {}, t)))),
       h('tbody', {}, copies.map((c) => h(`tr${c.read ? '' : '.unread'}`, { dataset: { copyId: c.id } },
         h('td', {}, h('a', { href: `/cases/${c.instance_id}`, onClick: (event) => open(event, c) }, c.business_key || `#${c.instance_id}`)),
+        h('td.case-title', {}, c.case_title || ''),
         h('td', {}, c.definition_name || c.definition_key || ''),
+        h('td.copy-step', {}, c.element_name || ''),
         h('td', {}, c.copied_by_name),
         h('td', {}, c.comment || ''),
         h('td', {}, formatTime(c.created_at)),
