@@ -165,22 +165,28 @@ def _inbox_item(row: Any, directory: OrgDirectory) -> dict[str, Any]:
     }
 
 
+DONE_COMMANDS = ("complete", "submit", "sign")
+
+
 def done_page(session: Session, actor: Actor, directory: OrgDirectory, filters: DoneFilter,
               page: PageRequest) -> Page[dict[str, Any]]:
     """The tasks the actor completed, newest first by default, with their opinion and where each case is now."""
-    where: list[ColumnElement[bool]] = [HumanTask.completed_by == actor.username, HumanTask.state == "completed"]
+    # a step completed, or a signer's part of one signed (加签: kind "sign", state "signed")
+    where: list[ColumnElement[bool]] = [HumanTask.completed_by == actor.username,
+                                        HumanTask.state.in_(("completed", "signed"))]
     if filters.definition_key:
         where.append(ProcessInstance.definition_key == filters.definition_key)
     search = case_search(filters.q)
     if search is not None:
         where.append(search)
-    # the opinion of the completion (a submission a script refused earlier has an entry of its own)
+    # the opinion of the completion, of the submission before the signers signed, or of the signature
+    # (a submission a script refused earlier has an entry of its own)
     comment = (select(JournalEntry.comment)
                .where(JournalEntry.instance_id == HumanTask.instance_id, JournalEntry.task_id == HumanTask.id,
-                      JournalEntry.command == "complete", JournalEntry.actor == actor.username)
+                      JournalEntry.command.in_(DONE_COMMANDS), JournalEntry.actor == actor.username)
                .order_by(JournalEntry.seq.desc()).limit(1).scalar_subquery())
     rows = (select(HumanTask.id, HumanTask.instance_id, HumanTask.name, HumanTask.element_id, HumanTask.role,
-                   HumanTask.org_id, HumanTask.completed_at, comment.label("comment"),
+                   HumanTask.org_id, HumanTask.completed_at, HumanTask.kind, comment.label("comment"),
                    ProcessInstance.business_key, ProcessInstance.definition_key, ProcessInstance.case_title,
                    ProcessInstance.status.label("case_status"), ProcessInstance.end_event,
                    ProcessDefinition.name.label("definition_name"))
@@ -193,7 +199,7 @@ def done_page(session: Session, actor: Actor, directory: OrgDirectory, filters: 
         "id": row.id, "instance_id": row.instance_id, "name": row.name, "element_id": row.element_id,
         "role": row.role, "role_name": role_name(directory, row.role),
         "org": row.org_id, "org_name": org_name(directory, row.org_id),
-        "completed_at": as_utc(row.completed_at), "comment": row.comment,
+        "completed_at": as_utc(row.completed_at), "comment": row.comment, "kind": row.kind or "task",
         "business_key": row.business_key, "definition_key": row.definition_key,
         "definition_name": row.definition_name, "case_title": row.case_title,
         "case_status": row.case_status, "end_event": row.end_event,

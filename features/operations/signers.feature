@@ -43,6 +43,8 @@ Feature: 加签、会签与减签
       {"review_decision": "pass"}
       """
     Then the case has open tasks "district_approve, file_record"
+    And user "civil_affairs_qian" finds task "civil_review" of the case in their done list as "sign" with comment "表决票核对无误"
+    And user "civil_affairs" finds task "civil_review" of the case in their done list as "task" with comment "复审通过"
 
   Scenario: 后加签未获同意：办理人的提交被退回给办理人重新决定
     When user "civil_affairs" adds "after" signers "civil_affairs_qian" to task "civil_review" with comment "复审意见请钱丽复核"
@@ -118,6 +120,8 @@ Feature: 加签、会签与减签
     Then the case has open tasks "housing_opinion"
     And task "site_plan_review" has signers ""
     And the history shows "sign" by "civil_affairs_qian" with comment "社区用房位于小区中心，同意"
+    And user "civil_affairs_qian" finds task "site_plan_review" of the case in their done list as "sign" with comment "社区用房位于小区中心，同意"
+    And user "housing" finds task "site_plan_review" of the case in their done list as "task" with comment "总平面图符合规划条件"
     When user "civil_affairs" completes task "housing_opinion" with comment "规模、位置符合标准" and:
       """
       {"opinion_decision": "pass", "opinion_text": "社区用房规模、位置符合标准，同意"}

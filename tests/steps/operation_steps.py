@@ -341,3 +341,10 @@ def copy_names_step(api: ApiClient, case: dict[str, Any], user: str, text: str) 
     title = case_view(api, case)["case_title"]
     found = [c for c in api.get("/copies", as_user=user).get_json() if c["instance_id"] == case["id"]]
     assert title and found and (found[0]["element_name"], found[0]["case_title"]) == (text, title), found
+
+
+@then(_rx("user {user} finds task {element} of the case in their done list as {kind} with comment {comment}"))
+def in_done_list(api: ApiClient, case: dict[str, Any], user: str, element: str, kind: str, comment: str) -> None:
+    done = api.get("/tasks/done", as_user=user).get_json()
+    mine = [(t["kind"], t["comment"]) for t in done if t["instance_id"] == case["id"] and t["element_id"] == element]
+    assert (kind, comment) in mine, done

@@ -137,6 +137,12 @@ def test_add_a_signer_who_signs_before_the_holder(page: Page, live_server: LiveS
     history = api.get(f"/process-instances/{case_id}/history", as_user="admin").get_json()
     assert [(e["command"], e["actor"], e["comment"]) for e in history if e["command"] == "sign"] == [
         ("sign", "civil_affairs_qian", "表决票核对无误")]
+    # the signature is in the signer's 已办 with their opinion (nothing to withdraw there)
+    page.goto(f"{live_server.url}/done")
+    row = page.locator("#done tbody tr", has_text=case["business_key"])
+    expect(row.locator("td.step")).to_have_text("人社民政局程序复审（加签）")
+    expect(row.locator("td.opinion")).to_have_text("表决票核对无误")
+    expect(row.get_by_role("button", name="撤回")).to_have_count(0)
 
 
 def test_withdraw_a_step_from_my_done_list(page: Page, live_server: LiveServer) -> None:
