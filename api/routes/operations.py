@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_smorest import Blueprint
@@ -33,6 +34,20 @@ def _case(instance_id: int) -> dict[str, Any]:
     return engine().views.case(current_actor(), instance_id)
 
 
+def _operation(rule: str, schema: type, *codes: int, **texts: str) -> Callable[[Callable[..., Any]], Any]:
+    """One POST operation: its body schema, the case's new state as the answer, its error codes, replays
+    under an Idempotency-Key (the decorators every operation route has, in their order)."""
+    texts = {"s403": S403, "s409": S409} | texts
+    stack = [blp.route(rule, methods=["POST"]), blp.arguments(schema), blp.response(200, InstanceSchema),
+             errors(blp, *(codes or (403, 404, 409, 422)), **texts), idempotent(blp)]
+
+    def wrap(view: Callable[..., Any]) -> Any:
+        for decorate in reversed(stack):
+            view = decorate(view)
+        return view
+    return wrap
+
+
 @blp.route("/tasks/<int:task_id>/operations")
 @blp.response(200, TaskOperationsSchema)
 @errors(blp, 403, 404)
@@ -42,63 +57,39 @@ def task_operations(task_id: int) -> dict[str, Any]:
     return engine().operations.task_operations(current_actor(), task_id)
 
 
-@blp.route("/tasks/<int:task_id>/return", methods=["POST"])
-@blp.arguments(ReturnSchema)
-@blp.response(200, InstanceSchema)
-@errors(blp, 403, 404, 409, 422, s403=S403, s409=S409)
-@idempotent(blp)
+@_operation("/tasks/<int:task_id>/return", ReturnSchema)
 def return_task(body: dict[str, Any], task_id: int) -> dict[str, Any]:
     """退回: send the case back to an earlier step on its path; its former handler gets it with the opinion."""
     instance_id = engine().operations.return_task(current_actor(), task_id, body["target_element_id"], body["comment"])
     return _case(instance_id)
 
 
-@blp.route("/tasks/<int:task_id>/withdraw", methods=["POST"])
-@blp.arguments(WithdrawSchema)
-@blp.response(200, InstanceSchema)
-@errors(blp, 403, 404, 409, 422, s403=S403, s409=S409)
-@idempotent(blp)
+@_operation("/tasks/<int:task_id>/withdraw", WithdrawSchema)
 def withdraw(body: dict[str, Any], task_id: int) -> dict[str, Any]:
     """撤回: take back a step I completed (``task_id``) while the steps it led to are untouched."""
     return _case(engine().operations.withdraw(current_actor(), task_id, body["comment"]))
 
 
-@blp.route("/tasks/<int:task_id>/transfer", methods=["POST"])
-@blp.arguments(HandOverSchema)
-@blp.response(200, InstanceSchema)
-@errors(blp, 403, 404, 409, 422, s403=S403, s409=S409)
-@idempotent(blp)
+@_operation("/tasks/<int:task_id>/transfer", HandOverSchema)
 def transfer(body: dict[str, Any], task_id: int) -> dict[str, Any]:
     """转办: the task now belongs to another user (same role and unit, or as the model allows)."""
     return _case(engine().operations.transfer(current_actor(), task_id, body["to_user"], body["comment"]))
 
 
-@blp.route("/tasks/<int:task_id>/delegate", methods=["POST"])
-@blp.arguments(HandOverSchema)
-@blp.response(200, InstanceSchema)
-@errors(blp, 403, 404, 409, 422, s403=S403, s409=S409)
-@idempotent(blp)
+@_operation("/tasks/<int:task_id>/delegate", HandOverSchema)
 def delegate(body: dict[str, Any], task_id: int) -> dict[str, Any]:
     """委派: another user handles the task; on their completion it comes back to me to confirm and complete."""
     return _case(engine().operations.delegate(current_actor(), task_id, body["to_user"], body["comment"]))
 
 
-@blp.route("/tasks/<int:task_id>/add-signers", methods=["POST"])
-@blp.arguments(AddSignersSchema)
-@blp.response(200, InstanceSchema)
-@errors(blp, 403, 404, 409, 422, s403=S403, s409=S409)
-@idempotent(blp)
+@_operation("/tasks/<int:task_id>/add-signers", AddSignersSchema)
 def add_signers(body: dict[str, Any], task_id: int) -> dict[str, Any]:
     """加签: others sign before me, after me or alongside me (会签, optionally by a pass ratio)."""
     return _case(engine().operations.add_signers(current_actor(), task_id, body["users"], body["mode"],
                                                  body.get("pass_ratio"), body["comment"]))
 
 
-@blp.route("/tasks/<int:task_id>/remove-signer", methods=["POST"])
-@blp.arguments(RemoveSignerSchema)
-@blp.response(200, InstanceSchema)
-@errors(blp, 403, 404, 409, 422, s403=S403, s409=S409)
-@idempotent(blp)
+@_operation("/tasks/<int:task_id>/remove-signer", RemoveSignerSchema)
 def remove_signer(body: dict[str, Any], task_id: int) -> dict[str, Any]:
     """减签: remove a signer who has not signed yet."""
     return _case(engine().operations.remove_signer(current_actor(), task_id, body["user"], body["comment"]))
@@ -112,32 +103,21 @@ def case_operations(instance_id: int) -> dict[str, Any]:
     return engine().operations.case_operations(current_actor(), instance_id)
 
 
-@blp.route("/process-instances/<int:instance_id>/cc", methods=["POST"])
-@blp.arguments(CopySchemaIn)
-@blp.response(200, InstanceSchema)
-@errors(blp, 403, 404, 409, 422, s403=S403, s409=S409)
-@idempotent(blp)
+@_operation("/process-instances/<int:instance_id>/cc", CopySchemaIn)
 def copy_case(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
     """抄送: the case becomes readable to these users; it appears in their 抄送我的."""
     return _case(engine().operations.cc(current_actor(), instance_id, body["users"], body.get("comment")))
 
 
-@blp.route("/process-instances/<int:instance_id>/urge", methods=["POST"])
-@blp.arguments(UrgeSchema)
-@blp.response(200, InstanceSchema)
-@errors(blp, 403, 404, 409, 422, 429, s403=S403, s409=S409,
-        s429="该办件的环节刚催办过（Retry-After 为需等待的秒数）")
-@idempotent(blp)
+@_operation("/process-instances/<int:instance_id>/urge", UrgeSchema, 403, 404, 409, 422, 429,
+            s429="该办件的环节刚催办过（Retry-After 为需等待的秒数）")
 def urge(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
     """催办: the holders of the case's open steps are notified (at most once per step and interval)."""
     return _case(engine().operations.urge(current_actor(), instance_id, body.get("comment")))
 
 
-@blp.route("/process-instances/<int:instance_id>/jump", methods=["POST"])
-@blp.arguments(JumpSchema)
-@blp.response(200, InstanceSchema)
-@errors(blp, 403, 404, 409, 422, s403="只有管理员可以跳转", s409="跳转会使汇聚无法满足，或办件状态不允许")
-@idempotent(blp)
+@_operation("/process-instances/<int:instance_id>/jump", JumpSchema,
+            s403="只有管理员可以跳转", s409="跳转会使汇聚无法满足、多实例环节缺少其清单，或办件状态不允许")
 def jump(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
     """跳转 (admins): move the case's token to a chosen step, with a reason."""
     return _case(engine().operations.jump(current_actor(), instance_id, body["target_element_id"], body["reason"]))
