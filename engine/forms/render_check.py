@@ -27,53 +27,19 @@ and required in another).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from engine.errors import Problem
+from engine.forms.form_conditions import always_shown, conditional_fields
+from engine.forms.render_subset import SUBSET, Field, FormReport, default_widget, field_problem, message
 
-SUBSET: dict[str, Any] = json.loads(Path(__file__).with_name("form_subset.json").read_text(encoding="utf-8"))
-MESSAGES: dict[str, str] = SUBSET["messages"]
+__all__ = ["Field", "FormReport", "analyse_form", "render_problems"]
+
 _ANNOTATIONS = {"title", "description", "$comment", "errorMessage", "examples", "default", "readOnly", "deprecated"}
 _BRANCH_KEYS = {"const", "title", "description", "$comment"}
 _COMPOUND = ("allOf",)
 _ALTERNATIVES = ("oneOf", "anyOf")
 _MAX_DEPTH = 12
-
-
-def message(key: str, **values: Any) -> str:
-    text = MESSAGES[key]
-    for name, value in values.items():
-        text = text.replace("{" + name + "}", str(value))
-    return text
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field as the renderer shows it. ``path`` is the data path, list items as ``name[]``."""
-
-    path: str
-    title: str
-    kind: str
-    widget: str
-    options: tuple[tuple[Any, str], ...] = ()
-    required: bool = False
-    conditional: bool = False
-
-
-@dataclass
-class FormReport:
-    fields: list[Field] = field(default_factory=list)
-    # (field path or "" for the form, message, whether the UI schema is at fault)
-    problems: list[tuple[str, str, bool]] = field(default_factory=list)
-
-    def add(self, path: str, title: str | None, text: str, ui: bool = False) -> None:
-        self.problems.append((path, text if not path else field_problem(path, title, text), ui))
-
-
-def field_problem(path: str, title: str | None, text: str) -> str:
-    return f"字段 {path}{f'（{title}）' if title else ''}：{text}"
 
 
 class _Analyser:
@@ -325,81 +291,6 @@ class _Analyser:
                 return None
             return str(chosen)
         return default_widget(kind, schema, options)
-
-
-def default_widget(kind: str, schema: dict[str, Any], options: tuple[tuple[Any, str], ...]) -> str:
-    if kind == "choice":
-        return "radio" if len(options) <= SUBSET["radioMaxOptions"] else "select"
-    if kind == "text":
-        limit = schema.get("maxLength")
-        return "textarea" if isinstance(limit, int) and limit > SUBSET["textareaAboveLength"] else "text"
-    return {"boolean": "radio", "confirm": "checkbox", "multichoice": "checkboxes", "number": "updown",
-            "list": "list", "object": "object"}.get(kind, kind)
-
-
-def always_shown(ui: Any) -> bool:
-    """A field the UI schema keeps on the form whatever its conditions (``"ui:options": {"alwaysShow": true}``)."""
-    if not isinstance(ui, dict):
-        return False
-    options = ui.get("ui:options") if isinstance(ui.get("ui:options"), dict) else {}
-    return ui.get("ui:alwaysShow") is True or options.get("alwaysShow") is True
-
-
-def conditional_fields(schema: dict[str, Any]) -> tuple[set[str], set[str]]:
-    """(fields some if/then/else branch requires, every field the object's rules mention).
-
-    A branch requires a field by its own ``required``, through its ``allOf`` or a nested
-    ``if``; ``dependentRequired`` makes the fields it names conditional too.
-    """
-    governed: set[str] = set()
-    mentioned: set[str] = set()
-
-    def mention(node: Any) -> None:
-        if not isinstance(node, dict):
-            return
-        mentioned.update(_names(node))
-        for keyword in ("allOf", "anyOf", "oneOf"):
-            for sub in _list(node.get(keyword)):
-                mention(sub)
-        mention(node.get("not"))
-        if "if" in node:
-            for keyword in ("if", "then", "else"):
-                mention(node.get(keyword))
-        dependent = node.get("dependentRequired")
-        if isinstance(dependent, dict):
-            for name, needed in dependent.items():
-                mentioned.add(name)
-                mentioned.update(n for n in _list(needed) if isinstance(n, str))
-
-    def govern(node: Any, in_branch: bool) -> None:
-        if not isinstance(node, dict):
-            return
-        if in_branch:
-            governed.update(n for n in _list(node.get("required")) if isinstance(n, str))
-        for sub in _list(node.get("allOf")):
-            govern(sub, in_branch)
-        if "if" in node:
-            govern(node.get("then"), True)
-            govern(node.get("else"), True)
-        dependent = node.get("dependentRequired")
-        if isinstance(dependent, dict):
-            for needed in dependent.values():
-                governed.update(n for n in _list(needed) if isinstance(n, str))
-
-    mention({k: v for k, v in schema.items() if k not in ("properties", "required")})
-    govern(schema, False)
-    return governed, mentioned
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _names(node: dict[str, Any]) -> set[str]:
-    names = {n for n in _list(node.get("required")) if isinstance(n, str)}
-    if isinstance(node.get("properties"), dict):
-        names.update(node["properties"])
-    return names
 
 
 def _scalar(value: Any) -> bool:
