@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import deque
 from copy import deepcopy
+from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
@@ -102,7 +103,7 @@ def round_names(spec: MultiInstanceTask) -> set[str]:
     return names
 
 
-def step_spec(workflow: BpmnWorkflow, element_id: str) -> object:
+def step_spec(workflow: BpmnWorkflow, element_id: str) -> Any:
     """The spec a move makes a task of for ``element_id``: for a multi-instance step the step, not its instance."""
     specs = [s for s in workflow.spec.task_specs.values() if getattr(s, "bpmn_id", None) == element_id]
     return next((s for s in specs if isinstance(s, MultiInstanceTask)), specs[0])
@@ -196,8 +197,8 @@ def move_forward(definition: CompiledDefinition, workflow: BpmnWorkflow, task: T
                  command: str, result: dict[str, object] | None = None) -> Outcome:
     """Cancel the live user task ``task`` and make the user task ``element_id`` ready in its place.
 
-    The caller has checked :func:`forward_path_exists` and :func:`entry_refusal`. The new task starts with all of the
-    case's current data; nothing between the two ran.
+    The caller has checked :func:`forward_path_exists` and :func:`entry_refusal`. The new task
+    starts with all of the case's current data; nothing between the two ran.
     """
     spec = step_spec(workflow, element_id)
     recorder = StepRecorder(definition, workflow)
@@ -205,7 +206,7 @@ def move_forward(definition: CompiledDefinition, workflow: BpmnWorkflow, task: T
     parent = task.parent
     task.cancel()
     moved = spiff_compat.add_future_child(parent, spec, TaskState.FUTURE)
-    data = without_rounds(data, [moved])  # a multi-instance step starts a round of its own
+    data = without_rounds(data, [moved, task])  # a multi-instance step starts a round of its own
     moved.data = deepcopy(data)
     spiff_compat.predict_and_update(spec, moved, TaskState.PREDICTED_MASK | TaskState.FUTURE)  # as reset_branch does
     started = moved.data
