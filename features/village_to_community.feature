@@ -95,9 +95,15 @@ Feature: 撤村建居（村改社区）
       """
       {"subject_org": "village_a1", "other_villages": ["village_a2"], "village_name": "甲街道东村"}
       """
+    Then the case has open tasks "check_eligibility, check_eligibility"
     When user "street_a" completes task "check_eligibility" with:
       """
-      {"collective_org_established": false, "assets_inventoried": false, "shares_quantified": false, "whole_village_demolished": true, "eligibility_note": "东村、南村已于2023年整村拆迁"}
+      {"eligibility_village": "village_a1", "collective_org_established": false, "assets_inventoried": false, "shares_quantified": false, "whole_village_demolished": true, "eligibility_note": "东村已于2023年整村拆迁"}
+      """
+    Then the case has open tasks "check_eligibility"
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_a2", "collective_org_established": false, "assets_inventoried": false, "shares_quantified": false, "whole_village_demolished": true, "eligibility_note": "南村已于2023年整村拆迁"}
       """
     Then the case data has "eligibility" equal to "\"mandatory\""
     When user "street_a" completes task "draft_plan" with:
@@ -177,6 +183,10 @@ Feature: 撤村建居（村改社区）
       """
       {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
       """
+    And user "street_a" completes task "check_eligibility" with:
+      """
+      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
     And user "street_a" completes task "draft_plan" with:
       """
       {"plan_title": "东村、南村合并建社区方案", "conversion_mode": "multi_village_one_community", "new_committee_name": "沣西新城甲街道东南社区居民委员会", "village_households": 820, "village_population": 3100, "plan_summary": "两村合并建立东南社区。", "plan_document": "file:东南社区建设方案.pdf"}
@@ -236,6 +246,10 @@ Feature: 撤村建居（村改社区）
       {"subject_org": "village_a1", "other_villages": ["village_a2"]}
       """
     When user "street_a" completes task "check_eligibility" with:
+      """
+      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    And user "street_a" completes task "check_eligibility" with:
       """
       {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
       """
