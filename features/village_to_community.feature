@@ -89,6 +89,13 @@ Feature: 撤村建居（村改社区）
       {"urban_services": ["education", "medical", "health_family_planning", "pension", "minimum_living_allowance"], "effective_from_approval": true, "urban_funding_standard": true}
       """
     Then the case is completed at end event "撤村建居完成"
+    And the directory lists "village_a1" as converted into the new community "甲街道东村社区" under "street_a" on "2024-03-22"
+    And the start form of "village_to_community" offers user "street_a" no "village_a1" at "subject_org"
+    And user "street_a" is refused with 422 at "subject_org" when starting a "village_to_community" case with:
+      """
+      {"subject_org": "village_a1"}
+      """
+    And the start form of "residents_committee" offers user "street_a" the community "甲街道东村社区" at "subject_org"
 
   Scenario: 整村拆迁的两村多村建一社区，各村分别表决，复审只退回南村签到表补正，两村分别移交印章后完成
     Given user "street_a" starts a "village_to_community" case with:
@@ -173,6 +180,12 @@ Feature: 撤村建居（村改社区）
       {"registered_committee_name": "沣西新城甲街道东南社区居民委员会", "old_seals_sealed": true, "sealed_seal_count": 6, "seal_sealing_date": "2024-05-07", "new_seal_issued": true, "seal_issue_date": "2024-05-08"}
       """
     Then the case is completed at end event "撤村建居完成"
+    And the directory lists "village_a1, village_a2" as converted into the new community "甲街道东南社区" under "street_a" on "2024-05-06"
+    And the start form of "village_to_community" offers user "street_a" no "village_a2" at "other_villages"
+    And user "street_a" is refused with 422 at "other_villages/0" when starting a "village_to_community" case with:
+      """
+      {"subject_org": "village_a1", "other_villages": ["village_a2"]}
+      """
 
   Scenario: 两村建一社区，一村同意一村不同意，方案退回修改后两村重新表决，管委会不予批准后撤回申请
     Given user "street_a" starts a "village_to_community" case with:
@@ -355,6 +368,28 @@ Feature: 撤村建居（村改社区）
       {"approval_decision": "approve", "approval_document_no": "沣西管发〔2024〕31号", "approval_date": "2024-06-25", "approval_file": "file:沣西管发〔2024〕31号批复.pdf"}
       """
     Then the case has open tasks "hand_over_seals, party_organisation, transition_decision, urban_treatment"
+    When user "village_a1" completes task "hand_over_seals" with:
+      """
+      {"old_village_committee_name": "沣西新城甲街道东村村民委员会", "seal_count": 2, "seal_list_file": "file:东村印章移交清单.pdf", "handover_date": "2024-06-26"}
+      """
+    And user "street_a" completes task "rename_and_seal" with:
+      """
+      {"registered_committee_name": "沣西新城甲街道和平社区居民委员会", "old_seals_sealed": true, "sealed_seal_count": 2, "seal_sealing_date": "2024-06-26", "new_seal_issued": true, "seal_issue_date": "2024-06-27"}
+      """
+    And user "street_a" completes task "party_organisation" with:
+      """
+      {"party_org_name": "中共沣西新城甲街道和平社区委员会", "party_org_level": "branch", "secretary_and_director": "陈静", "one_person_both_posts": true, "party_members": 80}
+      """
+    And user "street_a" completes task "transition_decision" with:
+      """
+      {"election_due": false, "direct_transition": true, "public_affairs_continued": true}
+      """
+    And user "civil_affairs" completes task "urban_treatment" with:
+      """
+      {"urban_services": ["education", "medical", "health_family_planning", "pension", "minimum_living_allowance"], "effective_from_approval": true, "urban_funding_standard": true}
+      """
+    Then the case is completed at end event "撤村建居完成"
+    And the directory lists "village_a1" as converted into "community_a1" on "2024-06-25"
 
   Scenario: 表决边界：到会恰为半数且户代表不足三分之二会议无效，户代表恰为三分之二而同意恰为半数不通过，修改后过半数通过，复审退回修改方案
     Given user "street_a" starts a "village_to_community" case with:
@@ -523,3 +558,117 @@ Feature: 撤村建居（村改社区）
       """
       {"subject_org": "village_a1"}
       """
+
+  Scenario: 两村分别审查改制条件：南村条件不齐只退回南村补齐并只重审南村，东村的审查结论保留
+    Given user "street_a" starts a "village_to_community" case with:
+      """
+      {"subject_org": "village_a1", "other_villages": ["village_a2"]}
+      """
+    Then the case has open tasks "check_eligibility, check_eligibility"
+    And user "street_a" is refused with 422 at "eligibility_village" when completing task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_b1", "collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_a1", "collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    And user "street_a" completes task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_a2", "collective_org_established": true, "assets_inventoried": true, "shares_quantified": false, "whole_village_demolished": false, "ineligible_action": "supplement", "eligibility_note": "南村尚未完成股权量化"}
+      """
+    Then the case data has "supplement_villages" equal to "[\"village_a2\"]"
+    And the case has open tasks "complete_prerequisites"
+    And user "village_a1" does not see task "complete_prerequisites" in the inbox
+    When user "village_a2" completes task "complete_prerequisites" with:
+      """
+      {"completed_items": ["shares_quantification"], "supplement_report": "南村已于2024年4月完成股权量化，经村民代表会议确认。"}
+      """
+    Then the case has open tasks "check_eligibility"
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    Then the case data has "eligibility" equal to "\"eligible\""
+    And the case data has "villages" equal to "[\"village_a1\", \"village_a2\"]"
+    And the case has open tasks "draft_plan"
+
+  Scenario: 南村条件不具备、不参与本次改制，东村一村建一社区；牵头村不能退出，退出的村不能再列入方案；同一村审查两次的，漏审的村再审
+    Given user "street_a" starts a "village_to_community" case with:
+      """
+      {"subject_org": "village_a1", "other_villages": ["village_a2"]}
+      """
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_a2", "collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    And user "street_a" completes task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_a2", "collective_org_established": false, "assets_inventoried": false, "shares_quantified": false, "whole_village_demolished": false, "ineligible_action": "exclude", "eligibility_note": "南村短期内无法设立集体经济组织"}
+      """
+    Then the case data has "eligibility" equal to "\"recheck\""
+    And the case has open tasks "check_eligibility"
+    And user "street_a" is refused with 422 at "eligibility_village" when completing task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_a2", "collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    And user "street_a" is refused with 422 at "ineligible_action" when completing task "check_eligibility" with:
+      """
+      {"collective_org_established": false, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false, "ineligible_action": "exclude"}
+      """
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    Then the case data has "villages" equal to "[\"village_a1\"]"
+    And the case data has "other_villages" equal to "[]"
+    And user "street_a" is refused with 422 at "other_villages" when completing task "draft_plan" with:
+      """
+      {"plan_title": "东村、南村合并建社区方案", "conversion_mode": "multi_village_one_community", "other_villages": ["village_a2"], "new_committee_name": "沣西新城甲街道东南社区居民委员会", "village_households": 820, "village_population": 3100, "plan_summary": "两村合并建立东南社区。", "plan_document": "file:东南社区建设方案.pdf"}
+      """
+    When user "street_a" completes task "draft_plan" with:
+      """
+      {"plan_title": "东村撤村建居方案", "conversion_mode": "one_village_one_community", "new_committee_name": "沣西新城甲街道东村社区居民委员会", "village_households": 300, "village_population": 1200, "plan_summary": "东村整建制改设社区居民委员会，南村另行研究。", "plan_document": "file:东村方案.pdf"}
+      """
+    Then the case has open tasks "hold_meeting"
+    And user "village_a2" does not see task "hold_meeting" in the inbox
+
+  Scenario: 两村中南村不符合条件并终止，整个申请以不符合条件结束
+    Given user "street_a" starts a "village_to_community" case with:
+      """
+      {"subject_org": "village_a1", "other_villages": ["village_a2"]}
+      """
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_a1", "collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    And user "street_a" completes task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_a2", "collective_org_established": false, "assets_inventoried": false, "shares_quantified": false, "whole_village_demolished": false, "ineligible_action": "terminate", "ineligible_reason": "南村未设立集体经济组织，且不同意合并"}
+      """
+    Then the case data has "ineligible_villages" equal to "[\"village_a2\"]"
+    And the case is completed at end event "不符合条件"
+
+  Scenario: 村里还没有村民委员会用户时办件照常发起，该村的任务列入无人办理的办件，管理员添加用户后由其办理
+    Given a village "village_a3" named "甲街道北村" of "street_a" that no user holds
+    And user "street_a" starts a "village_to_community" case with:
+      """
+      {"subject_org": "village_a3"}
+      """
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    And user "street_a" completes task "draft_plan" with:
+      """
+      {"plan_title": "北村撤村建居方案", "conversion_mode": "one_village_one_community", "new_committee_name": "沣西新城甲街道北村社区居民委员会", "village_households": 200, "village_population": 700, "plan_summary": "北村整建制改设社区居民委员会。", "plan_document": "file:北村方案.pdf"}
+      """
+    Then the case has open tasks "hold_meeting"
+    And the stuck-cases list shows task "hold_meeting" at "甲街道北村" with the reason "甲街道北村没有在职的「村民委员会」用户"
+    When the admin adds user "village_a3" named "北村村委会 周强" with role "village_committee" at "village_a3"
+    Then the stuck-cases list shows no task of the case
+    When user "village_a3" completes task "hold_meeting" with:
+      """
+      {"meeting_form": "household_representatives", "meeting_date": "2024-07-02", "adult_villagers_total": 500, "households_total": 200, "attendees": 300, "households_represented": 150, "votes_for": 280, "votes_against": 20, "minutes_file": "file:北村会议纪要.pdf", "sign_in_file": "file:北村签到表.pdf", "ballots_file": "file:北村表决票.pdf"}
+      """
+    Then the case has open tasks "civil_review"
