@@ -672,3 +672,114 @@ Feature: 撤村建居（村改社区）
       {"meeting_form": "household_representatives", "meeting_date": "2024-07-02", "adult_villagers_total": 500, "households_total": 200, "attendees": 300, "households_represented": 150, "votes_for": 280, "votes_against": 20, "minutes_file": "file:北村会议纪要.pdf", "sign_in_file": "file:北村签到表.pdf", "ballots_file": "file:北村表决票.pdf"}
       """
     Then the case has open tasks "civil_review"
+
+  Scenario: 两村建一社区全程：两村分别审查和表决，复审只退回东村表决票补正，管委会不予批准后修改方案重新报批，两村重新表决后批准，社区列入组织目录
+    Given user "street_a" starts a "village_to_community" case with:
+      """
+      {"subject_org": "village_a1", "other_villages": ["village_a2"], "application_note": "东村、南村拟合并建立东南社区。"}
+      """
+    Then the case has open tasks "check_eligibility, check_eligibility"
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false, "eligibility_note": "已设立股份经济合作社，清产核资和股权量化均已完成。"}
+      """
+    And user "street_a" completes task "check_eligibility" with:
+      """
+      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false, "eligibility_note": "已设立股份经济合作社，清产核资和股权量化均已完成。"}
+      """
+    Then the case data has "eligibility" equal to "\"eligible\""
+    When user "street_a" completes task "draft_plan" with:
+      """
+      {"plan_title": "东村、南村合并建社区方案", "conversion_mode": "multi_village_one_community", "new_committee_name": "沣西新城甲街道东南社区居民委员会", "village_households": 820, "village_population": 3100, "plan_summary": "两村合并建立东南社区，集体资产由股份经济合作社继续经营。", "plan_document": "file:东南社区建设方案.pdf"}
+      """
+    Then the case has open tasks "hold_meeting, hold_meeting"
+    When user "village_a1" completes task "hold_meeting" with:
+      """
+      {"meeting_form": "household_representatives", "meeting_date": "2024-04-02", "adult_villagers_total": 1100, "households_total": 500, "attendees": 400, "households_represented": 400, "votes_for": 320, "votes_against": 80, "minutes_file": "file:东村会议纪要.pdf", "sign_in_file": "file:东村签到表.pdf", "ballots_file": "file:东村表决票.pdf"}
+      """
+    And user "village_a2" completes task "hold_meeting" with:
+      """
+      {"meeting_form": "household_representatives", "meeting_date": "2024-04-03", "adult_villagers_total": 700, "households_total": 320, "attendees": 250, "households_represented": 250, "votes_for": 200, "votes_against": 50, "minutes_file": "file:南村会议纪要.pdf", "sign_in_file": "file:南村签到表.pdf", "ballots_file": "file:南村表决票.pdf"}
+      """
+    Then the case has open tasks "civil_review"
+    When user "civil_affairs" completes task "civil_review" with comment "东村表决票缺少监票人签字，请补正" and:
+      """
+      {"review_decision": "correct", "defective_papers": ["ballots_file"], "defective_villages": ["village_a1"], "review_opinion": "东村表决票缺少监票人签字。"}
+      """
+    Then the case has open tasks "correct_meeting_papers"
+    When user "village_a1" completes task "correct_meeting_papers" with:
+      """
+      {"corrected_papers": ["ballots_file"], "ballots_file": "file:东村表决票（监票人签字）.pdf", "correction_note": "已补监票人签字。"}
+      """
+    Then the case has open tasks "civil_review"
+    When user "civil_affairs" completes task "civil_review" with comment "材料齐全，同意报批" and:
+      """
+      {"review_decision": "pass"}
+      """
+    And user "civil_upper" completes task "file_record" with:
+      """
+      {"filing_received": true, "filing_date": "2024-04-20"}
+      """
+    And user "district_gov" completes task "district_approve" with comment "集体资产处置不明确" and:
+      """
+      {"approval_decision": "reject", "rejection_reason": "方案未明确南村集体资产单独核算，请修改后重新报批。"}
+      """
+    Then the case has open tasks "after_rejection"
+    When user "street_a" completes task "after_rejection" with:
+      """
+      {"rejection_action": "revise", "rejection_note": "增加南村集体资产单独核算条款后重新报批。"}
+      """
+    Then the case has open tasks "draft_plan"
+    When user "street_a" completes task "draft_plan" with comment "已按管委会意见修改" and:
+      """
+      {"plan_title": "东村、南村合并建社区方案（修订）", "conversion_mode": "multi_village_one_community", "new_committee_name": "沣西新城甲街道东南社区居民委员会", "village_households": 820, "village_population": 3100, "plan_summary": "增加南村集体资产单独核算条款。", "plan_document": "file:东南社区建设方案（修订）.pdf"}
+      """
+    Then the case has open tasks "hold_meeting, hold_meeting"
+    When user "village_a1" completes task "hold_meeting" with:
+      """
+      {"meeting_form": "household_representatives", "meeting_date": "2024-05-08", "adult_villagers_total": 1100, "households_total": 500, "attendees": 410, "households_represented": 410, "votes_for": 350, "votes_against": 60, "minutes_file": "file:东村会议纪要（二）.pdf", "sign_in_file": "file:东村签到表（二）.pdf", "ballots_file": "file:东村表决票（二）.pdf"}
+      """
+    And user "village_a2" completes task "hold_meeting" with:
+      """
+      {"meeting_form": "household_representatives", "meeting_date": "2024-05-09", "adult_villagers_total": 700, "households_total": 320, "attendees": 240, "households_represented": 240, "votes_for": 200, "votes_against": 40, "minutes_file": "file:南村会议纪要（二）.pdf", "sign_in_file": "file:南村签到表（二）.pdf", "ballots_file": "file:南村表决票（二）.pdf"}
+      """
+    Then the case has open tasks "civil_review"
+    When user "civil_affairs" completes task "civil_review" with comment "修订后程序合法，同意" and:
+      """
+      {"review_decision": "pass"}
+      """
+    And user "civil_upper" completes task "file_record" with:
+      """
+      {"filing_received": true, "filing_date": "2024-05-20"}
+      """
+    And user "district_gov" completes task "district_approve" with:
+      """
+      {"approval_decision": "approve", "approval_document_no": "沣西管发〔2024〕28号", "approval_date": "2024-05-27", "approval_file": "file:沣西管发〔2024〕28号批复.pdf"}
+      """
+    Then the case has open tasks "hand_over_seals, hand_over_seals, party_organisation, transition_decision, urban_treatment"
+    When user "village_a1" completes task "hand_over_seals" with:
+      """
+      {"old_village_committee_name": "沣西新城甲街道东村村民委员会", "seal_count": 3, "seal_list_file": "file:东村印章移交清单.pdf", "handover_date": "2024-05-27"}
+      """
+    And user "village_a2" completes task "hand_over_seals" with:
+      """
+      {"old_village_committee_name": "沣西新城甲街道南村村民委员会", "seal_count": 2, "seal_list_file": "file:南村印章移交清单.pdf", "handover_date": "2024-05-28"}
+      """
+    And user "street_a" completes task "rename_and_seal" with:
+      """
+      {"registered_committee_name": "沣西新城甲街道东南社区居民委员会", "community_name": "东南社区", "old_seals_sealed": true, "sealed_seal_count": 5, "seal_sealing_date": "2024-05-28", "new_seal_issued": true, "seal_issue_date": "2024-05-29"}
+      """
+    And user "street_a" completes task "party_organisation" with:
+      """
+      {"party_org_name": "中共沣西新城甲街道东南社区总支部委员会", "party_org_level": "general_branch", "secretary_and_director": "王建国", "one_person_both_posts": true, "party_members": 96}
+      """
+    And user "street_a" completes task "transition_decision" with:
+      """
+      {"election_due": false, "direct_transition": true, "public_affairs_continued": true}
+      """
+    And user "civil_affairs" completes task "urban_treatment" with:
+      """
+      {"urban_services": ["education", "medical", "health_family_planning", "pension", "minimum_living_allowance"], "effective_from_approval": true, "urban_funding_standard": true}
+      """
+    Then the case is completed at end event "撤村建居完成"
+    And the directory lists "village_a1, village_a2" as converted into the new community "甲街道东南社区" under "street_a" on "2024-05-27"
