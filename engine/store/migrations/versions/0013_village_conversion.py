@@ -23,19 +23,22 @@ FK_NAME = "fk_organisations_converted_into"
 
 
 def upgrade() -> None:
+    # plain ADD COLUMN (SQLite accepts a REFERENCES clause on a nullable new column): a batch copy of
+    # ``organisations`` would have to drop a table every other table refers to
     existing = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("organisations")}
-    if {"converted_into", "converted_on", "converted_by", "established_by"} <= existing:
-        return
-    with op.batch_alter_table("organisations") as batch:
-        if "converted_into" not in existing:
-            batch.add_column(sa.Column("converted_into", sa.String(64), nullable=True))
-            batch.create_foreign_key(FK_NAME, "organisations", ["converted_into"], ["id"])
-        if "converted_on" not in existing:
-            batch.add_column(sa.Column("converted_on", sa.Date(), nullable=True))
-        if "converted_by" not in existing:
-            batch.add_column(sa.Column("converted_by", sa.Integer(), nullable=True))
-        if "established_by" not in existing:
-            batch.add_column(sa.Column("established_by", sa.Integer(), nullable=True))
+    if "converted_into" not in existing:
+        if op.get_bind().dialect.name == "sqlite":
+            op.execute("ALTER TABLE organisations ADD COLUMN converted_into VARCHAR(64) "
+                       f"CONSTRAINT {FK_NAME} REFERENCES organisations (id)")
+        else:
+            op.add_column("organisations", sa.Column("converted_into", sa.String(64), nullable=True))
+            op.create_foreign_key(FK_NAME, "organisations", "organisations", ["converted_into"], ["id"])
+    if "converted_on" not in existing:
+        op.add_column("organisations", sa.Column("converted_on", sa.Date(), nullable=True))
+    if "converted_by" not in existing:
+        op.add_column("organisations", sa.Column("converted_by", sa.Integer(), nullable=True))
+    if "established_by" not in existing:
+        op.add_column("organisations", sa.Column("established_by", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
