@@ -42,6 +42,12 @@ class OrganisationSchema(Schema):
     level = fields.String(required=True, metadata={"description": "city, district, street, community, village, "
                                                                   "external"})
     parent = fields.String(required=True, allow_none=True)
+    converted_into = fields.String(allow_none=True, metadata={
+        "description": "a village 撤村建居 converted: the community it became part of"})
+    converted_on = fields.Date(allow_none=True, metadata={"description": "the conversion's approval date"})
+    converted_by = fields.Integer(allow_none=True, metadata={"description": "the case that converted the village"})
+    established_by = fields.Integer(allow_none=True, metadata={"description": "the 撤村建居 case that created "
+                                                                              "this community"})
 
 
 class RoleSchema(Schema):

@@ -48,6 +48,7 @@ from engine.store.unit_of_work import ROLE, UnitOfWork
 from engine.timers import start_cases  # noqa: F401  (registers how start timers fire)
 from engine.timers.firing import TimerService
 from engine.timers.worker import Worker
+from engine.villages import directory as _village_directory  # noqa: F401  (撤村建居 changes the directory)
 
 log = logging.getLogger(__name__)
 

@@ -89,15 +89,28 @@ Feature: 撤村建居（村改社区）
       {"urban_services": ["education", "medical", "health_family_planning", "pension", "minimum_living_allowance"], "effective_from_approval": true, "urban_funding_standard": true}
       """
     Then the case is completed at end event "撤村建居完成"
+    And the directory lists "village_a1" as converted into the new community "甲街道东村社区" under "street_a" on "2024-03-22"
+    And the start form of "village_to_community" offers user "street_a" no "village_a1" at "subject_org"
+    And user "street_a" is refused with 422 at "subject_org" when starting a "village_to_community" case with:
+      """
+      {"subject_org": "village_a1"}
+      """
+    And the start form of "residents_committee" offers user "street_a" the community "甲街道东村社区" at "subject_org"
 
   Scenario: 整村拆迁的两村多村建一社区，各村分别表决，复审只退回南村签到表补正，两村分别移交印章后完成
     Given user "street_a" starts a "village_to_community" case with:
       """
       {"subject_org": "village_a1", "other_villages": ["village_a2"], "village_name": "甲街道东村"}
       """
+    Then the case has open tasks "check_eligibility, check_eligibility"
     When user "street_a" completes task "check_eligibility" with:
       """
-      {"collective_org_established": false, "assets_inventoried": false, "shares_quantified": false, "whole_village_demolished": true, "eligibility_note": "东村、南村已于2023年整村拆迁"}
+      {"eligibility_village": "village_a1", "collective_org_established": false, "assets_inventoried": false, "shares_quantified": false, "whole_village_demolished": true, "eligibility_note": "东村已于2023年整村拆迁"}
+      """
+    Then the case has open tasks "check_eligibility"
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_a2", "collective_org_established": false, "assets_inventoried": false, "shares_quantified": false, "whole_village_demolished": true, "eligibility_note": "南村已于2023年整村拆迁"}
       """
     Then the case data has "eligibility" equal to "\"mandatory\""
     When user "street_a" completes task "draft_plan" with:
@@ -167,6 +180,12 @@ Feature: 撤村建居（村改社区）
       {"registered_committee_name": "沣西新城甲街道东南社区居民委员会", "old_seals_sealed": true, "sealed_seal_count": 6, "seal_sealing_date": "2024-05-07", "new_seal_issued": true, "seal_issue_date": "2024-05-08"}
       """
     Then the case is completed at end event "撤村建居完成"
+    And the directory lists "village_a1, village_a2" as converted into the new community "甲街道东南社区" under "street_a" on "2024-05-06"
+    And the start form of "village_to_community" offers user "street_a" no "village_a2" at "other_villages"
+    And user "street_a" is refused with 422 at "other_villages/0" when starting a "village_to_community" case with:
+      """
+      {"subject_org": "village_a1", "other_villages": ["village_a2"]}
+      """
 
   Scenario: 两村建一社区，一村同意一村不同意，方案退回修改后两村重新表决，管委会不予批准后撤回申请
     Given user "street_a" starts a "village_to_community" case with:
@@ -174,6 +193,10 @@ Feature: 撤村建居（村改社区）
       {"subject_org": "village_a1", "other_villages": ["village_a2"]}
       """
     When user "street_a" completes task "check_eligibility" with:
+      """
+      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    And user "street_a" completes task "check_eligibility" with:
       """
       {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
       """
@@ -236,6 +259,10 @@ Feature: 撤村建居（村改社区）
       {"subject_org": "village_a1", "other_villages": ["village_a2"]}
       """
     When user "street_a" completes task "check_eligibility" with:
+      """
+      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    And user "street_a" completes task "check_eligibility" with:
       """
       {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
       """
@@ -341,6 +368,28 @@ Feature: 撤村建居（村改社区）
       {"approval_decision": "approve", "approval_document_no": "沣西管发〔2024〕31号", "approval_date": "2024-06-25", "approval_file": "file:沣西管发〔2024〕31号批复.pdf"}
       """
     Then the case has open tasks "hand_over_seals, party_organisation, transition_decision, urban_treatment"
+    When user "village_a1" completes task "hand_over_seals" with:
+      """
+      {"old_village_committee_name": "沣西新城甲街道东村村民委员会", "seal_count": 2, "seal_list_file": "file:东村印章移交清单.pdf", "handover_date": "2024-06-26"}
+      """
+    And user "street_a" completes task "rename_and_seal" with:
+      """
+      {"registered_committee_name": "沣西新城甲街道和平社区居民委员会", "old_seals_sealed": true, "sealed_seal_count": 2, "seal_sealing_date": "2024-06-26", "new_seal_issued": true, "seal_issue_date": "2024-06-27"}
+      """
+    And user "street_a" completes task "party_organisation" with:
+      """
+      {"party_org_name": "中共沣西新城甲街道和平社区委员会", "party_org_level": "branch", "secretary_and_director": "陈静", "one_person_both_posts": true, "party_members": 80}
+      """
+    And user "street_a" completes task "transition_decision" with:
+      """
+      {"election_due": false, "direct_transition": true, "public_affairs_continued": true}
+      """
+    And user "civil_affairs" completes task "urban_treatment" with:
+      """
+      {"urban_services": ["education", "medical", "health_family_planning", "pension", "minimum_living_allowance"], "effective_from_approval": true, "urban_funding_standard": true}
+      """
+    Then the case is completed at end event "撤村建居完成"
+    And the directory lists "village_a1" as converted into "community_a1" on "2024-06-25"
 
   Scenario: 表决边界：到会恰为半数且户代表不足三分之二会议无效，户代表恰为三分之二而同意恰为半数不通过，修改后过半数通过，复审退回修改方案
     Given user "street_a" starts a "village_to_community" case with:
@@ -509,3 +558,228 @@ Feature: 撤村建居（村改社区）
       """
       {"subject_org": "village_a1"}
       """
+
+  Scenario: 两村分别审查改制条件：南村条件不齐只退回南村补齐并只重审南村，东村的审查结论保留
+    Given user "street_a" starts a "village_to_community" case with:
+      """
+      {"subject_org": "village_a1", "other_villages": ["village_a2"]}
+      """
+    Then the case has open tasks "check_eligibility, check_eligibility"
+    And user "street_a" is refused with 422 at "eligibility_village" when completing task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_b1", "collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_a1", "collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    And user "street_a" completes task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_a2", "collective_org_established": true, "assets_inventoried": true, "shares_quantified": false, "whole_village_demolished": false, "ineligible_action": "supplement", "eligibility_note": "南村尚未完成股权量化"}
+      """
+    Then the case data has "supplement_villages" equal to "[\"village_a2\"]"
+    And the case has open tasks "complete_prerequisites"
+    And user "village_a1" does not see task "complete_prerequisites" in the inbox
+    When user "village_a2" completes task "complete_prerequisites" with:
+      """
+      {"completed_items": ["shares_quantification"], "supplement_report": "南村已于2024年4月完成股权量化，经村民代表会议确认。"}
+      """
+    Then the case has open tasks "check_eligibility"
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    Then the case data has "eligibility" equal to "\"eligible\""
+    And the case data has "villages" equal to "[\"village_a1\", \"village_a2\"]"
+    And the case has open tasks "draft_plan"
+
+  Scenario: 南村条件不具备、不参与本次改制，东村一村建一社区；牵头村不能退出，退出的村不能再列入方案；同一村审查两次的，漏审的村再审
+    Given user "street_a" starts a "village_to_community" case with:
+      """
+      {"subject_org": "village_a1", "other_villages": ["village_a2"]}
+      """
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_a2", "collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    And user "street_a" completes task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_a2", "collective_org_established": false, "assets_inventoried": false, "shares_quantified": false, "whole_village_demolished": false, "ineligible_action": "exclude", "eligibility_note": "南村短期内无法设立集体经济组织"}
+      """
+    Then the case data has "eligibility" equal to "\"recheck\""
+    And the case has open tasks "check_eligibility"
+    And user "street_a" is refused with 422 at "eligibility_village" when completing task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_a2", "collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    And user "street_a" is refused with 422 at "ineligible_action" when completing task "check_eligibility" with:
+      """
+      {"collective_org_established": false, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false, "ineligible_action": "exclude"}
+      """
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    Then the case data has "villages" equal to "[\"village_a1\"]"
+    And the case data has "other_villages" equal to "[]"
+    And user "street_a" is refused with 422 at "other_villages" when completing task "draft_plan" with:
+      """
+      {"plan_title": "东村、南村合并建社区方案", "conversion_mode": "multi_village_one_community", "other_villages": ["village_a2"], "new_committee_name": "沣西新城甲街道东南社区居民委员会", "village_households": 820, "village_population": 3100, "plan_summary": "两村合并建立东南社区。", "plan_document": "file:东南社区建设方案.pdf"}
+      """
+    When user "street_a" completes task "draft_plan" with:
+      """
+      {"plan_title": "东村撤村建居方案", "conversion_mode": "one_village_one_community", "new_committee_name": "沣西新城甲街道东村社区居民委员会", "village_households": 300, "village_population": 1200, "plan_summary": "东村整建制改设社区居民委员会，南村另行研究。", "plan_document": "file:东村方案.pdf"}
+      """
+    Then the case has open tasks "hold_meeting"
+    And user "village_a2" does not see task "hold_meeting" in the inbox
+
+  Scenario: 两村中南村不符合条件并终止，整个申请以不符合条件结束
+    Given user "street_a" starts a "village_to_community" case with:
+      """
+      {"subject_org": "village_a1", "other_villages": ["village_a2"]}
+      """
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_a1", "collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    And user "street_a" completes task "check_eligibility" with:
+      """
+      {"eligibility_village": "village_a2", "collective_org_established": false, "assets_inventoried": false, "shares_quantified": false, "whole_village_demolished": false, "ineligible_action": "terminate", "ineligible_reason": "南村未设立集体经济组织，且不同意合并"}
+      """
+    Then the case data has "ineligible_villages" equal to "[\"village_a2\"]"
+    And the case is completed at end event "不符合条件"
+
+  Scenario: 村里还没有村民委员会用户时办件照常发起，该村的任务列入无人办理的办件，管理员添加用户后由其办理
+    Given a village "village_a3" named "甲街道北村" of "street_a" that no user holds
+    And user "street_a" starts a "village_to_community" case with:
+      """
+      {"subject_org": "village_a3"}
+      """
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
+      """
+    And user "street_a" completes task "draft_plan" with:
+      """
+      {"plan_title": "北村撤村建居方案", "conversion_mode": "one_village_one_community", "new_committee_name": "沣西新城甲街道北村社区居民委员会", "village_households": 200, "village_population": 700, "plan_summary": "北村整建制改设社区居民委员会。", "plan_document": "file:北村方案.pdf"}
+      """
+    Then the case has open tasks "hold_meeting"
+    And the stuck-cases list shows task "hold_meeting" at "甲街道北村" with the reason "甲街道北村没有在职的「村民委员会」用户"
+    When the admin adds user "village_a3" named "北村村委会 周强" with role "village_committee" at "village_a3"
+    Then the stuck-cases list shows no task of the case
+    When user "village_a3" completes task "hold_meeting" with:
+      """
+      {"meeting_form": "household_representatives", "meeting_date": "2024-07-02", "adult_villagers_total": 500, "households_total": 200, "attendees": 300, "households_represented": 150, "votes_for": 280, "votes_against": 20, "minutes_file": "file:北村会议纪要.pdf", "sign_in_file": "file:北村签到表.pdf", "ballots_file": "file:北村表决票.pdf"}
+      """
+    Then the case has open tasks "civil_review"
+
+  Scenario: 两村建一社区全程：两村分别审查和表决，复审只退回东村表决票补正，管委会不予批准后修改方案重新报批，两村重新表决后批准，社区列入组织目录
+    Given user "street_a" starts a "village_to_community" case with:
+      """
+      {"subject_org": "village_a1", "other_villages": ["village_a2"], "application_note": "东村、南村拟合并建立东南社区。"}
+      """
+    Then the case has open tasks "check_eligibility, check_eligibility"
+    When user "street_a" completes task "check_eligibility" with:
+      """
+      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false, "eligibility_note": "已设立股份经济合作社，清产核资和股权量化均已完成。"}
+      """
+    And user "street_a" completes task "check_eligibility" with:
+      """
+      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false, "eligibility_note": "已设立股份经济合作社，清产核资和股权量化均已完成。"}
+      """
+    Then the case data has "eligibility" equal to "\"eligible\""
+    When user "street_a" completes task "draft_plan" with:
+      """
+      {"plan_title": "东村、南村合并建社区方案", "conversion_mode": "multi_village_one_community", "new_committee_name": "沣西新城甲街道东南社区居民委员会", "village_households": 820, "village_population": 3100, "plan_summary": "两村合并建立东南社区，集体资产由股份经济合作社继续经营。", "plan_document": "file:东南社区建设方案.pdf"}
+      """
+    Then the case has open tasks "hold_meeting, hold_meeting"
+    When user "village_a1" completes task "hold_meeting" with:
+      """
+      {"meeting_form": "household_representatives", "meeting_date": "2024-04-02", "adult_villagers_total": 1100, "households_total": 500, "attendees": 400, "households_represented": 400, "votes_for": 320, "votes_against": 80, "minutes_file": "file:东村会议纪要.pdf", "sign_in_file": "file:东村签到表.pdf", "ballots_file": "file:东村表决票.pdf"}
+      """
+    And user "village_a2" completes task "hold_meeting" with:
+      """
+      {"meeting_form": "household_representatives", "meeting_date": "2024-04-03", "adult_villagers_total": 700, "households_total": 320, "attendees": 250, "households_represented": 250, "votes_for": 200, "votes_against": 50, "minutes_file": "file:南村会议纪要.pdf", "sign_in_file": "file:南村签到表.pdf", "ballots_file": "file:南村表决票.pdf"}
+      """
+    Then the case has open tasks "civil_review"
+    When user "civil_affairs" completes task "civil_review" with comment "东村表决票缺少监票人签字，请补正" and:
+      """
+      {"review_decision": "correct", "defective_papers": ["ballots_file"], "defective_villages": ["village_a1"], "review_opinion": "东村表决票缺少监票人签字。"}
+      """
+    Then the case has open tasks "correct_meeting_papers"
+    When user "village_a1" completes task "correct_meeting_papers" with:
+      """
+      {"corrected_papers": ["ballots_file"], "ballots_file": "file:东村表决票（监票人签字）.pdf", "correction_note": "已补监票人签字。"}
+      """
+    Then the case has open tasks "civil_review"
+    When user "civil_affairs" completes task "civil_review" with comment "材料齐全，同意报批" and:
+      """
+      {"review_decision": "pass"}
+      """
+    And user "civil_upper" completes task "file_record" with:
+      """
+      {"filing_received": true, "filing_date": "2024-04-20"}
+      """
+    And user "district_gov" completes task "district_approve" with comment "集体资产处置不明确" and:
+      """
+      {"approval_decision": "reject", "rejection_reason": "方案未明确南村集体资产单独核算，请修改后重新报批。"}
+      """
+    Then the case has open tasks "after_rejection"
+    When user "street_a" completes task "after_rejection" with:
+      """
+      {"rejection_action": "revise", "rejection_note": "增加南村集体资产单独核算条款后重新报批。"}
+      """
+    Then the case has open tasks "draft_plan"
+    When user "street_a" completes task "draft_plan" with comment "已按管委会意见修改" and:
+      """
+      {"plan_title": "东村、南村合并建社区方案（修订）", "conversion_mode": "multi_village_one_community", "new_committee_name": "沣西新城甲街道东南社区居民委员会", "village_households": 820, "village_population": 3100, "plan_summary": "增加南村集体资产单独核算条款。", "plan_document": "file:东南社区建设方案（修订）.pdf"}
+      """
+    Then the case has open tasks "hold_meeting, hold_meeting"
+    When user "village_a1" completes task "hold_meeting" with:
+      """
+      {"meeting_form": "household_representatives", "meeting_date": "2024-05-08", "adult_villagers_total": 1100, "households_total": 500, "attendees": 410, "households_represented": 410, "votes_for": 350, "votes_against": 60, "minutes_file": "file:东村会议纪要（二）.pdf", "sign_in_file": "file:东村签到表（二）.pdf", "ballots_file": "file:东村表决票（二）.pdf"}
+      """
+    And user "village_a2" completes task "hold_meeting" with:
+      """
+      {"meeting_form": "household_representatives", "meeting_date": "2024-05-09", "adult_villagers_total": 700, "households_total": 320, "attendees": 240, "households_represented": 240, "votes_for": 200, "votes_against": 40, "minutes_file": "file:南村会议纪要（二）.pdf", "sign_in_file": "file:南村签到表（二）.pdf", "ballots_file": "file:南村表决票（二）.pdf"}
+      """
+    Then the case has open tasks "civil_review"
+    When user "civil_affairs" completes task "civil_review" with comment "修订后程序合法，同意" and:
+      """
+      {"review_decision": "pass"}
+      """
+    And user "civil_upper" completes task "file_record" with:
+      """
+      {"filing_received": true, "filing_date": "2024-05-20"}
+      """
+    And user "district_gov" completes task "district_approve" with:
+      """
+      {"approval_decision": "approve", "approval_document_no": "沣西管发〔2024〕28号", "approval_date": "2024-05-27", "approval_file": "file:沣西管发〔2024〕28号批复.pdf"}
+      """
+    Then the case has open tasks "hand_over_seals, hand_over_seals, party_organisation, transition_decision, urban_treatment"
+    When user "village_a1" completes task "hand_over_seals" with:
+      """
+      {"old_village_committee_name": "沣西新城甲街道东村村民委员会", "seal_count": 3, "seal_list_file": "file:东村印章移交清单.pdf", "handover_date": "2024-05-27"}
+      """
+    And user "village_a2" completes task "hand_over_seals" with:
+      """
+      {"old_village_committee_name": "沣西新城甲街道南村村民委员会", "seal_count": 2, "seal_list_file": "file:南村印章移交清单.pdf", "handover_date": "2024-05-28"}
+      """
+    And user "street_a" completes task "rename_and_seal" with:
+      """
+      {"registered_committee_name": "沣西新城甲街道东南社区居民委员会", "community_name": "东南社区", "old_seals_sealed": true, "sealed_seal_count": 5, "seal_sealing_date": "2024-05-28", "new_seal_issued": true, "seal_issue_date": "2024-05-29"}
+      """
+    And user "street_a" completes task "party_organisation" with:
+      """
+      {"party_org_name": "中共沣西新城甲街道东南社区总支部委员会", "party_org_level": "general_branch", "secretary_and_director": "王建国", "one_person_both_posts": true, "party_members": 96}
+      """
+    And user "street_a" completes task "transition_decision" with:
+      """
+      {"election_due": false, "direct_transition": true, "public_affairs_continued": true}
+      """
+    And user "civil_affairs" completes task "urban_treatment" with:
+      """
+      {"urban_services": ["education", "medical", "health_family_planning", "pension", "minimum_living_allowance"], "effective_from_approval": true, "urban_funding_standard": true}
+      """
+    Then the case is completed at end event "撤村建居完成"
+    And the directory lists "village_a1, village_a2" as converted into the new community "甲街道东南社区" under "street_a" on "2024-05-27"

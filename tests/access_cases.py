@@ -109,9 +109,15 @@ def _replay(api: ApiClient, walk: list[Step], cases: MatrixCases, wanted: set[st
             canonical: dict[str, str]) -> bool:
     """Replay ``walk`` in a new case; stop at the first task of a wanted lane (True), else run to the end."""
     case_id = 0
+    # a completed 撤村建居 converts its villages, which later cases of this database must still name: its
+    # walk stops before the last completion
+    if walk and walk[0].target == "village_to_community" and walk[-1].kind == "complete":
+        walk = walk[:-1]
     for step in walk:
         if step.kind == "start":
             response = api.start(step.user, step.target, step.data)
+            if response.status_code == 422:
+                return False  # a unit this replay lacks (one the scenario's own Given step set up)
             assert response.status_code == 201, response.get_json()
             case_id = response.get_json()["id"]
             continue

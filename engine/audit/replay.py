@@ -295,3 +295,4 @@ from engine.messages import replays as _message_replays  # noqa: E402, F401
 # The approval operations' commands (退回, 转办, 加签 …) register themselves here.
 from engine.operations import replaying as _operations  # noqa: E402, F401
 from engine.timers import replay_timers  # noqa: E402, F401
+from engine.villages import replays as _village_replays  # noqa: E402, F401

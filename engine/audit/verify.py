@@ -27,6 +27,7 @@ from engine.runtime import runner
 from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, Timer
 from engine.store.unit_of_work import UnitOfWork
 from engine.timers.arming import waiting_timers
+from engine.villages.directory import check_rows as check_village_conversion
 
 
 @dataclass
@@ -147,7 +148,8 @@ def verify_instance(session: Session, registry: DefinitionRegistry, instance: Pr
         return Verdict(False, count, mismatch.seq, mismatch.reason)
     reason = (_check_instance(session, instance, definition, result.context.workflow, result.context.current_status())
               or check_deadlines(session, instance, definition, entries)
-              or check_access_list(session, instance, entries))
+              or check_access_list(session, instance, entries)
+              or check_village_conversion(session, instance, entries))
     if reason is not None:
         return Verdict(False, count, entries[-1].seq, reason)
     return Verdict(True, count)

@@ -6,8 +6,8 @@ those levels (an array: several). The form read offers the organisations of thos
 levels that the caller may name (:func:`org_choices`: below the caller's own unit;
 external units and departments are open to everyone), the pages show them by name
 in a select (a multi-select for an array), and a submission naming an organisation
-of another level or outside the caller's unit is refused naming the field
-(:func:`check_org_fields`). Deployment refuses unknown levels (:func:`level_problems`).
+of another level or outside the caller's unit, or a village 撤村建居 converted, is refused
+naming the field (:func:`check_org_fields`). Deployment refuses unknown levels (:func:`level_problems`).
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def may_name(directory: OrgDirectory, unit: str | None, org_id: str) -> bool:
 def choices(directory: OrgDirectory, unit: str, levels: tuple[str, ...]) -> list[dict[str, str]]:
     """Organisations of ``levels`` a user of ``unit`` may name, by id."""
     found = [{"id": node.id, "name": node.name, "level": node.level} for node in directory.orgs.values()
-             if node.level in levels and may_name(directory, unit, node.id)]
+             if node.level in levels and node.converted_into is None and may_name(directory, unit, node.id)]
     return sorted(found, key=lambda c: c["id"])
 
 
@@ -105,6 +105,9 @@ def _field_problem(directory: OrgDirectory, unit: str | None, field: OrgField, v
     if node.level not in field.levels:
         wanted = "或".join(LEVEL_NAMES.get(level, level) for level in field.levels)
         return f"「{field.title}」须为{wanted}，{node.name}是{LEVEL_NAMES.get(node.level, node.level)}"
+    if node.converted_into is not None:  # 撤村建居 made it part of a community (engine/villages/)
+        into = directory.orgs.get(node.converted_into)
+        return f"{node.name}已撤村建居（并入{into.name if into else node.converted_into}），不能填入「{field.title}」"
     if not may_name(directory, unit, value):
         return f"{node.name}不在您单位的辖区内，不能填入「{field.title}」"
     return None

@@ -23,6 +23,7 @@ class OrgNode:
     name: str
     level: str
     parent_id: str | None
+    converted_into: str | None = None  # a village 撤村建居 made part of this community (engine/villages/)
 
 
 class OrgDirectory:
@@ -45,7 +46,8 @@ class OrgDirectory:
 
     @classmethod
     def load(cls, session: Session) -> OrgDirectory:
-        orgs = [OrgNode(o.id, o.name, o.level, o.parent_id) for o in session.scalars(select(Organisation))]
+        orgs = [OrgNode(o.id, o.name, o.level, o.parent_id, o.converted_into)
+                for o in session.scalars(select(Organisation))]
         roles = list(session.scalars(select(Role)))
         return cls(orgs, {r.id: r.scope for r in roles}, {r.id: r.name for r in roles})
 

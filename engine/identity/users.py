@@ -85,7 +85,8 @@ class UserAdmin:
 
     def organisations(self) -> list[dict[str, Any]]:
         return self.uow.read(lambda session: [
-            {"id": o.id, "name": o.name, "level": o.level, "parent": o.parent_id}
+            {"id": o.id, "name": o.name, "level": o.level, "parent": o.parent_id, "converted_into": o.converted_into,
+             "converted_on": o.converted_on, "converted_by": o.converted_by, "established_by": o.established_by}
             for o in session.scalars(select(Organisation).order_by(Organisation.id))])
 
     def roles(self) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from engine.limits.views import DeadlineReader, summary_fields
 from engine.operations.sign_form import SIGN_FORM, SIGN_UI
 from engine.read.case_steps import case_steps
 from engine.read.people import display_names, org_name, person, role_name
+from engine.read.task_item import with_own_item
 from engine.read.workbench import task_origin
 from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, User
 
@@ -172,7 +173,7 @@ class Queries:
                 "ui_schema": fill_labels(definition.forms.get(form.ui_file, {}) if form and form.ui_file else {},
                                          rules),
             }
-        detail["data"] = instance.data
+        detail["data"] = with_own_item(session, definition, row, instance.data or {})
         detail["business_key"] = instance.business_key
         detail["definition_key"] = instance.definition_key
         detail["case_status"] = instance.status

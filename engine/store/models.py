@@ -45,6 +45,12 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(32))  # city, district, street, community, village, external
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), nullable=True)
+    # 撤村建居 (engine/villages/): a village converted into a community, when and by which case; a
+    # community the conversion created. Written only by the journalled ``village_convert`` command.
+    converted_into: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), nullable=True)
+    converted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    converted_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    established_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Role(Base):

@@ -20,7 +20,8 @@ from tests.web.walks import Step, Walk, scenario
 WALKS: dict[str, list[tuple[str, str | None]]] = {
     "community_access": [("扎口退回部门补正，领导小组暂缓后于下季度不予批准", None)],
     "village_to_community": [
-        ("整村拆迁的两村多村建一社区，各村分别表决，复审只退回南村签到表补正，两村分别移交印章后完成", None)],
+        ("两村建一社区全程：两村分别审查和表决，复审只退回东村表决票补正，管委会不予批准后修改方案重新报批，两村重新表决后批准，"
+         "社区列入组织目录", None)],
     "residents_committee": [("民政部门审核退回修改后通过", None),
                             ("规模适度，审核通过、批准、选举产生，印章与备案同步办结", "district_approval")],
     "housing_handover": [("联合验收不合格整改后复验，协议书有误重新签署，协议书文件补正，移交完成", None)],
@@ -73,6 +74,7 @@ class CheckedWalk(Walk):
         self.tag = f"walk-{key}{'-phone' if self.phone else ''}"
         self.done_elements: set[tuple[str, str]] = set()  # (element, user): a multi-instance step is one per unit
         self.shot_round_two = False
+        self.last_element = ""
 
     def open_task(self, element: str) -> None:
         super().open_task(element)
@@ -91,7 +93,10 @@ class CheckedWalk(Walk):
         shot(self.page, f"{self.tag}-started")
 
     def complete(self, step: Step) -> None:
-        if (step.element, step.user) in self.done_elements and not self.shot_round_two:
+        # a multi-instance step done by one clerk for several units in a row (改制条件审查 per village) is one round
+        again = (step.element, step.user) in self.done_elements and self.last_element != step.element
+        self.last_element = step.element
+        if again and not self.shot_round_two:
             # a task back after 退回: marked so, with the round that went back there to read
             self.become(step)
             self.open_task(step.element)

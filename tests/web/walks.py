@@ -278,7 +278,8 @@ class Walk:
         else:  # the search kept in the address
             page.goto(f"{self.server.url}/inbox?q={self.business_key}")
         expect(page.locator(f".list-view[data-q='{self.business_key}']")).to_be_attached()
-        row = page.locator(f"#tasks tbody tr[data-element='{element}']", has_text=self.business_key)
+        # several open tasks of one multi-instance step for this clerk (one per village): any one of them
+        row = page.locator(f"#tasks tbody tr[data-element='{element}']", has_text=self.business_key).first
         with page.expect_navigation(url=re.compile(r"/tasks/\d+$")):
             row.get_by_role("link", name="办理").click()
         title = self.forms[f"{element}.schema.json"].get("title", "")
