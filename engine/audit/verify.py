@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access_list.registry import check_rows as check_access_list
+from engine.directory.additions import check_rows as check_directory
 from engine.audit.journal import GENESIS_HASH, Entry, canonical_json, entry_hash
 from engine.audit.replay import ReplayMismatch, replay
 from engine.definitions.compile import CompiledDefinition
@@ -147,7 +148,8 @@ def verify_instance(session: Session, registry: DefinitionRegistry, instance: Pr
         return Verdict(False, count, mismatch.seq, mismatch.reason)
     reason = (_check_instance(session, instance, definition, result.context.workflow, result.context.current_status())
               or check_deadlines(session, instance, definition, entries)
-              or check_access_list(session, instance, entries))
+              or check_access_list(session, instance, entries)
+              or check_directory(session, instance, entries))
     if reason is not None:
         return Verdict(False, count, entries[-1].seq, reason)
     return Verdict(True, count)

@@ -29,6 +29,7 @@ from engine.forms.messages import schema_error_message
 from engine.forms.org_fields import level_problems
 from engine.forms.render_check import render_problems
 from engine.forms.schema_guard import FormFileError, load_json_document, make_validator, schema_problems
+from engine.forms.rule_labels import model_rules
 from engine.limits.model import LimitModel, read_limits
 from engine.messages.catalogue import EventCatalogue, event_catalogue
 from engine.operations.model_properties import property_problems
@@ -351,7 +352,8 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
                        and _local(n.tag) != "userTask" and (p := _properties(n))
                        and any(k.startswith(("taskLimit", "limitExcluded")) for k in p)})
     limits, limit_problems = read_limits(_properties(process), task_props, key,
-                                         lambda e: elements.get(e) is not None and elements[e].type == "userTask")
+                                         lambda e: elements.get(e) is not None and elements[e].type == "userTask",
+                                         model_rules(bpmn.decode("utf-8")))
     problems.extend(limit_problems)
     # timers: ISO values checked here, expressions compiled with the others (engine/timers/model.py)
     timers, timer_problems, timer_sources = read_timers(process)
