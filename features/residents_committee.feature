@@ -44,7 +44,7 @@ Feature: 社区居委会设立
     And the case has open tasks "draft_plan"
     And the case has no armed timer
 
-  Scenario: 入住率49.975%不四舍五入，未达到50%，指导成立居民小组；街道提前填报仍未达到的，复核周期重新计算
+  Scenario: 入住率49.975%不四舍五入，未达到50%，指导成立居民小组；街道提前填报仍未达到的复核周期重新计算，再次提前填报达到50%
     Given user "street_a" starts a "residents_committee" case with:
       """
       {"subject_org": "community_a1", "residential_area_name": "和平家园小区"}
@@ -72,6 +72,13 @@ Feature: 社区居委会设立
       """
       {"area_total_households": 4000, "occupied_households": 4001, "survey_date": "2026-04-16"}
       """
+    When user "street_a" completes task "resurvey_occupancy" with:
+      """
+      {"area_total_households": 4000, "occupied_households": 2000, "survey_date": "2026-05-20", "survey_note": "三号楼交付后提前复核"}
+      """
+    Then the case data has "occupancy_reached" equal to "true"
+    And the case has open tasks "draft_plan"
+    And the case has no armed timer
 
   Scenario: 已入住户数超过规划总户数被拒绝（422），恰好50%直接拟定方案
     Given user "street_a" starts a "residents_committee" case with:
