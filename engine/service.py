@@ -14,7 +14,6 @@ from typing import Any
 
 from engine.access_list import registry as _access_list  # noqa: F401  (entries on the command path)
 from engine.access_list import start_data as _access_list_start  # noqa: F401  (agenda, look-up)
-from engine.directory import additions as _directory  # noqa: F401  (new communities on the command path)
 from engine.audit.history import HistoryService
 from engine.calendar.overrides import CalendarAdmin
 from engine.cases.admin import CaseAdmin
@@ -25,6 +24,7 @@ from engine.clock import Clock, SystemClock
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.deployment import DeploymentService
 from engine.definitions.registry import DefinitionRegistry
+from engine.directory import additions as _directory  # noqa: F401  (new communities on the command path)
 from engine.identity import first_admin
 from engine.identity.logins import LockoutPolicy, LoginService
 from engine.identity.orgs import DirectoryCache

@@ -17,11 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access_list.registry import check_rows as check_access_list
-from engine.directory.additions import check_rows as check_directory
 from engine.audit.journal import GENESIS_HASH, Entry, canonical_json, entry_hash
 from engine.audit.replay import ReplayMismatch, replay
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
+from engine.directory.additions import check_rows as check_directory
 from engine.limits.verify_limits import check_deadlines
 from engine.operations import audit as operations_audit
 from engine.runtime import runner

@@ -28,8 +28,8 @@ from engine.forms.cross_checks import check_problems
 from engine.forms.messages import schema_error_message
 from engine.forms.org_fields import level_problems
 from engine.forms.render_check import render_problems
-from engine.forms.schema_guard import FormFileError, load_json_document, make_validator, schema_problems
 from engine.forms.rule_labels import model_rules
+from engine.forms.schema_guard import FormFileError, load_json_document, make_validator, schema_problems
 from engine.limits.model import LimitModel, read_limits
 from engine.messages.catalogue import EventCatalogue, event_catalogue
 from engine.operations.model_properties import property_problems

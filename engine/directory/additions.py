@@ -47,9 +47,14 @@ def requested(data: dict[str, Any], variable: str) -> dict[str, Any] | None:
     return None
 
 
-def org_id_for(parent_id: str, business_key: str | None, instance_id: int) -> str:
-    """A stable id: the street office and the case that established the community."""
-    return f"{parent_id}-{business_key or instance_id}".lower()[:64]
+def new_org_id(session: Session, instance: ProcessInstance) -> str:
+    """``community_c<case id>`` (the shape 撤村建居 gives the communities it creates), made unique if taken."""
+    base = f"community_c{instance.id}"
+    candidate, n = base, 1
+    while session.get(Organisation, candidate) is not None:
+        n += 1
+        candidate = f"{base}_{n}"
+    return candidate
 
 
 def derive(request: dict[str, Any], org_id: str, parent_id: str) -> dict[str, Any]:
@@ -67,7 +72,7 @@ def add_if_established(session: Session, instance: ProcessInstance, definition: 
         return
     if session.scalar(select(DirectoryAddition.id).where(DirectoryAddition.instance_id == instance.id)) is not None:
         return
-    org = derive(request, org_id_for(instance.org_id, instance.business_key, instance.id), instance.org_id)
+    org = derive(request, new_org_id(session, instance), instance.org_id)
     command = CaseCommand(session, instance, definition, SYSTEM, at, workflow,
                           extra={"organisation": org, "variable": variable})
     record(command, runner.mark(definition, workflow, COMMAND))

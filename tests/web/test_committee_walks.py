@@ -9,6 +9,7 @@ clause sent back for correction. Every form is filled field by field on its page
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import ClassVar
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -39,7 +40,7 @@ def desk(live_server: LiveServer, browser: Browser, console: ConsoleWatch) -> It
 class LabelledWalk(Walk):
     """The walk, checking on the way that each form shows its rule values (not a copy of them)."""
 
-    LABELS = {
+    LABELS: ClassVar[dict[str, list[str]]] = {
         "draft_plan": ["社区党组织配备3-5人", "社区居委会配备5-9人", "社区监委会配备3人", "社区服务站配备5-9人"],
         "hold_election": ["居委会5-9人"],
         "resurvey_occupancy": ["达到50%（含本数）", "随时填报"],
@@ -64,7 +65,8 @@ def test_interim_management_then_an_early_survey_reaches_50_percent(desk: Callab
 def test_a_split_off_area_is_established_and_joins_the_directory(desk: Callable[[], Page],
                                                                  live_server: LiveServer) -> None:
     walk = LabelledWalk(desk, live_server, "residents_committee")
-    walk.run(scenario("residents_committee", "拆分出的区域作为新设社区办理设立，居委会设立完成时纳入组织名录（日志记载、可重放核验）"))
+    walk.run(scenario("residents_committee",
+                      "拆分出的区域作为新设社区办理设立，居委会设立完成时纳入组织名录（日志记载、可重放核验）"))
     page = walk.page
     page.goto(f"{live_server.url}/cases/{walk.instance_id}")
     expect(page.locator("#case-status")).to_have_text("已办结：已设立")
@@ -95,5 +97,6 @@ def test_a_missing_land_clause_goes_back_for_correction(desk: Callable[[], Page]
 def test_the_handover_period_the_form_shows_comes_from_the_rules(desk: Callable[[], Page],
                                                                  live_server: LiveServer) -> None:
     walk = LabelledWalk(desk, live_server, "housing_handover")
-    walk.run(scenario("housing_handover", "预售剔除面积不足重新核定；分期建设未达30%继续建设，恰好30%时移交到期，限期移交超期催办"))
+    walk.run(scenario("housing_handover",
+                      "预售剔除面积不足重新核定；分期建设未达30%继续建设，恰好30%时移交到期，限期移交超期催办"))
     assert walk.open_elements() == ["commitment_confirmation"]
