@@ -24,6 +24,7 @@ from engine.clock import Clock, SystemClock
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.deployment import DeploymentService
 from engine.definitions.registry import DefinitionRegistry
+from engine.directory import additions as _directory  # noqa: F401  (new communities on the command path)
 from engine.identity import first_admin
 from engine.identity.logins import LockoutPolicy, LoginService
 from engine.identity.orgs import DirectoryCache

@@ -98,6 +98,8 @@ def scenario_walks() -> list[list[Step]]:
                     steps.append(Step("complete", match["user"], match["element"], data, match["comment"]))
                 elif step["text"].startswith("the clock moves to"):
                     break  # what follows waits on the clock (a timer), which these replays do not move
+                elif step["text"].startswith("we turn to the linked case"):
+                    break  # what follows acts on another case
                 elif doc.strip() and " is refused " not in step["text"]:
                     break  # an action this replay cannot take (a paper upload, a meeting): the walk ends here
             if steps and steps[0].kind == "start":

@@ -289,6 +289,7 @@ def replay(definition: CompiledDefinition, entries: Sequence[EntryLike], stop_af
 
 # Commands registered by other packages (imported here so that every replay knows them).
 from engine.access_list import replay_entries as _access_list_replays  # noqa: E402, F401
+from engine.directory import replay_additions as _directory_replays  # noqa: E402, F401
 from engine.limits import replay_limits  # noqa: E402, F401
 from engine.messages import replays as _message_replays  # noqa: E402, F401
 

@@ -21,6 +21,7 @@ from engine.audit.journal import GENESIS_HASH, Entry, canonical_json, entry_hash
 from engine.audit.replay import ReplayMismatch, replay
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
+from engine.directory.additions import check_rows as check_directory
 from engine.limits.verify_limits import check_deadlines
 from engine.operations import audit as operations_audit
 from engine.runtime import runner
@@ -149,7 +150,8 @@ def verify_instance(session: Session, registry: DefinitionRegistry, instance: Pr
     reason = (_check_instance(session, instance, definition, result.context.workflow, result.context.current_status())
               or check_deadlines(session, instance, definition, entries)
               or check_access_list(session, instance, entries)
-              or check_village_conversion(session, instance, entries))
+              or check_village_conversion(session, instance, entries)
+              or check_directory(session, instance, entries))
     if reason is not None:
         return Verdict(False, count, entries[-1].seq, reason)
     return Verdict(True, count)

@@ -26,6 +26,7 @@ from engine.errors import InvalidModel, Problem
 from engine.forms.cross_checks import check_problems
 from engine.forms.org_fields import level_problems
 from engine.forms.render_check import render_problems
+from engine.forms.rule_labels import model_rules
 from engine.limits.model import read_limits
 from engine.messages.catalogue import event_catalogue
 from engine.operations.model_properties import property_problems
@@ -118,7 +119,8 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
                        and local_name(n.tag) != "userTask" and (p := properties_of(n))
                        and any(k.startswith(("taskLimit", "limitExcluded")) for k in p)})
     limits, limit_problems = read_limits(properties_of(process), task_props, key,
-                                         lambda e: elements.get(e) is not None and elements[e].type == "userTask")
+                                         lambda e: elements.get(e) is not None and elements[e].type == "userTask",
+                                         model_rules(bpmn.decode("utf-8")))
     problems.extend(limit_problems)
     # timers: ISO values checked here, expressions compiled with the others (engine/timers/model.py)
     timers, timer_problems, timer_sources = read_timers(process)

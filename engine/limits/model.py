@@ -17,12 +17,18 @@ On a user task: ``taskLimit``, ``taskLimitUnit``, ``taskLimitYellowBefore``,
 ``taskLimitRedBefore`` (环节时限), and ``limitExcluded`` = ``true`` for a step whose time
 does not count against the case's limits (行政许可法 §45: 听证, 检验检测, 专家评审; 补正材料
 where the procedure says so), with ``limitExcludedReason`` naming why.
+
+A number may name a rule of the model instead, ``{rules.NAME}``: the value of ``NAME`` in the
+model's literal ``rules = {...}`` script (engine/forms/rule_labels.py), read at deployment, so a
+time limit the process owner sets lives with the procedure's other rules and its labels.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from engine.errors import Problem
 
@@ -30,6 +36,7 @@ UNITS = ("workingDays", "naturalDays", "hours")
 UNIT_NAMES = {"workingDays": "个工作日", "naturalDays": "天", "hours": "小时"}
 KIND_NAMES = {"statutory": "法定时限", "promised": "承诺时限", "task": "环节时限"}
 MAX_AMOUNT = 10_000
+RULE_REFERENCE = re.compile(r"^\{rules\.([A-Za-z_][A-Za-z0-9_]*)\}$")
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,23 @@ class LimitModel:
     @property
     def empty(self) -> bool:
         return not (self.case or self.tasks)
+
+
+def resolve_rules(props: dict[str, str], rules: Mapping[str, Any], where: str,
+                  problems: list[Problem]) -> dict[str, str]:
+    """``props`` with each value ``{rules.NAME}`` replaced by that rule's value (a problem if it has none)."""
+    resolved = dict(props)
+    for name, text in props.items():
+        match = RULE_REFERENCE.match((text or "").strip())
+        if match is None:
+            continue
+        value = rules.get(match.group(1))
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            problems.append(Problem(where, f"{name} 引用的规则 {match.group(1)} 不在模型的 rules 脚本中，或不是整数"))
+            resolved.pop(name)
+            continue
+        resolved[name] = str(value)
+    return resolved
 
 
 def _number(props: dict[str, str], name: str, default: int | None, where: str,
@@ -90,8 +114,12 @@ def _limit(props: dict[str, str], kind: str, prefix: str, yellow_name: str, red_
 
 
 def read_limits(process_props: dict[str, str], task_props: dict[str, dict[str, str]], process_id: str,
-                is_user_task: Callable[[str], bool]) -> tuple[LimitModel | None, list[Problem]]:
+                is_user_task: Callable[[str], bool],
+                rules: Mapping[str, Any] | None = None) -> tuple[LimitModel | None, list[Problem]]:
     problems: list[Problem] = []
+    if rules is not None:
+        process_props = resolve_rules(process_props, rules, process_id, problems)
+        task_props = {element: resolve_rules(props, rules, element, problems) for element, props in task_props.items()}
     defaults = (_number(process_props, "limitYellowBefore", 2, process_id, problems) or 0,
                 _number(process_props, "limitRedBefore", 1, process_id, problems) or 0)
     case = tuple(limit for kind, prefix in (("statutory", "statutoryLimit"), ("promised", "promisedLimit"))

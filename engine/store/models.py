@@ -459,3 +459,18 @@ class CaseLink(Base):
     element_id: Mapped[str] = mapped_column(String(128))
     label: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DirectoryAddition(Base):
+    """An organisation a case brought into the directory (a split-off area's new community).
+
+    Written only by the journalled ``directory_add`` command of that case (engine/directory/additions.py);
+    ``journal_seq`` is that entry, so verify can compare the organisation with it.
+    """
+
+    __tablename__ = "directory_additions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), unique=True)
+    journal_seq: Mapped[int] = mapped_column(Integer)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -126,3 +126,58 @@ def task_urgency(api: ApiClient, case: dict[str, Any], element: str, urgency: st
 def notified(api: ApiClient, case: dict[str, Any], user: str) -> None:
     notes = api.get("/notifications", as_user=user).get_json()
     assert any(n["instance_id"] == case["id"] for n in notes), notes
+
+
+def _armed(api: ApiClient, instance_id: int) -> list[tuple[str, datetime]]:
+    with api.engine.db.reader() as session:
+        rows = session.scalars(select(Timer).where(Timer.instance_id == instance_id, Timer.state == "armed")).all()
+    return [(t.element_id, t.due_at) for t in rows]
+
+
+@then(parsers.re(r'^the case has open tasks "(?P<elements>[^"]+)" and a timer "(?P<element>[^"]+)" due at '
+                 r'"(?P<at>[^"]+)"$'))
+def open_tasks_and_timer(api: ApiClient, case: dict[str, Any], elements: str, element: str, at: str) -> None:
+    view = _view(api, case["id"])
+    assert sorted(t["element_id"] for t in view["active_tasks"]) == sorted(e.strip() for e in elements.split(","))
+    assert _armed(api, case["id"]) == [(element, beijing(at))]
+
+
+@then(parsers.re(r'^the case has no armed timer$'))
+def no_timer(api: ApiClient, case: dict[str, Any]) -> None:
+    assert _armed(api, case["id"]) == []
+
+
+@then(parsers.re(r'^the linked case "(?P<label>[^"]+)" has "(?P<field>[^"]+)" equal to "(?P<value>.*)"$'))
+def linked_case_data(api: ApiClient, case: dict[str, Any], label: str, field: str, value: str) -> None:
+    import json
+    other = _view(api, _link(api, case, label)["instance_id"])
+    assert other["data"].get(field) == json.loads(value.replace('\\"', '"')), other["data"]
+
+
+@when(parsers.re(r'^we turn to the linked case "(?P<label>[^"]+)"$'))
+def turn_to_linked(api: ApiClient, case: dict[str, Any], label: str) -> None:
+    case["id"] = _link(api, case, label)["instance_id"]
+
+
+def _organisations(api: ApiClient) -> dict[str, dict[str, Any]]:
+    response = api.get("/organisations", as_user="admin")
+    assert response.status_code == 200, response.get_json()
+    return {o["name"]: o for o in response.get_json()}
+
+
+@then(parsers.re(r'^the directory has no organisation "(?P<name>[^"]+)"$'))
+def no_organisation(api: ApiClient, name: str) -> None:
+    assert name not in _organisations(api)
+
+
+@then(parsers.re(r'^the directory has a community "(?P<name>[^"]+)" below "(?P<parent>[^"]+)" added by the '
+                 r'case, which verifies$'))
+def community_added(api: ApiClient, case: dict[str, Any], name: str, parent: str) -> None:
+    found = _organisations(api).get(name)
+    assert found is not None and found["level"] == "community", found
+    assert (found.get("parent") or found.get("parent_id")) == parent, found
+    history = api.get(f"/process-instances/{case['id']}/history", as_user="auditor").get_json()
+    added = [e for e in history if e["command"] == "directory_add"]
+    assert len(added) == 1 and added[0]["payload"]["organisation"]["id"] == found["id"], added
+    verdict = api.post(f"/process-instances/{case['id']}/verify", as_user="auditor")
+    assert verdict.status_code == 200 and verdict.get_json()["ok"] is True, verdict.get_json()

@@ -28,7 +28,8 @@ def test_both_case_pages_show_the_link(page: Page, live_server: LiveServer) -> N
                                   "survey_date": "2026-03-01"})
     complete("draft_plan", PLAN)
     view = complete("adjust_scale", {"scale_adjust_decision": "split", "split_area_name": "和平家园北区",
-                                     "split_area_community": "community_a1", "split_plan_note": "以统一路为界拆分"})
+                                     "split_area_households": 2000, "split_area_community": "community_a1",
+                                     "split_plan_note": "以统一路为界拆分"})
     child = view["linked_cases"][0]
 
     login(page, live_server, "street_a", then=f"/cases/{case['id']}")

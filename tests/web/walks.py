@@ -35,11 +35,12 @@ REFUSED_422 = re.compile(rf'^user {Q} is refused with 422 at {Q} when completing
 OPEN = re.compile(rf'^the case has open tasks {Q}$')
 NOT_OPEN = re.compile(rf'^the case has no open task {Q}$')
 ENDED = re.compile(rf'^the case is completed at end event {Q}$')
+TURN = re.compile(rf'^we turn to the linked case {Q}$')
 
 
 @dataclass
 class Step:
-    kind: str  # start | complete | refused | open | not_open | ended | other
+    kind: str  # start | complete | refused | open | not_open | ended | turn | other
     user: str = ""
     element: str = ""
     data: dict[str, Any] = field(default_factory=dict)
@@ -66,6 +67,8 @@ def scenario(key: str, name: str, from_element: str | None = None) -> list[Step]
             steps.append(Step("not_open", names=[m[1]]))
         elif m := ENDED.match(text):
             steps.append(Step("ended", names=[m[1]]))
+        elif m := TURN.match(text):
+            steps.append(Step("turn", names=[m[1]]))
         else:
             steps.append(Step("other"))
     if from_element:
@@ -307,8 +310,20 @@ class Walk:
         self.page.locator("#task-form").get_by_role("button", name="提交").click()
         path = step.names[0]
         bad = self.page.locator(".form-group.has-error", has=self.page.locator(f"[id='root_{path}']"))
-        expect(bad.or_(self.page.locator("#task-form .alert.error"))).to_be_visible()
+        expect(bad.or_(self.page.locator("#task-form .alert.error")).first).to_be_visible()
         expect(self.page.locator("#next-step")).to_have_count(0)
+
+    def turn_to_linked(self, label: str) -> None:
+        """From this case's page, follow its link to the case it started (as 关联办件 shows it)."""
+        page = self.page
+        page.goto(f"{self.server.url}/cases/{self.instance_id}")
+        link = page.locator("#linked-cases li[data-direction=to]", has_text=label).locator("a")
+        expect(link).to_have_count(1)
+        with page.expect_navigation(url=re.compile(r"/cases/\d+$")):
+            link.click()
+        self.instance_id = int(re.search(r"/cases/(\d+)", page.url)[1])  # type: ignore[index]
+        expect(page.locator("#linked-cases li[data-direction=from]")).to_contain_text(self.business_key)
+        self.business_key = page.locator("#case-header h1").inner_text().removeprefix("办件 ").strip()
 
     def open_elements(self) -> list[str]:
         """The case's open steps as the page shows them (the task page after submitting, else the case page)."""
@@ -337,3 +352,5 @@ class Walk:
                 assert step.names[0] not in self.open_elements()
             elif step.kind == "ended":
                 expect(self.page.locator("#next-step")).to_contain_text(f"办件已办结：{step.names[0]}")
+            elif step.kind == "turn":
+                self.turn_to_linked(step.names[0])
