@@ -117,6 +117,15 @@ class LinkedCaseSchema(Schema):
     created_at = UtcDateTime()
 
 
+class GridLogLinkSchema(Schema):
+    id = fields.Integer(required=True)
+    community = fields.String(required=True)
+    grid_name = fields.String(required=True)
+    title = fields.String(required=True)
+    kind = fields.String(required=True)
+    recorded_on = fields.String(required=True)
+
+
 class InstanceSchema(Schema):
     id = fields.Integer(required=True)
     business_key = fields.String(allow_none=True)
@@ -139,6 +148,7 @@ class InstanceSchema(Schema):
     deadlines = fields.List(fields.Nested("DeadlineSchema"))  # time limits (api/time_schemas.py)
     linked_cases = fields.List(fields.Nested("LinkedCaseSchema"), metadata={
         "description": "关联办件：本件发起的（direction=to）或发起本件的（direction=from），如拆分设立"})
+    grid_log = fields.Nested("GridLogLinkSchema", metadata={"description": "发起本件的民情日志（不含个人信息）"})
     deadline = UtcDateTime(allow_none=True)
     remaining = fields.String(allow_none=True)
     urgency = fields.String(allow_none=True)

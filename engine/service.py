@@ -24,6 +24,7 @@ from engine.clock import Clock, SystemClock
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.deployment import DeploymentService
 from engine.definitions.registry import DefinitionRegistry
+from engine.grid.log import GridLogs
 from engine.identity import first_admin
 from engine.identity.logins import LockoutPolicy, LoginService
 from engine.identity.orgs import DirectoryCache
@@ -83,6 +84,7 @@ class WorkflowEngine:
         self.operations = OperationsService(
             Env(self.uow, self.registry, self.clock, self.directories.get, settings.urge_interval_seconds),
             self.queries, self.case_admin)
+        self.grid_logs = GridLogs(self.uow, self.clock, self.directories.get, self.instances, self.queries)
         callees.set_loader(self._load_definition)
         self.instances.on_events = self.messages.dispatch
         self.operations.env.on_events = self.messages.dispatch

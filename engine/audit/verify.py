@@ -21,6 +21,7 @@ from engine.audit.journal import GENESIS_HASH, Entry, canonical_json, entry_hash
 from engine.audit.replay import ReplayMismatch, replay
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
+from engine.grid.verify import check_link as check_grid_log
 from engine.limits.verify_limits import check_deadlines
 from engine.operations import audit as operations_audit
 from engine.runtime import runner
@@ -147,7 +148,8 @@ def verify_instance(session: Session, registry: DefinitionRegistry, instance: Pr
         return Verdict(False, count, mismatch.seq, mismatch.reason)
     reason = (_check_instance(session, instance, definition, result.context.workflow, result.context.current_status())
               or check_deadlines(session, instance, definition, entries)
-              or check_access_list(session, instance, entries))
+              or check_access_list(session, instance, entries)
+              or check_grid_log(session, instance, entries))
     if reason is not None:
         return Verdict(False, count, entries[-1].seq, reason)
     return Verdict(True, count)

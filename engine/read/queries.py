@@ -14,6 +14,7 @@ from engine.definitions.registry import DefinitionRegistry
 from engine.errors import Forbidden, NotFound
 from engine.forms.org_fields import org_choices
 from engine.forms.rule_labels import fill_labels
+from engine.grid.views import linked_entry
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
@@ -135,6 +136,9 @@ class Queries:
         linked = linked_cases(session, instance_id)
         if linked:
             view["linked_cases"] = linked
+        grid_log = linked_entry(session, instance_id)
+        if grid_log is not None:
+            view["grid_log"] = grid_log
         if instance.end_event:
             view["end_event"] = instance.end_event
         if instance.error:
