@@ -160,8 +160,8 @@ class GridLogs:
         ids = [r.whistle_instance_id for r in rows if r.whistle_instance_id is not None]
         if not ids:
             return {}
-        return dict(session.execute(select(ProcessInstance.id, ProcessInstance.business_key)
-                                    .where(ProcessInstance.id.in_(ids))).tuples().all())
+        return {row.id: row.business_key for row in session.execute(
+            select(ProcessInstance.id, ProcessInstance.business_key).where(ProcessInstance.id.in_(ids)))}
 
     def entry(self, actor: Actor, entry_id: int) -> dict[str, Any]:
         return self.uow.read(lambda session: self._entry(session, actor, entry_id))

@@ -1,7 +1,7 @@
 // 办件详情: what the case is and where it stands, the diagram, the submissions grouped by step, the
 // attachments, the journal (engine moves folded); printed, the page is the case's 审批表.
 import {
-  api, dataTable, deadlineBadge, directory, formatTime, formLabels, h, holderText, personText, showError, startPage,
+  api, dataTable, deadlineBadge, directory, formatTime, formLabels, h, holderText, orgName, personText, showError, startPage,
   STATUS_NAMES,
 } from './common.js';
 import { caseDiagram, fetchForms } from './diagram.js';
@@ -43,6 +43,14 @@ function linkedCases(instance) {
   `　${STATUS_NAMES[l.status] || l.status}`))))];
 }
 
+/** The 民情日志 entry this case was started from (no personal data: the log page shows that to its units). */
+function gridLogEntry(instance, dir) {
+  const entry = instance.grid_log;
+  if (!entry) return null;
+  return [h('dt', {}, '来自民情日志'), h('dd#grid-log-entry', { dataset: { entryId: entry.id } },
+    h('a', { href: '/grid-log' }, entry.title), `　${orgName(dir, entry.community)}·${entry.grid_name}，${entry.recorded_on}`)];
+}
+
 function headerCard(instance, dir, record, user) {
   const pdf = h('button#record-pdf', { type: 'button', onClick: () => downloadRecord(instance, pdf) }, '下载审批表（PDF）');
   const who = instance.started_by; // the applicant: the starter and their unit
@@ -59,7 +67,7 @@ function headerCard(instance, dir, record, user) {
       h('dt', {}, '申请单位'), h('dd', {}, (who && who.org_name) || '—'),
       h('dt', {}, '发起'), h('dd#started-by', {}, who ? `${personText(who, { role: false })}，` : '', formatTime(instance.created_at)),
       h('dt', {}, '剩余时限'), h('dd', {}, deadlineBadge(instance, { id: 'case-remaining' })),
-      linkedCases(instance)),
+      linkedCases(instance), gridLogEntry(instance, dir)),
     instance.active_tasks.length ? h('div.current', {}, h('h2', {}, '当前环节'), h('ul.steps#active-tasks', {},
       instance.active_tasks.map((t) => h('li', { dataset: { element: t.element_id, taskId: t.id } },
         h('a', { href: `/tasks/${t.id}` }, t.name), '　', h('span.holder', {}, holderText(t, dir)),
