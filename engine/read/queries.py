@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session, defer
 
+from engine.access_list.standing import meeting_standing
 from engine.cases.links import linked_cases
 from engine.clock import Clock, SystemClock
 from engine.definitions.registry import DefinitionRegistry
@@ -139,6 +140,9 @@ class Queries:
         grid_log = linked_entry(session, instance_id)
         if grid_log is not None:
             view["grid_log"] = grid_log
+        standing = meeting_standing(session, instance_id, instance.business_key)
+        if standing is not None:
+            view["meeting_standing"] = standing
         if instance.end_event:
             view["end_event"] = instance.end_event
         if instance.error:
