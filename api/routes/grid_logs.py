@@ -10,6 +10,7 @@ from engine.grid.log import Filters, NewEntry
 
 from ..context import current_actor, engine
 from ..grid_log_schemas import GridLogEntrySchema, GridLogQuerySchema, GridLogWhistleSchema, GridLogWriteSchema
+from ..idempotency import idempotent
 from ..pagination import TOTAL_COUNT_DOC, paginate, with_total_count
 from ..schemas import ApiErrorSchema, InstanceSchema
 
@@ -34,9 +35,12 @@ def list_grid_logs(args: dict[str, Any]) -> Any:
 @blp.response(201, GridLogEntrySchema)
 @blp.alt_response(403, schema=ApiErrorSchema, description="不是社区的网格员或工作人员")
 @blp.alt_response(422, schema=ApiErrorSchema, description="记录不完整")
+@idempotent(blp)
 def write_grid_log(body: dict[str, Any]) -> dict[str, Any]:
     """A new 民情日志 entry of your community (grid workers and community staff); entries are never changed."""
-    return engine().grid_logs.write(current_actor(), NewEntry(**body))
+    actor = current_actor()
+    logs = engine().grid_logs
+    return logs.entry(actor, logs.write(actor, NewEntry(**body)))
 
 
 @blp.route("/grid-logs/<int:entry_id>", methods=["GET"])
@@ -56,6 +60,7 @@ def get_grid_log(entry_id: int) -> dict[str, Any]:
 @blp.alt_response(404, schema=ApiErrorSchema)
 @blp.alt_response(409, schema=ApiErrorSchema, description="不是问题记录，或已发起过")
 @blp.alt_response(422, schema=ApiErrorSchema, description="发起数据不符合吹哨报到的发起表单")
+@idempotent(blp)
 def start_whistle_report(body: dict[str, Any], entry_id: int) -> dict[str, Any]:
     """Start a 吹哨报到 case from a problem entry, prefilled from it (问题概述、地点、发现日期、描述) and
     linked both ways: the case shows the entry (grid_log), the entry the case."""

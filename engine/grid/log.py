@@ -93,11 +93,12 @@ class GridLogs:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def write(self, actor: Actor, entry: NewEntry) -> dict[str, Any]:
+    def write(self, actor: Actor, entry: NewEntry) -> int:
+        """A new entry of the caller's community; returns its id."""
         return self.uow.write(lambda session: self._write(session, actor, entry),
                               conflict_message="民情日志正被同时记录，请重试")
 
-    def _write(self, session: Session, actor: Actor, entry: NewEntry) -> dict[str, Any]:
+    def _write(self, session: Session, actor: Actor, entry: NewEntry) -> int:
         directory: OrgDirectory = self._directory(session)
         community = directory.orgs.get(actor.org_id)
         if not actor.roles & WRITER_ROLES or community is None or community.level != "community":
@@ -115,7 +116,7 @@ class GridLogs:
         row.hash = chain.entry_hash(row, prev)
         session.add(row)
         session.flush()
-        return _view(directory, row, None, True)
+        return row.id
 
     def _problems(self, entry: NewEntry) -> list[Problem]:
         problems: list[Problem] = []

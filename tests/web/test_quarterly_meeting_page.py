@@ -94,8 +94,9 @@ def test_the_groups_office_calls_an_interim_meeting_from_the_inbox(page: Page, l
     expect(page.locator("#active-tasks li[data-element='hold_meeting']")).to_be_visible()
     page.locator("#active-tasks li[data-element='hold_meeting'] a").click()
     expect(page.locator("#root_agenda_0_case_no")).to_have_value(case["business_key"])
-    for name, value in {"meeting_date": "2026-12-01", "meeting_quarter": "2026Q4", "meeting_no": "沣西社建纪〔2026〕6号",
-                        "members_total": "9", "attendees": "6"}.items():
+    interim = {"meeting_date": "2026-12-01", "meeting_quarter": "2026Q4", "meeting_no": "沣西社建纪〔2026〕6号",
+               "members_total": "9", "attendees": "6"}
+    for name, value in interim.items():
         page.locator(f"#root_{name}").fill(value)
     for name, filename in (("meeting_minutes", "临时会议纪要.pdf"), ("sign_in_sheet", "签到表.pdf")):
         paper = tmp_path / filename
