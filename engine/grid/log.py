@@ -178,7 +178,10 @@ class GridLogs:
         if row.whistle_instance_id is None:
             raise Forbidden("该社区不在您单位的辖区内，不能查看其民情日志")
         # a department called to the case reads the entry it came from, without the personal data
-        self.queries.visible_instance(session, actor, row.whistle_instance_id)
+        try:
+            self.queries.visible_instance(session, actor, row.whistle_instance_id)
+        except Forbidden as exc:
+            raise Forbidden("该社区不在您单位的辖区内，您也未参与由此发起的吹哨报到办件，不能查看该条民情日志") from exc
         return _view(directory, row, keys.get(row.whistle_instance_id), False)
 
     # -- 吹哨报到 from an entry ---------------------------------------------------------------------
