@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from engine.cli import main as audit_cli
+from engine.grid import chain
 from engine.store.models import GridLogEntry, ProcessInstance
 from tests.support import ApiClient
 
@@ -74,3 +75,17 @@ def test_the_offline_verify_reports_a_broken_log_chain(api: ApiClient, monkeypat
     assert "BAD\tgrid-log\tcommunity_a1\t民情日志第 1 条与其哈希不符" in out.getvalue()
     api.engine.uow.write(lambda session: session.execute(
         update(GridLogEntry).where(GridLogEntry.seq == 1).values(title="路灯损坏")))
+
+
+def test_the_log_chain_and_its_link_verify_on_both_databases(backend_api: ApiClient) -> None:
+    api = backend_api
+    ids = [_post(api, "/grid-logs", {**ENTRY, "title": title}, "grid_a1").get_json()["id"]
+           for title in ("路灯损坏", "井盖缺失", "树枝压线")]
+    started = _post(api, f"/grid-logs/{ids[1]}/whistle-report", {"category": "facilities"}, "grid_a1")
+    assert started.status_code == 201, started.get_json()
+    assert api.engine.uow.read(chain.check_all) == []
+    verdict = api.post(f"/process-instances/{started.get_json()['id']}/verify", as_user="auditor").get_json()
+    assert verdict["ok"] is True, verdict
+    listed = api.get("/grid-logs", as_user="street_a").get_json()
+    assert [e["title"] for e in listed] == ["树枝压线", "井盖缺失", "路灯损坏"]  # same day: newest written first
+    assert listed[1]["whistle_business_key"] == started.get_json()["business_key"]
