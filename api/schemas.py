@@ -117,6 +117,22 @@ class LinkedCaseSchema(Schema):
     created_at = UtcDateTime()
 
 
+class MeetingStandingSchema(Schema):
+    state = fields.String(required=True, validate=validate.OneOf(["on_agenda", "waiting"]))
+    meeting_instance_id = fields.Integer()
+    meeting_business_key = fields.String(allow_none=True)
+    next_meeting_at = UtcDateTime(allow_none=True, metadata={"description": "下次季度会议的召集时刻"})
+
+
+class GridLogLinkSchema(Schema):
+    id = fields.Integer(required=True)
+    community = fields.String(required=True)
+    grid_name = fields.String(required=True)
+    title = fields.String(required=True)
+    kind = fields.String(required=True)
+    recorded_on = fields.String(required=True)
+
+
 class InstanceSchema(Schema):
     id = fields.Integer(required=True)
     business_key = fields.String(allow_none=True)
@@ -139,6 +155,9 @@ class InstanceSchema(Schema):
     deadlines = fields.List(fields.Nested("DeadlineSchema"))  # time limits (api/time_schemas.py)
     linked_cases = fields.List(fields.Nested("LinkedCaseSchema"), metadata={
         "description": "关联办件：本件发起的（direction=to）或发起本件的（direction=from），如拆分设立"})
+    meeting_standing = fields.Nested("MeetingStandingSchema", metadata={
+        "description": "等待领导小组审议的准入事项：已列入哪场尚未召开的会议议程，或等待下次会议"})
+    grid_log = fields.Nested("GridLogLinkSchema", metadata={"description": "发起本件的民情日志（不含个人信息）"})
     deadline = UtcDateTime(allow_none=True)
     remaining = fields.String(allow_none=True)
     urgency = fields.String(allow_none=True)

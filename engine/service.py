@@ -25,6 +25,7 @@ from engine.definitions.compile import CompiledDefinition
 from engine.definitions.deployment import DeploymentService
 from engine.definitions.registry import DefinitionRegistry
 from engine.directory import additions as _directory  # noqa: F401  (new communities on the command path)
+from engine.grid.log import GridLogs
 from engine.identity import first_admin
 from engine.identity.logins import LockoutPolicy, LoginService
 from engine.identity.orgs import DirectoryCache
@@ -85,6 +86,7 @@ class WorkflowEngine:
         self.operations = OperationsService(
             Env(self.uow, self.registry, self.clock, self.directories.get, settings.urge_interval_seconds),
             self.queries, self.case_admin)
+        self.grid_logs = GridLogs(self.uow, self.clock, self.directories.get, self.instances, self.queries)
         callees.set_loader(self._load_definition)
         self.instances.on_events = self.messages.dispatch
         self.operations.env.on_events = self.messages.dispatch

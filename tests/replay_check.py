@@ -9,6 +9,7 @@ import pytest
 
 from engine.audit.export import history_jsonl, verify_export
 from engine.audit.verify import verify_all
+from engine.grid import chain as grid_chain
 
 
 def verify_every_case(api: Any) -> int:
@@ -20,6 +21,7 @@ def verify_every_case(api: Any) -> int:
             exported = verify_export(list(history_jsonl(session, instance_id)))
         assert exported.ok, f"the export of case {instance_id} does not verify: {exported.as_dict()}"
         count += 1
+    assert engine.uow.read(grid_chain.check_all) == []  # the grids' 民情日志 chains too
     return count
 
 

@@ -28,11 +28,14 @@ from engine.timers.start_timers import arm_for_version
 from tests.case_helpers import multipart
 from tests.support import ApiClient, fresh_settings
 
-scenarios("community_access.feature", "access_quarterly_meeting.feature", "community_refusal.feature")
+scenarios("community_access.feature", "access_quarterly_meeting.feature", "access_interim_meeting.feature",
+          "community_refusal.feature")
 
 T0 = datetime.fromisoformat("2026-12-10T10:00:00+08:00")
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 MEETING = "access_quarterly_meeting"
+MEETINGS = {"quarterly": MEETING, "interim": "access_interim_meeting"}
+KIND = r"(?P<kind>quarterly|interim)"
 ACCEPT = {"gatekeep_decision": "accept", "elements_complete": True, "funding_verified": True,
           "gatekeep_opinion": "五要素齐全，经费已落实"}
 APPROVE = {"meeting_quarter": "2026Q4", "approval_decision": "approve", "approval_opinion": "同意纳入社区事务准入清单",
@@ -153,23 +156,55 @@ def named_open(api: ApiClient, cases: dict[str, int], name: str, elements: str) 
 # -- the quarterly meeting ----------------------------------------------------------------
 
 
-def _meeting(api: ApiClient) -> dict[str, Any]:
+def _meeting(api: ApiClient, kind: str = "quarterly") -> dict[str, Any]:
     with api.engine.db.reader() as session:
-        found = session.scalar(select(ProcessInstance.id).where(ProcessInstance.definition_key == MEETING)
+        found = session.scalar(select(ProcessInstance.id).where(ProcessInstance.definition_key == MEETINGS[kind])
                                .order_by(ProcessInstance.id.desc()))
-    assert found is not None, "no quarterly meeting was called"
+    assert found is not None, f"no {kind} meeting was called"
     return _case(api, found)
 
 
-@then(_re('the quarterly meeting has the agenda {titles}'))
-def agenda_is(api: ApiClient, titles: str) -> None:
-    meeting = _meeting(api)
+@when(_re('user {user} calls an interim meeting with:'))
+def call_interim(api: ApiClient, user: str, docstring: str) -> None:
+    _ok(api.start(user, MEETINGS["interim"], json.loads(docstring)), 201)
+
+
+@then(_re('user {user} is refused with 403 when calling an interim meeting with:'))
+def call_interim_refused(api: ApiClient, user: str, docstring: str) -> None:
+    response = api.start(user, MEETINGS["interim"], json.loads(docstring))
+    assert response.status_code == 403, response.get_json()
+
+
+@then(_re('case {name} stands on the agenda of the ' + KIND + ' meeting'))
+def stands_on_agenda(api: ApiClient, cases: dict[str, int], name: str, kind: str) -> None:
+    meeting = _meeting(api, kind)
+    standing = _ok(api.get(f"/process-instances/{cases[name]}", as_user="department"))["meeting_standing"]
+    assert standing == {"state": "on_agenda", "meeting_instance_id": meeting["id"],
+                        "meeting_business_key": meeting["business_key"]}, standing
+
+
+@then(_re('case {name} waits for the next meeting, the quarterly one called at {at}'))
+def waits_for_meeting(api: ApiClient, cases: dict[str, int], name: str, at: str) -> None:
+    standing = _ok(api.get(f"/process-instances/{cases[name]}", as_user="department"))["meeting_standing"]
+    assert standing["state"] == "waiting", standing
+    assert datetime.fromisoformat(standing["next_meeting_at"].replace("Z", "+00:00")) == _beijing(at), standing
+
+
+@then(_re('case {name} has no meeting standing'))
+def no_standing(api: ApiClient, cases: dict[str, int], name: str) -> None:
+    assert "meeting_standing" not in _ok(api.get(f"/process-instances/{cases[name]}", as_user="department"))
+
+
+@then(_re('the ' + KIND + ' meeting has the agenda {titles}'))
+def agenda_is(api: ApiClient, titles: str, kind: str) -> None:
+    meeting = _meeting(api, kind)
     assert [t["element_id"] for t in meeting["active_tasks"]] == ["hold_meeting"], meeting["active_tasks"]
     assert [item["item_title"] for item in meeting["data"]["agenda"]] == [t.strip() for t in titles.split(",")]
 
 
-def _meeting_submission(api: ApiClient, user: str, spec: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    meeting = _meeting(api)
+def _meeting_submission(api: ApiClient, user: str, spec: dict[str, Any],
+                        kind: str = "quarterly") -> tuple[dict[str, Any], dict[str, Any]]:
+    meeting = _meeting(api, kind)
     decisions = spec.pop("decisions", {})
     agenda = [dict(item) for item in meeting["data"]["agenda"]]
     for item in agenda:
@@ -184,9 +219,9 @@ GOOD_MEETING = {"meeting_date": "2027-01-20", "meeting_quarter": "2027Q1", "meet
                 "members_total": 9, "attendees": 7}
 
 
-@when(_re('user {user} holds the quarterly meeting with:'))
-def hold_meeting(api: ApiClient, user: str, docstring: str) -> None:
-    meeting, data = _meeting_submission(api, user, json.loads(docstring))
+@when(_re('user {user} holds the ' + KIND + ' meeting with:'))
+def hold_meeting(api: ApiClient, user: str, docstring: str, kind: str) -> None:
+    meeting, data = _meeting_submission(api, user, json.loads(docstring), kind)
     _ok(_complete(api, meeting["id"], "hold_meeting", user, data))
 
 
@@ -210,9 +245,9 @@ def meeting_refused_short(api: ApiClient, user: str, path: str) -> None:
     _refused_at(_complete(api, meeting["id"], "hold_meeting", user, data), path)
 
 
-@then(_re('the quarterly meeting is completed at end event {end}'))
-def meeting_ended(api: ApiClient, end: str) -> None:
-    meeting = _meeting(api)
+@then(_re('the ' + KIND + ' meeting is completed at end event {end}'))
+def meeting_ended(api: ApiClient, end: str, kind: str) -> None:
+    meeting = _meeting(api, kind)
     assert meeting["status"] == "completed" and meeting["end_event"] == end, meeting
 
 

@@ -110,3 +110,54 @@ def test_deployment_refuses_an_unknown_level_or_a_level_on_a_field_that_holds_no
     assert len(messages) == 2, messages
     assert any("builder" in m and "company" in m for m in messages)
     assert any("字段 n" in m and "文字字段" in m for m in messages)
+
+
+ROWS_FORM = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "分派任务", "type": "object",
+    "properties": {
+        "assignments": {"type": "array", "title": "任务分派", "minItems": 1, "items": {
+            "type": "object", "additionalProperties": False, "required": ["department", "task"],
+            "properties": {
+                "department": {"type": "string", "title": "部门", "x-org-level": ["department"]},
+                "task": {"type": "string", "title": "任务", "minLength": 1},
+                "villages": {"type": "array", "title": "涉及村", "items": {"type": "string",
+                                                                        "x-org-level": ["village"]}}}}},
+    },
+    "additionalProperties": False,
+}
+
+
+def test_organisation_fields_inside_array_rows_are_offered_and_checked_by_row(api: ApiClient) -> None:
+    assert _deploy(api, ROWS_FORM).status_code == 201
+    case = start_ok(api, "civil_affairs", "pick_units", {})
+    task = api.open_task(case["id"], "pick", "civil_affairs")
+    detail = api.get(f"/tasks/{task['id']}", as_user="civil_affairs").get_json()
+    assert set(detail["org_choices"]) == {"assignments/department", "assignments/villages"}
+    departments = _ids(detail["org_choices"]["assignments/department"])
+    assert departments and all(c["level"] == "department" for c in detail["org_choices"]["assignments/department"])
+    assert _ids(detail["org_choices"]["assignments/villages"]) == ["village_a1", "village_a2", "village_b1"]
+
+    response = api.complete(task["id"], "civil_affairs", {"assignments": [
+        {"department": departments[0], "task": "清理"},
+        {"department": "community_a1", "task": "巡查", "villages": ["village_a1", "street_a"]},
+        {"department": "nowhere", "task": "复核"}]})
+    assert response.status_code == 422
+    assert _details(response) == {
+        "assignments/1/department": "「任务分派·部门」须为职能部门，甲街道和平社区是社区",
+        "assignments/1/villages/1": "「任务分派·涉及村」须为村，沣西新城甲街道是街道",
+        "assignments/2/department": "「任务分派·部门」不是已知单位"}
+    assert api.get(f"/tasks/{task['id']}", as_user="civil_affairs").get_json()["state"] == detail["state"]
+    complete_ok(api, case["id"], "pick", "civil_affairs", {"assignments": [
+        {"department": departments[0], "task": "清理", "villages": ["village_b1"]}]})
+
+
+def test_deployment_refuses_an_unknown_level_inside_array_rows(api: ApiClient) -> None:
+    form = json.loads(json.dumps(ROWS_FORM))
+    form["properties"]["assignments"]["items"]["properties"]["department"]["x-org-level"] = ["bureau"]
+    form["properties"]["assignments"]["items"]["properties"]["task"]["x-org-level"] = ["village"]
+    form["properties"]["assignments"]["items"]["properties"]["task"]["type"] = "integer"
+    response = _deploy(api, form)
+    assert response.status_code == 422
+    messages = [d["message"] for d in response.get_json()["error"]["details"] if d["path"] == "pick.schema.json"]
+    assert any("assignments[].department" in m and "bureau" in m for m in messages), messages
+    assert any("assignments[].task" in m and "文字字段" in m for m in messages), messages

@@ -128,6 +128,11 @@ def receipt(instance_id: int) -> Page:
     return _page("receipt", "办件回执", instance_id=instance_id)
 
 
+@blp.route("/grid-log")
+def grid_log() -> Page:
+    return _page("grid-log", "民情日志")
+
+
 @blp.route("/copies")
 def copies() -> Page:
     return _page("copies", "抄送我的")

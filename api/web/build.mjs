@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = join(here, 'static', 'dist');
 const pages = ['access-list', 'login', 'inbox', 'done', 'started', 'task', 'case', 'definitions', 'version', 'modeler', 'decisions', 'audit', 'replay', 'progress', 'receipt',
-  'bell', 'copies', 'notifications'];
+  'bell', 'copies', 'notifications', 'grid-log'];
 
 rmSync(outdir, { recursive: true, force: true });
 await build({

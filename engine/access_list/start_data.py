@@ -1,8 +1,9 @@
 """What the access-list procedures learn from the database when they start (engine/cases/start_data.py).
 
-- ``access_list.agenda``: the quarterly meeting of the leadership group takes up, as one batch,
-  every 社区事务准入 case of its district that waits for the meeting's decision (002 §四(一):
-  "领导小组原则上每季度召开一次会议").
+- ``access_list.agenda``: a meeting of the leadership group (the quarterly one, or an interim one its
+  office calls in between: "原则上每季度召开一次会议", 002 §四(一)) takes up, as one batch, every
+  社区事务准入 case of its district that waits for the meeting's decision and is not already on the
+  agenda of another meeting not yet held (one item, one meeting: two decisions could cross).
 - ``access_list.lookup``: a community's refusal looks the work item up in the access list of its
   district on the day it refuses (002 §四(一): "凡未列入社区事务目录的工作，社区有权拒绝").
 """
@@ -19,14 +20,38 @@ from engine.access_list.queries import look_up
 from engine.access_list.registry import district_of
 from engine.cases.start_data import provides
 from engine.definitions.compile import CompiledDefinition
-from engine.store.models import EventSubscription, ProcessInstance
+from engine.store.models import EventSubscription, ProcessDefinition, ProcessInstance
 from engine.timers.iso import beijing_date
 
 MEETING_MESSAGE = "领导小组季度会议决定"
 
 
+AGENDA_PROVIDER = "access_list.agenda"
+
+
+def open_meetings(session: Session) -> list[tuple[int, str | None, dict[str, Any]]]:
+    """(id, 办件编号, data) of the meetings not yet held: running cases of a procedure drawing its agenda here."""
+    marker = f'value="{AGENDA_PROVIDER}"'
+    rows = session.execute(
+        select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.data)
+        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+        .where(ProcessInstance.status == "running", ProcessDefinition.bpmn_xml.contains(marker))
+        .order_by(ProcessInstance.id)).all()
+    return [(row.id, row.business_key, row.data or {}) for row in rows]
+
+
+def on_open_agendas(session: Session) -> dict[str, tuple[int, str | None]]:
+    """办件编号 of an item → the open meeting (id, 办件编号) whose agenda holds it."""
+    found: dict[str, tuple[int, str | None]] = {}
+    for meeting_id, business_key, data in open_meetings(session):
+        for case_no in data.get("agenda_case_nos") or ():
+            if isinstance(case_no, str):
+                found.setdefault(case_no, (meeting_id, business_key))
+    return found
+
+
 def pending_items(session: Session, district: str) -> list[dict[str, Any]]:
-    """The cases of ``district`` waiting for the meeting's decision, by 办件编号."""
+    """The cases of ``district`` waiting for a meeting's decision and on no open meeting's agenda, by 办件编号."""
     rows = session.execute(
         select(ProcessInstance.business_key, ProcessInstance.org_id, ProcessInstance.data)
         .join(EventSubscription, EventSubscription.instance_id == ProcessInstance.id)
@@ -34,8 +59,10 @@ def pending_items(session: Session, district: str) -> list[dict[str, Any]]:
                ProcessInstance.status == "running")
         .order_by(ProcessInstance.business_key)).all()
     items: dict[str, dict[str, Any]] = {}
+    taken = on_open_agendas(session)
     for business_key, org_id, data in rows:
-        if business_key is None or business_key in items or district_of(session, org_id) != district:
+        if business_key is None or business_key in items or business_key in taken \
+                or district_of(session, org_id) != district:
             continue
         data = data or {}
         items[business_key] = {
@@ -49,7 +76,7 @@ def pending_items(session: Session, district: str) -> list[dict[str, Any]]:
     return list(items.values())
 
 
-@provides("access_list.agenda")
+@provides(AGENDA_PROVIDER)
 def _agenda(session: Session, definition: CompiledDefinition, case_org: str, data: dict[str, Any],
             at: datetime) -> dict[str, Any]:
     items = pending_items(session, district_of(session, case_org))

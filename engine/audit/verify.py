@@ -22,6 +22,7 @@ from engine.audit.replay import ReplayMismatch, replay
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
 from engine.directory.additions import check_rows as check_directory
+from engine.grid.verify import check_link as check_grid_log
 from engine.limits.verify_limits import check_deadlines
 from engine.operations import audit as operations_audit
 from engine.runtime import runner
@@ -151,7 +152,8 @@ def verify_instance(session: Session, registry: DefinitionRegistry, instance: Pr
               or check_deadlines(session, instance, definition, entries)
               or check_access_list(session, instance, entries)
               or check_village_conversion(session, instance, entries)
-              or check_directory(session, instance, entries))
+              or check_directory(session, instance, entries)
+              or check_grid_log(session, instance, entries))
     if reason is not None:
         return Verdict(False, count, entries[-1].seq, reason)
     return Verdict(True, count)

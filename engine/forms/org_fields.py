@@ -1,13 +1,16 @@
 """Form fields that name an organisation of a declared level (``x-org-level``).
 
-A form property, or the ``items`` of an array property, may carry
+A form property, the ``items`` of an array property, or a property of the object
+``items`` of an array (a list of rows such as ``{department, task}``) may carry
 ``"x-org-level": ["village"]``: its value is the id of an organisation of one of
 those levels (an array: several). The form read offers the organisations of those
-levels that the caller may name (:func:`org_choices`: below the caller's own unit;
-external units and departments are open to everyone), the pages show them by name
-in a select (a multi-select for an array), and a submission naming an organisation
-of another level or outside the caller's unit, or a village 撤村建居 converted, is refused
-naming the field (:func:`check_org_fields`). Deployment refuses unknown levels (:func:`level_problems`).
+levels that the caller may name (:func:`org_choices`, keyed ``field`` or
+``field/sub`` for a property of array rows: below the caller's own unit; external
+units and departments are open to everyone), the pages show them by name in a
+select (a multi-select for an array), and a submission naming an organisation of
+another level or outside the caller's unit, or a village 撤村建居 converted, is refused
+naming the field (``field``, ``field/index`` or ``field/index/sub``: :func:`check_org_fields`).
+Deployment refuses unknown levels (:func:`level_problems`).
 """
 
 from __future__ import annotations
@@ -32,6 +35,12 @@ class OrgField:
     title: str
     levels: tuple[str, ...]
     multiple: bool  # an array of organisation ids
+    sub: str | None = None  # a property of each object row of the array ``name``
+
+    @property
+    def key(self) -> str:
+        """The field's key in ``org_choices``: ``name``, or ``name/sub`` for a property of array rows."""
+        return self.name if self.sub is None else f"{self.name}/{self.sub}"
 
 
 def _levels(node: Any) -> tuple[str, ...] | None:
@@ -41,18 +50,34 @@ def _levels(node: Any) -> tuple[str, ...] | None:
     return tuple(x for x in raw if isinstance(x, str)) if isinstance(raw, list) else None
 
 
+def _row_properties(prop: dict[str, Any]) -> dict[str, Any]:
+    """The properties of an array's object rows (empty when its items are not objects)."""
+    items = prop.get("items")
+    props = items.get("properties") if isinstance(items, dict) and items.get("type") == "object" else None
+    return props if isinstance(props, dict) else {}
+
+
 def org_fields(schema: Any) -> list[OrgField]:
-    """The form's top-level organisation fields, in the order of ``properties``."""
+    """The form's organisation fields (top level and in array rows), in the order of ``properties``."""
     props = schema.get("properties") if isinstance(schema, dict) else None
     found: list[OrgField] = []
     for name, prop in (props or {}).items() if isinstance(props, dict) else ():
         if not isinstance(prop, dict):
             continue
+        title = str(prop.get("title") or name)
         levels = _levels(prop)
         if levels is not None:
-            found.append(OrgField(name, str(prop.get("title") or name), levels, False))
+            found.append(OrgField(name, title, levels, False))
         elif (levels := _levels(prop.get("items"))) is not None:
-            found.append(OrgField(name, str(prop.get("title") or name), levels, True))
+            found.append(OrgField(name, title, levels, True))
+        for sub, sub_prop in _row_properties(prop).items():
+            if not isinstance(sub_prop, dict):
+                continue
+            sub_title = f"{title}·{sub_prop.get('title') or sub}"
+            if (levels := _levels(sub_prop)) is not None:
+                found.append(OrgField(name, sub_title, levels, False, sub))
+            elif (levels := _levels(sub_prop.get("items"))) is not None:
+                found.append(OrgField(name, sub_title, levels, True, sub))
     return found
 
 
@@ -63,7 +88,11 @@ def level_problems(name: str, schema: Any) -> list[Problem]:
     for field_name, prop in (props or {}).items() if isinstance(props, dict) else ():
         if not isinstance(prop, dict):
             continue
-        for node, path in ((prop, field_name), (prop.get("items"), f"{field_name}[]")):
+        nodes: list[tuple[Any, str]] = [(prop, field_name), (prop.get("items"), f"{field_name}[]")]
+        for sub, sub_prop in _row_properties(prop).items():
+            if isinstance(sub_prop, dict):
+                nodes += [(sub_prop, f"{field_name}[].{sub}"), (sub_prop.get("items"), f"{field_name}[].{sub}[]")]
+        for node, path in nodes:
             if not isinstance(node, dict) or KEYWORD not in node:
                 continue
             raw = node[KEYWORD]
@@ -95,7 +124,7 @@ def choices(directory: OrgDirectory, unit: str, levels: tuple[str, ...]) -> list
 
 def org_choices(directory: OrgDirectory, unit: str, schema: Any) -> dict[str, list[dict[str, str]]]:
     """``org_choices`` of a form read: for each organisation field, what the caller may pick."""
-    return {f.name: choices(directory, unit, f.levels) for f in org_fields(schema)}
+    return {f.key: choices(directory, unit, f.levels) for f in org_fields(schema)}
 
 
 def _field_problem(directory: OrgDirectory, unit: str | None, field: OrgField, value: Any) -> str | None:
@@ -113,6 +142,16 @@ def _field_problem(directory: OrgDirectory, unit: str | None, field: OrgField, v
     return None
 
 
+def _value_problems(directory: OrgDirectory, unit: str | None, field: OrgField, path: str,
+                    value: Any) -> list[Problem]:
+    if field.multiple:
+        items = value if isinstance(value, list) else []
+        return [Problem(f"{path}/{index}", text) for index, item in enumerate(items)
+                if (text := _field_problem(directory, unit, field, item)) is not None]
+    text = _field_problem(directory, unit, field, value)
+    return [] if text is None else [Problem(path, text)]
+
+
 def check_org_fields(schema: Any, directory: OrgDirectory, unit: str | None, data: Mapping[str, Any]) -> None:
     """Raise ValidationFailed naming each organisation field of a wrong level or outside ``unit``.
 
@@ -123,11 +162,12 @@ def check_org_fields(schema: Any, directory: OrgDirectory, unit: str | None, dat
         value = data.get(field.name)
         if value is None:
             continue
-        if field.multiple:
-            items = value if isinstance(value, list) else []
-            problems.extend(Problem(f"{field.name}/{index}", text) for index, item in enumerate(items)
-                            if (text := _field_problem(directory, unit, field, item)) is not None)
-        elif (text := _field_problem(directory, unit, field, value)) is not None:
-            problems.append(Problem(field.name, text))
+        if field.sub is None:
+            problems.extend(_value_problems(directory, unit, field, field.name, value))
+            continue
+        for index, row in enumerate(value if isinstance(value, list) else []):
+            if isinstance(row, Mapping) and row.get(field.sub) is not None:
+                problems.extend(_value_problems(directory, unit, field, f"{field.name}/{index}/{field.sub}",
+                                                row[field.sub]))
     if problems:
         raise ValidationFailed("表单中的单位不正确：" + "；".join(p.message for p in problems[:5]), problems)

@@ -8,12 +8,14 @@ from typing import Any
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session, defer
 
+from engine.access_list.standing import meeting_standing
 from engine.cases.links import linked_cases
 from engine.clock import Clock, SystemClock
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import Forbidden, NotFound
 from engine.forms.org_fields import org_choices
 from engine.forms.rule_labels import fill_labels
+from engine.grid.views import linked_entry
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
@@ -136,6 +138,12 @@ class Queries:
         linked = linked_cases(session, instance_id)
         if linked:
             view["linked_cases"] = linked
+        grid_log = linked_entry(session, instance_id)
+        if grid_log is not None:
+            view["grid_log"] = grid_log
+        standing = meeting_standing(session, instance_id, instance.business_key)
+        if standing is not None:
+            view["meeting_standing"] = standing
         if instance.end_event:
             view["end_event"] = instance.end_event
         if instance.error:

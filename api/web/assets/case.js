@@ -1,7 +1,7 @@
 // 办件详情: what the case is and where it stands, the diagram, the submissions grouped by step, the
 // attachments, the journal (engine moves folded); printed, the page is the case's 审批表.
 import {
-  api, dataTable, deadlineBadge, directory, formatTime, formLabels, h, holderText, personText, showError, startPage,
+  api, dataTable, deadlineBadge, directory, formatTime, formLabels, h, holderText, orgName, personText, showError, startPage,
   STATUS_NAMES,
 } from './common.js';
 import { caseDiagram, fetchForms } from './diagram.js';
@@ -43,6 +43,25 @@ function linkedCases(instance) {
   `　${STATUS_NAMES[l.status] || l.status}`))))];
 }
 
+/** The 民情日志 entry this case was started from (no personal data: the log page shows that to its units). */
+function gridLogEntry(instance, dir) {
+  const entry = instance.grid_log;
+  if (!entry) return null;
+  return [h('dt', {}, '来自民情日志'), h('dd#grid-log-entry', { dataset: { entryId: entry.id } },
+    h('a', { href: '/grid-log' }, entry.title), `　${orgName(dir, entry.community)}·${entry.grid_name}，${entry.recorded_on}`)];
+}
+
+/** An access item waiting for the leadership group: the meeting whose agenda holds it, or the next one. */
+function meetingStanding(instance) {
+  const standing = instance.meeting_standing;
+  if (!standing) return null;
+  const text = standing.state === 'on_agenda'
+    ? `已列入领导小组会议议程（会议办件 ${standing.meeting_business_key || `#${standing.meeting_instance_id}`}），等待会议决定`
+    : `等待领导小组下次会议审议${standing.next_meeting_at ? `：下次季度会议 ${formatTime(standing.next_meeting_at)} 召集` : ''}`
+      + '；领导小组办公室也可在季度会议之间召集临时会议';
+  return [h('dt', {}, '领导小组审议'), h('dd#meeting-standing', { dataset: { state: standing.state } }, text)];
+}
+
 function headerCard(instance, dir, record, user) {
   const pdf = h('button#record-pdf', { type: 'button', onClick: () => downloadRecord(instance, pdf) }, '下载审批表（PDF）');
   const who = instance.started_by; // the applicant: the starter and their unit
@@ -59,7 +78,7 @@ function headerCard(instance, dir, record, user) {
       h('dt', {}, '申请单位'), h('dd', {}, (who && who.org_name) || '—'),
       h('dt', {}, '发起'), h('dd#started-by', {}, who ? `${personText(who, { role: false })}，` : '', formatTime(instance.created_at)),
       h('dt', {}, '剩余时限'), h('dd', {}, deadlineBadge(instance, { id: 'case-remaining' })),
-      linkedCases(instance)),
+      linkedCases(instance), gridLogEntry(instance, dir), meetingStanding(instance)),
     instance.active_tasks.length ? h('div.current', {}, h('h2', {}, '当前环节'), h('ul.steps#active-tasks', {},
       instance.active_tasks.map((t) => h('li', { dataset: { element: t.element_id, taskId: t.id } },
         h('a', { href: `/tasks/${t.id}` }, t.name), '　', h('span.holder', {}, holderText(t, dir)),

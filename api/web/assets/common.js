@@ -120,6 +120,7 @@ export function navFor(user) {
     started: clerk,
     copies: clerk,
     notifications: true,
+    'grid-log': hasRole(user, 'grid_worker', 'community', 'street_office'),
     definitions: hasRole(user, 'process_owner', 'admin', 'auditor'),
     audit: true,
   };

@@ -330,21 +330,33 @@ export function mountForm(container, props) {
   return { render, unmount: () => root.unmount() };
 }
 
+/** Make one organisation property a select (oneOf) of options, an array of them a multi-select. */
+function choose(prop, options) {
+  const branches = options.map((o) => ({ const: o.id, title: o.name }));
+  if (prop.type === 'array' && prop.items && typeof prop.items === 'object') {
+    prop.items = { ...prop.items, oneOf: branches };
+    prop.uniqueItems = true;
+  } else {
+    prop.oneOf = branches;
+  }
+}
+
 /** Add the organisations a clerk may name (org_choices of a start form or a task) as choices of the form's
- * organisation fields (x-org-level): one organisation a select, an array of them a multi-select. */
+ * organisation fields (x-org-level): one organisation a select, an array of them a multi-select; a key
+ * "field/sub" is the property sub of each object row of the array field. */
 export function withOrgChoices(schema, choices) {
   if (!schema || !choices) return schema;
   const copy = JSON.parse(JSON.stringify(schema));
-  for (const [field, options] of Object.entries(choices)) {
+  for (const [key, options] of Object.entries(choices)) {
+    const [field, sub] = key.split('/');
     const prop = copy.properties && copy.properties[field];
     if (!prop || !options.length) continue;
-    const branches = options.map((o) => ({ const: o.id, title: o.name }));
-    if (prop.type === 'array' && prop.items && typeof prop.items === 'object') {
-      prop.items = { ...prop.items, oneOf: branches };
-      prop.uniqueItems = true;
-    } else {
-      prop.oneOf = branches;
+    if (sub === undefined) {
+      choose(prop, options);
+      continue;
     }
+    const row = prop.items && prop.items.properties && prop.items.properties[sub];
+    if (row) choose(row, options);
   }
   return copy;
 }
@@ -352,9 +364,19 @@ export function withOrgChoices(schema, choices) {
 /** The UI schema for a form whose org fields became choices: a select's empty option says 请选择. */
 export function withOrgChoiceUi(uiSchema, choices) {
   const copy = { ...(uiSchema || {}) };
-  for (const [field, options] of Object.entries(choices || {})) {
+  const select = (ui) => ({ ...(ui || {}), 'ui:widget': 'select', 'ui:placeholder': '请选择…' });
+  for (const [key, options] of Object.entries(choices || {})) {
     if (!options.length) continue;
-    copy[field] = { ...(copy[field] || {}), 'ui:widget': 'select', 'ui:placeholder': '请选择…' };
+    const [field, sub] = key.split('/');
+    if (sub === undefined) {
+      copy[field] = select(copy[field]);
+      continue;
+    }
+    const fieldUi = { ...(copy[field] || {}) };
+    const items = { ...(fieldUi.items || {}) };
+    items[sub] = select(items[sub]);
+    fieldUi.items = items;
+    copy[field] = fieldUi;
   }
   return copy;
 }

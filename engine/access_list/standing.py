@@ -1,0 +1,35 @@
+"""Where a 社区事务准入 item stands with the leadership group, for its case view (the applicant's question
+"when will my item be decided?"): on the agenda of a meeting not yet held, or waiting for the next one.
+
+An item waiting for the group's decision is a case subscribed to the meeting's decision message. It
+is ``on_agenda`` of the open meeting whose agenda lists its 办件编号; otherwise it ``waits`` for the
+next meeting: the quarterly call armed soonest (``next_meeting_at``), or an interim meeting the
+group's office may call at any time (engine/access_list/start_data.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.access_list.start_data import AGENDA_PROVIDER, MEETING_MESSAGE, on_open_agendas
+from engine.store.models import EventSubscription, ProcessDefinition, Timer
+
+
+def meeting_standing(session: Session, instance_id: int, business_key: str | None) -> dict[str, Any] | None:
+    waiting = session.scalar(select(EventSubscription.id).where(
+        EventSubscription.instance_id == instance_id, EventSubscription.kind == "message",
+        EventSubscription.name == MEETING_MESSAGE).limit(1))
+    if waiting is None or business_key is None:
+        return None
+    taken = on_open_agendas(session).get(business_key)
+    if taken is not None:
+        return {"state": "on_agenda", "meeting_instance_id": taken[0], "meeting_business_key": taken[1]}
+    due = session.scalar(select(Timer.due_at)
+                         .join(ProcessDefinition, ProcessDefinition.id == Timer.definition_id)
+                         .where(Timer.kind == "start", Timer.state == "armed",
+                                ProcessDefinition.bpmn_xml.contains(f'value="{AGENDA_PROVIDER}"'))
+                         .order_by(Timer.due_at).limit(1))
+    return {"state": "waiting", "next_meeting_at": due}

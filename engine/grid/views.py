@@ -1,0 +1,18 @@
+"""The 民情日志 entry a case was started from, as the case view shows it (no personal data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.store.models import GridLogEntry
+
+
+def linked_entry(session: Session, instance_id: int) -> dict[str, Any] | None:
+    row = session.scalar(select(GridLogEntry).where(GridLogEntry.whistle_instance_id == instance_id))
+    if row is None:
+        return None
+    return {"id": row.id, "community": row.community_org, "grid_name": row.grid_name, "title": row.title,
+            "kind": row.kind, "recorded_on": row.recorded_on.isoformat()}
