@@ -23,3 +23,20 @@ def test_home_leads_to_the_inbox_and_pages_carry_their_ids(api: ApiClient) -> No
     assert icon.get_data()[:4] == b"\x00\x00\x01\x00"  # an ICO header
     for path in ("/done", "/started"):
         assert api.client.get(path).status_code in (200, 503)
+
+
+def test_task_page_preloads_its_chunks_and_hashed_files_are_kept_for_good(api: ApiClient) -> None:
+    if not (DIST / "preload.json").is_file():
+        return  # `make web` not run: the page answers 503 (above)
+    import json
+    import re
+
+    chunks = json.loads((DIST / "preload.json").read_text(encoding="utf-8"))["task"]
+    html = api.client.get("/tasks/7").get_data(as_text=True)
+    preloaded = re.findall(r'<link rel="modulepreload" href="/web-static/dist/([^"]+)">', html)
+    assert preloaded == chunks and chunks  # the entry's static imports, fetched beside it
+    assert not any("modeler" in name for name in preloaded)
+    hashed = api.client.get(f"/web-static/dist/{chunks[0]}")
+    assert hashed.status_code == 200 and hashed.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    entry = api.client.get("/web-static/dist/task.js")  # named by page, not content: asked again every load
+    assert entry.status_code == 200 and "immutable" not in entry.headers.get("Cache-Control", "")

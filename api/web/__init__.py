@@ -8,10 +8,12 @@ act with exactly the same identities and rights as any other API client.
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, make_response, redirect, render_template, send_from_directory, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, send_from_directory, url_for
 from werkzeug.wrappers import Response
 
 from ..security_headers import FORM_PAGE_CSP
@@ -23,9 +25,40 @@ blp = Blueprint("web", __name__, template_folder="templates", static_folder="sta
                 static_url_path="/web-static")
 
 
+# esbuild names shared chunks, lazily imported parts and fonts by a hash of their content (chunk-34MAWAUN.js):
+# such a name never changes its bytes, so a browser keeps it without asking again. The pages' entry bundles
+# (task.js) keep their names and are revalidated (ETag) on every load.
+_HASHED = re.compile(r"^dist/[^/]+-[A-Z0-9]{8}\.[a-z0-9]+$")
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@blp.after_request
+def _cache_hashed(response: Response) -> Response:
+    if (request.endpoint == "web.static" and response.status_code in (200, 304)
+            and _HASHED.match((request.view_args or {}).get("filename", ""))):
+        response.headers["Cache-Control"] = IMMUTABLE
+    return response
+
+
 Page = Response | tuple[str, int]
 # bundles that render JSON-Schema forms (rjsf + ajv, which compiles validators with eval)
 FORM_PAGES = frozenset({"inbox", "task", "version", "modeler"})
+
+
+_preload: tuple[float, dict[str, list[str]]] = (0.0, {})
+
+
+def _preloads(bundle: str) -> list[str]:
+    """The chunks the page's entry imports statically (written by build.mjs), read again when rebuilt."""
+    global _preload
+    path = DIST / "preload.json"
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return []
+    if mtime != _preload[0]:
+        _preload = (mtime, json.loads(path.read_text(encoding="utf-8")))
+    return _preload[1].get(bundle, [])
 
 
 def _page(bundle: str, title: str, **mount: Any) -> Page:
@@ -33,7 +66,8 @@ def _page(bundle: str, title: str, **mount: Any) -> Page:
     if not (DIST / f"{bundle}.js").is_file():
         return render_template("unbuilt.html", title=title), 503
     response = make_response(render_template("page.html", bundle=bundle, title=title,
-                                             has_css=(DIST / f"{bundle}.css").is_file(), mount=mount))
+                                             has_css=(DIST / f"{bundle}.css").is_file(), mount=mount,
+                                             preloads=_preloads(bundle)))
     if bundle in FORM_PAGES:
         response.headers["Content-Security-Policy"] = FORM_PAGE_CSP
     return response

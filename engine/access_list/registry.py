@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.access_list.entries import COMMAND, approval_day, derive, is_entered
@@ -53,15 +53,19 @@ def _entry_no(instance: ProcessInstance) -> str:
     return f"QD-{instance.business_key or instance.id}"
 
 
+# built once: every command on such a case asks it once the case is approved
+_ENTRY_OF = select(AccessListEntry.id).where(AccessListEntry.instance_id == bindparam("instance_id"))
+
+
 def enter_if_approved(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
                       workflow: BpmnWorkflow, at: datetime) -> None:
     """After any command on such a case: journal and insert its entry, once, when it was approved."""
-    state = runner.case_state(definition, workflow)
-    if not is_entered(state.data):
+    data = runner.case_data(workflow)  # the data of case_state without the rest of its walk
+    if not is_entered(data):
         return
-    if session.scalar(select(AccessListEntry.id).where(AccessListEntry.instance_id == instance.id)) is not None:
+    if session.scalar(_ENTRY_OF, {"instance_id": instance.id}) is not None:
         return
-    fields = derive(state.data, approval_day(at))
+    fields = derive(data, approval_day(at))
     entry_no, district = _entry_no(instance), district_of(session, instance.org_id)
     command = CaseCommand(session, instance, definition, SYSTEM, at, workflow,
                           extra={"entry": fields, "entry_no": entry_no, "district_org": district})

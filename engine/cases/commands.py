@@ -141,16 +141,11 @@ class InstanceService:
 
     def _complete(self, session: Session, actor: Actor, task_id: int, data: dict[str, Any],
                   comment: str | None) -> int:
-        task_row, instance = load_task(session, task_id)
+        # PostgreSQL: the case row is locked before task and case are read (SQLite: BEGIN IMMEDIATE
+        # already serialises writers)
+        task_row, instance = load_task(session, task_id, lock=not self.uow.is_sqlite)
         if task_row is None:
             raise NotFound(f"任务 {task_id} 不存在")
-        if not self.uow.is_sqlite:
-            # PostgreSQL: lock the case row so commands on one case queue instead of retrying on
-            # version conflicts, then re-read the task as of the lock. (SQLite: BEGIN IMMEDIATE
-            # already serialises writers.)
-            instance = session.get(ProcessInstance, task_row.instance_id, with_for_update=True,
-                                   populate_existing=True)
-            session.refresh(task_row)
         if instance is None:
             raise NotFound(f"办件 {task_row.instance_id} 不存在")
         if task_row.state != "ready":

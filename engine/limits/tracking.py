@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine import notifications
@@ -39,6 +39,20 @@ from engine.timers.iso import beijing_date
 LEVELS = ("yellow", "red", "overdue")
 RANK = {"normal": 0, "yellow": 1, "red": 2, "overdue": 3, "unknown": -1}
 _timers = Timer.__table__
+_tasks = HumanTask.__table__
+
+# Built once: constructing these per command cost SQLAlchemy more than SQLite's own work on them
+# (every command of a procedure with limits runs them; see engine/store/statements.py).
+_CASE_DEADLINES = select(Deadline).where(Deadline.instance_id == bindparam("instance_id")).order_by(Deadline.id)
+# the steps themselves, not their signers' rows (加签: the signers work within the step's limit)
+_OPEN_STEPS = (select(_tasks.c.id, _tasks.c.element_id)
+               .where(_tasks.c.instance_id == bindparam("instance_id"), _tasks.c.state == "ready",
+                      _tasks.c.kind == "task")
+               .order_by(_tasks.c.id))
+# (bind names other than the columns': SQLAlchemy reserves those in SET clauses)
+_CANCEL_TIMERS = (update(_timers).where(_timers.c.deadline_id == bindparam("p_deadline"), _timers.c.state == "armed")
+                  .values(state="cancelled", cancelled_at=bindparam("p_at", type_=_timers.c.cancelled_at.type)))
+_ARM_TIMERS = insert(_timers)
 
 
 class CalendarOnce:
@@ -83,8 +97,7 @@ def compute(row: Deadline, calendar: CalendarOnce) -> None:
 def rearm(session: Session, instance: ProcessInstance, row: Deadline, at: datetime) -> None:
     """Cancel the row's armed timers; arm those of the levels still ahead (a running row only)."""
     session.flush()
-    session.execute(update(_timers).where(_timers.c.deadline_id == row.id, _timers.c.state == "armed")
-                    .values(state="cancelled", cancelled_at=at))
+    session.connection().execute(_CANCEL_TIMERS, {"p_deadline": row.id, "p_at": at})
     if row.state != "running":
         return
     rank = RANK[row.urgency]
@@ -95,7 +108,7 @@ def rearm(session: Session, instance: ProcessInstance, row: Deadline, at: dateti
             for level, instant in _level_instants(row).items()
             if instant is not None and RANK[level] > rank]
     if rows:
-        session.execute(insert(_timers), rows)
+        session.connection().execute(_ARM_TIMERS, rows)
 
 
 def _new(instance: ProcessInstance, limit: Limit, at: datetime, task: tuple[int, str] | None) -> Deadline:
@@ -162,22 +175,20 @@ def sync_deadlines(session: Session, instance: ProcessInstance, definition: Comp
     """The after-sync hook (engine/timers/hooks.py) for definitions with limits."""
     limits = definition.limits
     assert limits is not None
-    rows = list(session.scalars(select(Deadline).where(Deadline.instance_id == instance.id)
-                                .order_by(Deadline.id)))
+    rows = list(session.scalars(_CASE_DEADLINES, {"instance_id": instance.id}))
     live = [r for r in rows if r.state != "closed"]
     calendar = CalendarOnce(session)
     if instance.status in ("completed", "terminated"):
         for row in live:
             _close(session, instance, row, at)
         return
-    # the steps themselves, not their signers' rows (加签: the signers work within the step's limit)
-    open_tasks = list(session.execute(select(HumanTask.id, HumanTask.element_id).where(
-        HumanTask.instance_id == instance.id, HumanTask.state == "ready", HumanTask.kind == "task")
-        .order_by(HumanTask.id)))
+    open_tasks = list(session.connection().execute(_OPEN_STEPS, {"instance_id": instance.id}))
     open_ids = {task_id for task_id, _ in open_tasks}
+    opened: list[Deadline] = []
     if not any(r.human_task_id is None for r in rows):  # the case has just started
         for limit in limits.case:
-            _open(session, instance, _new(instance, limit, at, None), calendar, at)
+            opened.append(_new(instance, limit, at, None))
+            _open(session, instance, opened[-1], calendar, at)
     tracked = {r.human_task_id for r in rows if r.human_task_id is not None}
     for task_id, element_id in open_tasks:
         limit = limits.tasks.get(element_id)
@@ -191,18 +202,25 @@ def sync_deadlines(session: Session, instance: ProcessInstance, definition: Comp
             if row.state == "running":
                 row.urgency = urgency_at(row, at)
                 rearm(session, instance, row, at)
-    _follow_exclusions(session, instance, definition, workflow, at, [e for _, e in open_tasks], calendar)
+    # The case's running and paused clocks as a fresh read after a flush gives them: the rows read above
+    # (in the states this hook left them) and the ones it opened, in id order. Deadline rows another part
+    # of this command added without flushing are in neither: read them then.
+    pending = any(isinstance(obj, Deadline) for obj in session.new)
+    session.flush()
+    if pending:
+        case_rows = [r for r in session.scalars(_CASE_DEADLINES, {"instance_id": instance.id})
+                     if r.human_task_id is None and r.state in ("running", "paused")]
+    else:
+        case_rows = [r for r in (*rows, *opened) if r.human_task_id is None and r.state in ("running", "paused")]
+    _follow_exclusions(session, instance, definition, workflow, at, [e for _, e in open_tasks], calendar, case_rows)
 
 
 def _follow_exclusions(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
-                       workflow: BpmnWorkflow, at: datetime, open_elements: list[str], calendar: CalendarOnce) -> None:
+                       workflow: BpmnWorkflow, at: datetime, open_elements: list[str], calendar: CalendarOnce,
+                       case_rows: list[Deadline]) -> None:
     limits = definition.limits
     assert limits is not None
     excluded = [e for e in open_elements if e in limits.excluded]
-    case_rows = list(session.scalars(select(Deadline).where(Deadline.instance_id == instance.id,
-                                                            Deadline.human_task_id.is_(None),
-                                                            Deadline.state.in_(("running", "paused")))
-                                     .order_by(Deadline.id)))
     if excluded and any(r.state == "running" for r in case_rows):
         for row in case_rows:
             pause(session, instance, row, at)

@@ -56,11 +56,18 @@ def summary_fields(views: list[dict[str, Any]]) -> dict[str, Any]:
     return {"deadline": top["deadline"], "remaining": top["remaining"], "urgency": top["urgency"]}
 
 
+_deadlines = Deadline.__table__
+
+
 class DeadlineReader:
+    """Deadline rows worded for one reader at one moment. Rows are read as plain rows (not ORM objects), and a
+    case read in full once (its page) serves the open-only asks that follow (its tasks' fields) unread."""
+
     def __init__(self, session: Session, now: datetime) -> None:
         self.session = session
         self.now = now
         self._calendar: WorkingCalendar | None = None
+        self._full: dict[int, list[dict[str, Any]]] = {}  # every limit of the cases read in full so far
 
     @property
     def calendar(self) -> WorkingCalendar:
@@ -72,12 +79,17 @@ class DeadlineReader:
         ids = sorted(set(instance_ids))
         if not ids:
             return {}
-        stmt = select(Deadline).where(Deadline.instance_id.in_(ids)).order_by(Deadline.id)
+        if all(i in self._full for i in ids):
+            return {i: views for i in ids
+                    if (views := [v for v in self._full[i] if not open_only or v["state"] in OPEN_STATES])}
+        stmt = select(_deadlines).where(_deadlines.c.instance_id.in_(ids)).order_by(_deadlines.c.id)
         if open_only:
-            stmt = stmt.where(Deadline.state.in_(OPEN_STATES))
+            stmt = stmt.where(_deadlines.c.state.in_(OPEN_STATES))
         found: dict[int, list[dict[str, Any]]] = {}
-        for row in self.session.scalars(stmt):
+        for row in self.session.execute(stmt):
             found.setdefault(row.instance_id, []).append(_view(row, self.calendar, self.now))
+        if not open_only:
+            self._full.update({i: found.get(i, []) for i in ids})
         return found
 
     def task_fields(self, tasks: list[dict[str, Any]]) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from engine.definitions.compile import CompiledDefinition
@@ -22,13 +22,17 @@ from engine.identity.orgs import OrgDirectory
 from engine.messages.events import BUSINESS_KEY, waiting
 from engine.store.models import EventSubscription, ProcessInstance
 
+# built once: every command of a procedure that waits for events runs them
+_CLEAR = delete(EventSubscription).where(EventSubscription.instance_id == bindparam("instance_id"))
+_ADD = insert(EventSubscription)
+
 
 def sync_subscriptions(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
                        workflow: BpmnWorkflow, directory: OrgDirectory, at: datetime) -> None:
     if not definition.events.waits:
         return
     conn = session.connection()
-    conn.execute(delete(EventSubscription).where(EventSubscription.instance_id == instance.id))
+    conn.execute(_CLEAR, {"instance_id": instance.id})
     rows = []
     for wait in waiting(workflow):
         element = definition.elements.get(wait.element_id)
@@ -40,7 +44,7 @@ def sync_subscriptions(session: Session, instance: ProcessInstance, definition: 
             "correlation": wait.correlation, "created_at": at,
         })
     if rows:
-        conn.execute(insert(EventSubscription), rows)
+        conn.execute(_ADD, rows)
 
 
 def correlates(sent: dict[str, Any], expected: dict[str, Any], business_key: str | None, kind: str) -> bool:

@@ -59,7 +59,7 @@ class Views:
 
     def actor(self, token: str) -> Actor:
         """The actor a bearer token stands for (Unauthorized if none)."""
-        return self.uow.read(lambda s: self._identity.authenticate(s, token))
+        return self.uow.read_one(lambda s: self._identity.authenticate(s, token))  # one statement
 
     # -- cases and tasks ------------------------------------------------------------------
 

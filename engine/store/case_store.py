@@ -49,8 +49,14 @@ class CaseCommand:
     extra: dict[str, Any] | None = None  # more payload: definition version, from_status, task_ordinal, …
 
 
-def load_task(session: Session, task_id: int) -> tuple[HumanTask | None, ProcessInstance | None]:
-    """A human-task row and the case it belongs to, in one query."""
+def load_task(session: Session, task_id: int, lock: bool = False) -> tuple[HumanTask | None, ProcessInstance | None]:
+    """A human-task row and the case it belongs to, in one query.
+
+    ``lock`` (PostgreSQL): lock the case row first, so that commands on one case queue instead of
+    retrying on version conflicts, and both rows are read as of the lock.
+    """
+    if lock:
+        session.execute(statements.lock_task_instance, {statements.P + "task_id": task_id})
     row = session.execute(statements.task_with_instance, {statements.P + "task_id": task_id}).first()
     return (row[0], row[1]) if row is not None else (None, None)
 

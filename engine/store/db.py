@@ -65,14 +65,23 @@ class Database:
             # snapshot (REPEATABLE READ; read-only transactions there never fail to serialise).
             # Writers stay READ COMMITTED: they lock the case row and check its version.
             self.read_engine = self.write_engine.execution_options(isolation_level="REPEATABLE READ")
+        # A read of exactly one statement is its own snapshot and needs no transaction: on PostgreSQL it
+        # runs at autocommit, without the BEGIN and ROLLBACK round trips (every request's authentication).
+        self.single_read_engine = (self.read_engine if self.is_sqlite
+                                   else self.write_engine.execution_options(isolation_level="AUTOCOMMIT"))
         self._writer = sessionmaker(bind=self.write_engine, expire_on_commit=False, autoflush=False)
         self._reader = sessionmaker(bind=self.read_engine, expire_on_commit=False, autoflush=False)
+        self._single_reader = sessionmaker(bind=self.single_read_engine, expire_on_commit=False, autoflush=False)
 
     def writer(self) -> Session:
         return self._writer()
 
     def reader(self) -> Session:
         return self._reader()
+
+    def single_reader(self) -> Session:
+        """A session for a read of one statement (see ``single_read_engine``)."""
+        return self._single_reader()
 
     def dispose(self) -> None:
         self.write_engine.dispose()

@@ -45,6 +45,13 @@ task_with_instance = (select(HumanTask, ProcessInstance)
                       .outerjoin(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
                       .where(HumanTask.id == bindparam(P + "task_id")))
 
+# PostgreSQL: lock the case of a task before reading either (one round trip; the read that follows, a new
+# statement under READ COMMITTED, sees what the command that held the lock committed).
+lock_task_instance = (select(_instances.c.id)
+                      .where(_instances.c.id == select(_tasks.c.instance_id)
+                             .where(_tasks.c.id == bindparam(P + "task_id")).scalar_subquery())
+                      .with_for_update())
+
 journal_insert = insert(_journal)
 
 ready_tasks = (select(_tasks.c.id, _tasks.c.spiff_task_id)

@@ -97,6 +97,11 @@ class UnitOfWork:
         with self.db.reader() as session:
             return work(session)
 
+    def read_one(self, work: Callable[[Session], T]) -> T:
+        """A read that sends exactly one statement: no transaction around it on PostgreSQL."""
+        with self.db.single_reader() as session:
+            return work(session)
+
     def write(self, work: Callable[[Session], T], *, unique_races: Collection[str] = (),
               conflict_message: str = "数据正被他人同时修改，请稍后重试") -> T:
         """Run ``work`` in one write transaction; again when it lost a race (see the module)."""
