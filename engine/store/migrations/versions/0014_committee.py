@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_committee"
-down_revision = "0008_operations"
+down_revision = "0013_village_conversion"
 branch_labels = None
 depends_on = None
 

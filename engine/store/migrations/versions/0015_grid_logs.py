@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_grid_logs"
-down_revision = "0008_operations"
+down_revision = "0014_committee"
 branch_labels = None
 depends_on = None
 
