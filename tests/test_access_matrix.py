@@ -282,10 +282,6 @@ def history_length(api: ApiClient, instance_id: int) -> int:
 @pytest.mark.parametrize("role", ROLES)
 def test_role_operation(oapi: ApiClient, operations_db: tuple[Path, dict[str, int]], role: str,
                         operation: str, request: pytest.FixtureRequest) -> None:
-    if operation == "return" and role == "street_office":
-        # 改制条件审查 is per village now (multi-instance): 退回 to a multi-instance step is not offered until
-        # the approval operations handle such steps (engine/runtime/moves.py)
-        request.applymarker(pytest.mark.xfail(strict=True, reason="退回 to a multi-instance step"))
     ids = operations_db[1]
     user = USERS[role]
     allowed_roles, where, body = OPERATIONS[operation]

@@ -192,7 +192,16 @@ def _touches(cmd: Command, task_id: int, target: Task) -> bool:
         later = cmd.workflow.get_task_from_id(UUID(spiff_id or ""))
     except (TaskNotFoundException, ValueError):
         return True  # gone from the tree: it was below the target, or the tree moved since
-    return later is target or later.is_descendant_of(target)
+    if later is target or later.is_descendant_of(target):
+        return True
+    # one instance of a multi-instance step leads on through the step itself, not through its own subtree;
+    # the step's other instances are siblings, not steps it led to
+    step = target.parent
+    if step is None or moves.multi_instance_spec(target) is not step.task_spec:
+        return False
+    if later.parent is step and later.task_spec is target.task_spec:
+        return False
+    return later.is_descendant_of(step)
 
 
 def withdraw(cmd: Command, comment: str | None) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.paper_files import upload_papers
@@ -146,9 +145,6 @@ def test_add_a_signer_who_signs_before_the_holder(page: Page, live_server: LiveS
     expect(row.get_by_role("button", name="撤回")).to_have_count(0)
 
 
-# 改制条件审查 is per village (multi-instance) now: the operations offer 撤回 of one village's review after
-# the plan came back by 撤回, where they refused it for the single step; fixed with multi-instance moves
-@pytest.mark.xfail(strict=True, reason="撤回 of one instance of a multi-instance step")
 def test_withdraw_a_step_from_my_done_list(page: Page, live_server: LiveServer) -> None:
     api = live_server.api
     case_id = case_at(api, "hold_meeting")  # street_a sent the plan to the village; nobody touched it since
