@@ -143,13 +143,15 @@ def _postgres_rows(results: dict[str, Any], directory: Path, sizes: Sizes, skip:
     """Row 4 (waitress, one process; gunicorn with four worker processes) and row 9 on PostgreSQL."""
     try:
         with postgres() as (url, source):
-            _step("http_postgres", results, lambda: {"source": source, **_http_row(url, directory, sizes)})
+            if "http" not in skip:  # --skip http leaves out the HTTP rows on PostgreSQL too
+                _step("http_postgres", results, lambda: {"source": source, **_http_row(url, directory, sizes)})
     except NoPostgres as exc:
         results["http_postgres"] = {"unavailable": str(exc)}
         return
-    with postgres() as (url, source):
-        _step("http_postgres_processes", results, lambda: {
-            "source": source, "processes": 4, **_http_row(url, directory, sizes, processes=4)})
+    if "http" not in skip:
+        with postgres() as (url, source):
+            _step("http_postgres_processes", results, lambda: {
+                "source": source, "processes": 4, **_http_row(url, directory, sizes, processes=4)})
     if "scale" not in skip:
         with postgres() as (url, _source):
             _step("scale_postgres", results, lambda: scale_rows.measure_at_scale(url, directory, sizes.scale))
