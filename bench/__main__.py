@@ -60,7 +60,8 @@ class Sizes:
 QUICK = Sizes(ceiling_cases=30, service_cases=20, http_cases=12, returns=40, history_entries=120,
               state_samples=5, memory_completions=300, timer_filler=2_000, timer_cases=20, limited_cases=20,
               scale=1_000, curve=(500, 1_000), clerk_open_tasks=1_000, clerk_cycles=20, page_loads=3)
-SKIPPABLE = ("service", "history", "http", "postgres", "scale", "curve", "clerk", "pages", "timers", "memory")
+SKIPPABLE = ("service", "history", "http", "postgres", "scale", "scale_sqlite", "curve", "clerk", "pages", "timers",
+             "memory")
 
 
 def _tokens(engine: WorkflowEngine) -> dict[str, str]:
@@ -124,7 +125,7 @@ def _run(sizes: Sizes, skip: frozenset[str]) -> dict[str, Any]:
         if "memory" not in skip:
             _step("memory", results, lambda: service_rows.measure_memory(driver, sizes.memory_completions))
         engine.db.dispose()
-        if "scale" not in skip:
+        if "scale" not in skip and "scale_sqlite" not in skip:
             _step("scale_sqlite", results, lambda: scale_rows.measure_at_scale(
                 sqlite_url(directory, "scale.db"), directory, sizes.scale))
         if "curve" not in skip:
