@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import DatabaseError
 
 from engine.identity.tokens import load_actor
-from engine.read.search_index import SQLITE_TABLES
+from engine.read.search_index import model_name
 from engine.seed.loader import HERE as SEED_DIR
 from engine.service import WorkflowEngine
 from engine.settings import Settings
@@ -32,10 +32,8 @@ POSTGRES_ONLY = [pytest.param("postgres", marks=pytest.mark.postgres)]
 def schema_differences(db: Database) -> list[Any]:
     with db.read_engine.connect() as conn:
         # SQLite's FTS5 search index (engine/read/search_index.py) is a virtual table, not a model
-        def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-            return not (type_ == "table" and name in SQLITE_TABLES)
         return compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
-                                                                      "include_name": include_name}),
+                                                                      "include_name": model_name}),
                                 Base.metadata)
 
 
