@@ -60,7 +60,8 @@ class Sizes:
 QUICK = Sizes(ceiling_cases=30, service_cases=20, http_cases=12, returns=40, history_entries=120,
               state_samples=5, memory_completions=300, timer_filler=2_000, timer_cases=20, limited_cases=20,
               scale=1_000, curve=(500, 1_000), clerk_open_tasks=1_000, clerk_cycles=20, page_loads=3)
-SKIPPABLE = ("service", "history", "http", "postgres", "scale", "curve", "clerk", "pages", "timers", "memory")
+SKIPPABLE = ("service", "history", "http", "postgres", "scale", "scale_sqlite", "curve", "clerk", "pages", "timers",
+             "memory")
 
 
 def _tokens(engine: WorkflowEngine) -> dict[str, str]:
@@ -124,7 +125,7 @@ def _run(sizes: Sizes, skip: frozenset[str]) -> dict[str, Any]:
         if "memory" not in skip:
             _step("memory", results, lambda: service_rows.measure_memory(driver, sizes.memory_completions))
         engine.db.dispose()
-        if "scale" not in skip:
+        if "scale" not in skip and "scale_sqlite" not in skip:
             _step("scale_sqlite", results, lambda: scale_rows.measure_at_scale(
                 sqlite_url(directory, "scale.db"), directory, sizes.scale))
         if "curve" not in skip:
@@ -143,13 +144,15 @@ def _postgres_rows(results: dict[str, Any], directory: Path, sizes: Sizes, skip:
     """Row 4 (waitress, one process; gunicorn with four worker processes) and row 9 on PostgreSQL."""
     try:
         with postgres() as (url, source):
-            _step("http_postgres", results, lambda: {"source": source, **_http_row(url, directory, sizes)})
+            if "http" not in skip:  # --skip http leaves out the HTTP rows on PostgreSQL too
+                _step("http_postgres", results, lambda: {"source": source, **_http_row(url, directory, sizes)})
     except NoPostgres as exc:
         results["http_postgres"] = {"unavailable": str(exc)}
         return
-    with postgres() as (url, source):
-        _step("http_postgres_processes", results, lambda: {
-            "source": source, "processes": 4, **_http_row(url, directory, sizes, processes=4)})
+    if "http" not in skip:
+        with postgres() as (url, source):
+            _step("http_postgres_processes", results, lambda: {
+                "source": source, "processes": 4, **_http_row(url, directory, sizes, processes=4)})
     if "scale" not in skip:
         with postgres() as (url, _source):
             _step("scale_postgres", results, lambda: scale_rows.measure_at_scale(url, directory, sizes.scale))

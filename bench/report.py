@@ -179,5 +179,9 @@ def write_json(results: dict[str, Any]) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
     path = RESULTS / f"{now:%Y-%m-%d}-{results['commit']}.json"
+    n = 1
+    while path.exists():  # two runs of one commit (rows run apart): keep both
+        n += 1
+        path = RESULTS / f"{now:%Y-%m-%d}-{results['commit']}-{n}.json"
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

@@ -19,13 +19,14 @@ curve means the queries find that clerk's rows without reading everyone else's.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import JSON, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from engine.cases.business_keys import prefix_for
@@ -249,10 +250,25 @@ def generate(driver: CaseDriver, cases: int, busy_inbox: int = 500, busy_done: i
 
 
 def _flush(session: Session, buf: dict[str, list[dict[str, Any]]], counts: dict[str, int]) -> None:
+    postgres = session.get_bind().dialect.name == "postgresql"
     for name, model in (("case", ProcessInstance), ("task", HumanTask), ("journal", JournalEntry),
                         ("deadline", Deadline)):
         rows = buf[name]
-        for i in range(0, len(rows), _BATCH):
-            session.execute(insert(model.__table__), rows[i:i + _BATCH])
+        if postgres and rows:
+            _copy(session, model.__table__, rows)
+        else:
+            for i in range(0, len(rows), _BATCH):
+                session.execute(insert(model.__table__), rows[i:i + _BATCH])
         counts[name] += len(rows)
         rows.clear()
+
+
+def _copy(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL's COPY: the multi-row INSERTs took ten times as long (the statements, not the rows)."""
+    names = list(rows[0])
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    cursor = session.connection().connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[n], ensure_ascii=False) if n in json_columns and row[n] is not None
+                            else row[n] for n in names])

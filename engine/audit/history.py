@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engine.audit import checkpoints
 from engine.audit.journal import iso_utc
 from engine.audit.replay import ReplayMismatch
-from engine.audit.verify import Verdict, check_chain, load_entries, verify_instance
+from engine.audit.verify import Verdict, check_chain, read_entries, verify_instance
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import Conflict, NotFound
 from engine.identity.actors import Actor
@@ -89,7 +89,7 @@ class HistoryService:
     def state_at(self, session: Session, actor: Actor, instance_id: int, seq: int) -> dict[str, Any]:
         """The case as it stood right after entry ``seq``, rebuilt by replaying the journal up to it."""
         instance = self.queries.visible_instance(session, actor, instance_id)
-        entries = load_entries(session, instance_id, up_to=seq)
+        entries = read_entries(session, instance_id, up_to=seq)
         if not entries or entries[-1].seq != seq:
             raise NotFound(f"办件 {instance_id} 没有第 {seq} 条日志")
         definition = self.registry.compiled(session, instance.definition_id)

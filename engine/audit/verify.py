@@ -54,6 +54,18 @@ def load_entries(session: Session, instance_id: int, up_to: int | None = None) -
     return list(session.scalars(stmt.order_by(JournalEntry.seq)))
 
 
+_journal = JournalEntry.__table__
+
+
+def read_entries(session: Session, instance_id: int, up_to: int | None = None) -> list[Any]:
+    """:func:`load_entries` as read-only rows with the same columns: building ORM objects for a long
+    journal cost a tenth of its verification."""
+    stmt = select(_journal).where(_journal.c.instance_id == instance_id)
+    if up_to is not None:
+        stmt = stmt.where(_journal.c.seq <= up_to)
+    return list(session.execute(stmt.order_by(_journal.c.seq)))
+
+
 def stored_entry(row: JournalEntry) -> Entry:
     return Entry(command=row.command, at=row.at, actor=row.actor, actor_role=row.actor_role,
                  actor_org=row.actor_org, element_id=row.element_id, element_name=row.element_name,
@@ -133,7 +145,7 @@ def _check_instance(session: Session, instance: ProcessInstance, definition: Com
 
 
 def verify_instance(session: Session, registry: DefinitionRegistry, instance: ProcessInstance) -> Verdict:
-    entries = load_entries(session, instance.id)
+    entries = read_entries(session, instance.id)
     count = len(entries)
     problem = check_chain(instance.id, entries) or check_head(instance, entries)
     if problem is not None:

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     JSON,
     Boolean,
     Date,
@@ -17,7 +18,9 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -113,7 +116,13 @@ class ProcessInstance(Base):
                       Index("ix_process_instances_developer_org", "developer_org"),
                       Index("ix_process_instances_subject_org", "subject_org"),
                       Index("ix_process_instances_status_created", "status", "created_at"),
-                      Index("ix_process_instances_definition_created", "definition_key", "created_at"))
+                      Index("ix_process_instances_definition_created", "definition_key", "created_at"),
+                      # search by part of the 办件编号 or title (migration 0017_read_indexes): on PostgreSQL a
+                      # trigram GIN index serving ILIKE '%…%'; on SQLite a narrow covering index, so a search of
+                      # every case reads these two columns and not the rows with their snapshots
+                      Index("ix_process_instances_search", "business_key", "case_title",
+                            postgresql_using="gin",
+                            postgresql_ops={"business_key": "gin_trgm_ops", "case_title": "gin_trgm_ops"}))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     business_key: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
@@ -144,7 +153,12 @@ class HumanTask(Base):
                       # "a task of mine" (migration 0011_scale_indexes)
                       Index("ix_human_tasks_queue", "org_id", "role", "state", "created_at", "instance_id"),
                       # the cases a user acted in, read from the index alone
-                      Index("ix_human_tasks_done_cases", "completed_by", "instance_id"))
+                      Index("ix_human_tasks_done_cases", "completed_by", "instance_id"),
+                      # the rows held by one user by name (few): partial, so the planner's statistics are not
+                      # those of the many rows with no holder (SQLite then scanned every task for them)
+                      Index("ix_human_tasks_named", "assignee", "state",
+                            sqlite_where=text("assignee IS NOT NULL"),
+                            postgresql_where=text("assignee IS NOT NULL")))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
     spiff_task_id: Mapped[str] = mapped_column(String(36))
@@ -505,3 +519,8 @@ class GridLogEntry(Base):
     hash: Mapped[str] = mapped_column(String(64))
     whistle_instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), nullable=True,
                                                             unique=True)
+
+
+# The trigram operator class of ix_process_instances_search (a database made by create_all needs it too).
+event.listen(Base.metadata, "before_create",
+             DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))

@@ -12,6 +12,7 @@ from typing import Any
 
 from alembic import context
 
+from engine.read.search_index import model_name
 from engine.store.models import Base, UtcDateTime
 
 
@@ -28,6 +29,8 @@ OPTIONS: dict[str, Any] = {
     # SQLite alters a table by copying it; batch operations do that, and are plain ALTERs on PostgreSQL
     "render_as_batch": True,
     "render_item": _render_item,
+    # SQLite's own tables of the FTS5 search index are not models: autogenerate must not drop them
+    "include_name": model_name,
 }
 
 connection = context.config.attributes.get("connection")
