@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.process_properties import process_property
+from engine.directory.additions import new_org_id
 from engine.errors import Conflict
 from engine.identity.actors import SYSTEM
 from engine.runtime import runner
@@ -34,15 +35,6 @@ PROPERTY = "villageConversion"
 
 def converts_villages(definition: CompiledDefinition) -> bool:
     return process_property(definition, PROPERTY) == "convert"
-
-
-def _new_community_id(session: Session, instance: ProcessInstance) -> str:
-    base = f"community_c{instance.id}"
-    candidate, n = base, 1
-    while session.get(Organisation, candidate) is not None:
-        n += 1
-        candidate = f"{base}_{n}"
-    return candidate
 
 
 def _plan(session: Session, instance: ProcessInstance, change: dict[str, Any]) -> dict[str, Any]:
@@ -59,7 +51,7 @@ def _plan(session: Session, instance: ProcessInstance, change: dict[str, Any]) -
             raise Conflict("撤村建居无法完成：并入的社区不在组织目录中")
         community, created, parent = target.id, False, target.parent_id
     else:
-        community, created, parent = _new_community_id(session, instance), True, lead.parent_id
+        community, created, parent = new_org_id(session, instance), True, lead.parent_id
     return {"conversion": change, "community": community, "created": created, "parent": parent,
             "name": _listed_name(lead, change["community_name"]) if created else None,
             "already_converted": already}

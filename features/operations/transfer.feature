@@ -12,10 +12,8 @@ Feature: 转办
       {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
       """
 
-  # 改制条件审查 is per village (multi-instance): 退回 to it is not offered until the approval operations
-  # handle multi-instance steps; then "return" is back in this list
   Scenario: 街道办经办人把拟定方案转给同事办理
-    Then user "street_a" may do "transfer, delegate, add-signers, cc, terminate" on task "draft_plan"
+    Then user "street_a" may do "return, transfer, delegate, add-signers, cc, terminate" on task "draft_plan"
     When user "street_a" transfers task "draft_plan" to "street_a_wang" with comment "王芳熟悉东村情况，请她拟定方案"
     Then task "draft_plan" is held by "street_a_wang"
     And task "draft_plan" shows "transferred" by "street_a" with comment "王芳熟悉东村情况，请她拟定方案"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,6 +129,24 @@ def page(live_server: LiveServer, browser: Browser, console: ConsoleWatch,
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
         context.close()
+
+
+@pytest.fixture
+def desk(live_server: LiveServer, browser: Browser, console: ConsoleWatch) -> Iterator[Callable[[], Page]]:
+    """Opens one browser context per clerk of a walk; the page errors of all of them fail the test."""
+    opened: list[BrowserContext] = []
+
+    def open_page() -> Page:
+        context, page = new_page(browser, console)
+        opened.append(context)
+        return page
+
+    try:
+        yield open_page
+        assert not console.unexpected(), f"errors on the page: {console.unexpected()}"
+    finally:
+        for context in opened:
+            context.close()
 
 
 def shot(page: Page, name: str) -> None:

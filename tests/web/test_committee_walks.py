@@ -8,33 +8,20 @@ clause sent back for correction. Every form is filled field by field on its page
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import ClassVar
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.web.conftest import ConsoleWatch, LiveServer, new_page, shot
+from tests.web.conftest import ConsoleWatch, LiveServer, shot
 from tests.web.walks import Walk, scenario
 
 
-@pytest.fixture
-def desk(live_server: LiveServer, browser: Browser, console: ConsoleWatch) -> Iterator[Callable[[], Page]]:
-    opened: list[BrowserContext] = []
+@pytest.fixture(autouse=True)
+def _refusals_expected(console: ConsoleWatch) -> None:
     # the walks submit a form the server refuses on purpose (a 422 naming the field)
     console.allow(r"status of 422 .*/tasks/\d+/complete")
-
-    def open_page() -> Page:
-        context, page = new_page(browser, console)
-        opened.append(context)
-        return page
-
-    try:
-        yield open_page
-        assert not console.unexpected(), f"errors on the page: {console.unexpected()}"
-    finally:
-        for context in opened:
-            context.close()
 
 
 class LabelledWalk(Walk):

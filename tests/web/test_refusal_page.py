@@ -4,13 +4,12 @@ the civil-affairs bureau registers it. Then an item on the list is acknowledged 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.case_helpers import complete_ok, start_ok
-from tests.web.conftest import ConsoleWatch, LiveServer, new_page, shot
+from tests.web.conftest import LiveServer, shot
 from tests.web.walks import Step, Walk
 
 UNLISTED = {"subject_org": "community_a1", "work_item_title": "文明养犬达标评比台账",
@@ -18,21 +17,6 @@ UNLISTED = {"subject_org": "community_a1", "work_item_title": "文明养犬达�
             "request_description": "要求社区每月报送文明养犬宣传台账并参加季度达标评比"}
 
 
-@pytest.fixture
-def desk(browser: Browser, console: ConsoleWatch) -> Iterator[Callable[[], Page]]:
-    opened: list[BrowserContext] = []
-
-    def open_page() -> Page:
-        context, page = new_page(browser, console)
-        opened.append(context)
-        return page
-
-    try:
-        yield open_page
-        assert not console.unexpected(), f"errors on the page: {console.unexpected()}"
-    finally:
-        for context in opened:
-            context.close()
 
 
 def test_a_community_refuses_an_unlisted_item_through_the_pages(desk: Callable[[], Page],

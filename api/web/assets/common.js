@@ -280,7 +280,7 @@ export const COMMAND_NAMES = {
   resolve: '委派办理', add_signers: '加签', sign: '签署', remove_signer: '减签', submit: '提交（待加签）',
   jump: '跳转', cc: '抄送', urge: '催办', timer: '定时触发',
   timer_fired: '定时触发', clock_paused: '暂停计时', clock_resumed: '恢复计时', deadline_warning: '时限预警',
-  deadline_overdue: '超期', extend_deadline: '延期', access_list_enter: '纳入社区事务准入清单', directory_add: '新设社区纳入组织名录',
+  deadline_overdue: '超期', extend_deadline: '延期', access_list_enter: '纳入社区事务准入清单', directory_add: '新设社区纳入组织名录', village_convert: '撤销村建制、社区列入组织名录',
   message: '收到消息', signal: '收到信号', message_start: '收到消息并发起', signal_start: '收到信号并发起',
   call: '调用子流程', attach: '上传附件',
 };
