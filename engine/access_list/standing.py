@@ -24,7 +24,7 @@ def meeting_standing(session: Session, instance_id: int, business_key: str | Non
         EventSubscription.name == MEETING_MESSAGE).limit(1))
     if waiting is None or business_key is None:
         return None
-    taken = on_open_agendas(session).get(business_key)
+    taken = on_open_agendas(session, business_key).get(business_key)
     if taken is not None:
         return {"state": "on_agenda", "meeting_instance_id": taken[0], "meeting_business_key": taken[1]}
     due = session.scalar(select(Timer.due_at)

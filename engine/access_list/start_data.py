@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from engine.access_list.queries import look_up
@@ -29,21 +29,29 @@ MEETING_MESSAGE = "领导小组季度会议决定"
 AGENDA_PROVIDER = "access_list.agenda"
 
 
-def open_meetings(session: Session) -> list[tuple[int, str | None, dict[str, Any]]]:
-    """(id, 办件编号, data) of the meetings not yet held: running cases of a procedure drawing its agenda here."""
+def open_meetings(session: Session, mentioning: str | None = None) -> list[tuple[int, str | None, dict[str, Any]]]:
+    """(id, 办件编号, data) of the meetings not yet held: running cases of a procedure drawing its agenda here.
+
+    With ``mentioning`` (an item's 办件编号), only meetings whose data names it: the database filters the
+    text, so one item's standing does not decode every open meeting's data.
+    """
     marker = f'value="{AGENDA_PROVIDER}"'
-    rows = session.execute(
-        select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.data)
-        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
-        .where(ProcessInstance.status == "running", ProcessDefinition.bpmn_xml.contains(marker))
-        .order_by(ProcessInstance.id)).all()
-    return [(row.id, row.business_key, row.data or {}) for row in rows]
+    # the definitions first: joined, the model text was searched once per running case
+    meetings = list(session.scalars(select(ProcessDefinition.id).where(ProcessDefinition.bpmn_xml.contains(marker))))
+    if not meetings:
+        return []
+    query = (select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.data)
+             .where(ProcessInstance.status == "running", ProcessInstance.definition_id.in_(meetings))
+             .order_by(ProcessInstance.id))
+    if mentioning is not None:
+        query = query.where(cast(ProcessInstance.data, Text).contains(mentioning, autoescape=True))
+    return [(row.id, row.business_key, row.data or {}) for row in session.execute(query).all()]
 
 
-def on_open_agendas(session: Session) -> dict[str, tuple[int, str | None]]:
+def on_open_agendas(session: Session, mentioning: str | None = None) -> dict[str, tuple[int, str | None]]:
     """办件编号 of an item → the open meeting (id, 办件编号) whose agenda holds it."""
     found: dict[str, tuple[int, str | None]] = {}
-    for meeting_id, business_key, data in open_meetings(session):
+    for meeting_id, business_key, data in open_meetings(session, mentioning):
         for case_no in data.get("agenda_case_nos") or ():
             if isinstance(case_no, str):
                 found.setdefault(case_no, (meeting_id, business_key))
