@@ -126,16 +126,21 @@ def _complete(ctx: ReplayContext, entry: EntryLike) -> None:
     task = _ready_task(ctx, entry)
     workflow = ctx.require_workflow(entry)
     data = dict(entry.payload.get("data") or {})
-    recorded_error = (entry.payload.get("result") or {}).get("error")
-    if recorded_error is None:
-        runner.complete_task(ctx.definition, workflow, task, data)
+    replay_completing(ctx, entry, task, lambda t: runner.complete_task(ctx.definition, workflow, t, data))
+
+
+def replay_completing(ctx: ReplayContext, entry: EntryLike, task: Any, apply: Callable[[Any], Any]) -> None:
+    """Replay a command that may complete ``task``; one journalled as failed (a script error) must fail
+    again and change nothing."""
+    if (entry.payload.get("result") or {}).get("error") is None:
+        apply(task)
         ctx.settle_status()
         return
-    # A submission whose script failed: it must fail again, and change nothing.
+    workflow = ctx.require_workflow(entry)
     saved = ctx.definition.codec.dumps(workflow)
     with runner.observe_steps(lambda step, workflow: None):
         try:
-            runner.complete_task(ctx.definition, workflow, task, data)
+            apply(task)
         except (SpiffWorkflowException, SandboxError) as exc:
             failure = runner.failure_message(exc)
         else:
@@ -145,7 +150,7 @@ def _complete(ctx: ReplayContext, entry: EntryLike) -> None:
         raise ReplayMismatch(entry.seq, "日志记录为办理出错，重放时却办理成功")
     ctx.status, ctx.error = "error", failure
     info = ctx.definition.elements.get(entry.element_id or "")
-    ctx.emit(Step(entry.element_id, info.name if info else None, "userTask", command="complete",
+    ctx.emit(Step(entry.element_id, info.name if info else None, "userTask", command=entry.command,
                   result={"error": failure}, state_hash=ctx.state_hash()), ctx.require_workflow(entry))
 
 

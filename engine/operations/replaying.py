@@ -12,14 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 
-from engine.audit.replay import EntryLike, ReplayContext, ReplayMismatch, replays
+from engine.audit.replay import EntryLike, ReplayContext, ReplayMismatch, replay_completing, replays
 from engine.operations import assignment, returns, signers, state
 from engine.runtime import runner
-from engine.runtime.runner import Step
-from engine.sandbox.evaluator import SandboxError
 
 
 def _ready(ctx: ReplayContext, entry: EntryLike) -> Task:
@@ -122,26 +119,5 @@ def _actor(entry: EntryLike) -> str:
 
 
 def _completing(ctx: ReplayContext, entry: EntryLike, apply: Callable[[Task], Any]) -> None:
-    """A command that may complete the step; one journalled as failed (a script error) must fail
-    again and change nothing, as a failed completion does."""
-    task = _ready(ctx, entry)
-    if (entry.payload.get("result") or {}).get("error") is None:
-        apply(task)
-        ctx.settle_status()
-        return
-    workflow = ctx.require_workflow(entry)
-    saved = ctx.definition.codec.dumps(workflow)
-    with runner.observe_steps(lambda step, workflow: None):
-        try:
-            apply(task)
-        except (SpiffWorkflowException, SandboxError) as exc:
-            failure = runner.failure_message(exc)
-        else:
-            failure = None
-    ctx.workflow = ctx.definition.codec.loads(saved)
-    if failure is None:
-        raise ReplayMismatch(entry.seq, "日志记录为办理出错，重放时却办理成功")
-    ctx.status, ctx.error = "error", failure
-    info = ctx.definition.elements.get(entry.element_id or "")
-    ctx.emit(Step(entry.element_id, info.name if info else None, "userTask", command=entry.command,
-                  result={"error": failure}, state_hash=ctx.state_hash()), ctx.require_workflow(entry))
+    """A command that may complete the step, replayed as a completion is (a journalled failure fails again)."""
+    replay_completing(ctx, entry, _ready(ctx, entry), apply)
