@@ -10,14 +10,19 @@ readers at REPEATABLE READ, so a view is one consistent snapshot.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_LOCK_TIMEOUT_MS = 30_000
+# A pooled PostgreSQL connection idle longer than this is probed (``SELECT 1``) before it is handed out.
+PING_AFTER_IDLE_S = 2.0
+_IDLE_SINCE = "idle_since"
 
 
 def _sqlite_engine(url: str, immediate: bool, lock_timeout_ms: int) -> Engine:
@@ -43,6 +48,42 @@ def _sqlite_engine(url: str, immediate: bool, lock_timeout_ms: int) -> Engine:
     return engine
 
 
+def _postgres_engine(url: str, lock_timeout_ms: int) -> Engine:
+    """PostgreSQL's engine: a LIFO pool whose connections are probed only after they sat idle.
+
+    SQLAlchemy's ``pool_pre_ping`` probes on every checkout, and a request checks out three times
+    (authentication, command, the view after it): three of a completion's round trips. What the
+    probe is for is a connection that died while it sat in the pool (a database restart, a server-side
+    idle timeout); one checked in a moment ago is as alive as one in the middle of a request, which no
+    probe protects either. So a connection idle for ``PING_AFTER_IDLE_S`` or more is probed, a failed
+    probe swaps it for a new one (``DisconnectionError`` in ``checkout``: the pool reconnects and
+    retries), and a connection that dies between two close uses fails its statement with a disconnect:
+    SQLAlchemy then invalidates every older connection of the pool, so the next checkouts reconnect,
+    and that one request gets the 503 of engine/store/faults.py as a request in flight during the
+    restart does. LIFO keeps the just-used connection hot and lets the spare ones age.
+    """
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_use_lifo=True,
+                           connect_args={"options": f"-c lock_timeout={int(lock_timeout_ms)}"})
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)  # absent on a new connection: it was just opened
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise DisconnectionError(f"pooled connection failed its probe: {exc}") from exc
+
+    return engine
+
+
 class Database:
     """The engines and session factories of one database.
 
@@ -58,8 +99,7 @@ class Database:
             self.write_engine = _sqlite_engine(url, immediate=True, lock_timeout_ms=lock_timeout_ms)
             self.read_engine = _sqlite_engine(url, immediate=False, lock_timeout_ms=lock_timeout_ms)
         else:
-            self.write_engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                                              connect_args={"options": f"-c lock_timeout={int(lock_timeout_ms)}"})
+            self.write_engine = _postgres_engine(url, lock_timeout_ms)
             # A view reads several statements (case row, then its task rows): under READ COMMITTED a
             # command committing in between shows a running case without tasks. Readers get one
             # snapshot (REPEATABLE READ; read-only transactions there never fail to serialise).
