@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Boolean, Date, Integer, cast, delete, null, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.calendar.working_days import PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR, CalendarUnknown, WorkingCalendar
@@ -19,10 +19,22 @@ from engine.store.unit_of_work import UnitOfWork
 MAX_NOTE_CHARS = 200
 
 
+# The overrides and the entered years in one statement: on PostgreSQL each statement is a round trip, and
+# every view of a case with a running time limit words its remaining time with the calendar.
+_CALENDAR = union_all(
+    select(CalendarDay.day.label("day"), CalendarDay.workday.label("workday"), cast(null(), Integer).label("year")),
+    select(cast(null(), Date), cast(null(), Boolean), CalendarYear.year))
+
+
 def load_calendar(session: Session) -> WorkingCalendar:
-    overrides = {row.day: row.workday for row in session.scalars(select(CalendarDay))}
-    years = frozenset(session.scalars(select(CalendarYear.year)))
-    return WorkingCalendar(overrides, years)
+    overrides: dict[date, bool] = {}
+    years: set[int] = set()
+    for day, workday, year in session.execute(_CALENDAR):
+        if year is None:
+            overrides[day] = bool(workday)
+        else:
+            years.add(year)
+    return WorkingCalendar(overrides, frozenset(years))
 
 
 @dataclass(frozen=True)
