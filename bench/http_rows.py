@@ -4,7 +4,8 @@ The server runs in its own process (``python -m bench.server``); clients are
 threads here, each with its own keep-alive connection and its own cases: start
 a case, then complete its open tasks one by one from the state each response
 returns. Only ``POST /tasks/{id}/complete`` is timed per request; throughput is
-completions per wall-clock second over all clients.
+completions per wall-clock second over all clients. Each run also says where its CPU went
+(bench/cpu_meter.py: server, PostgreSQL, clients, the machine's busy cores, PostgreSQL's wait events).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from engine.settings import ROOT
 
+from .cpu_meter import CpuMeter
 from .scenario import END_ADMITTED, HAPPY_PATH, KEY, START_DATA, STARTER
 from .stats import rss_mb, summary
 
@@ -167,7 +169,10 @@ def measure_http(database_url: str, tokens: dict[str, str], cases: int, concurre
     with server as (port, pid):
         _run_clients(port, tokens, 1, max(5, cases // 10))  # warm-up: compile, connections, caches
         rss_before = rss_mb(pid)
+        meter = CpuMeter(pid, database_url)
         for clients in concurrency:
-            results[f"clients_{clients}"] = _run_clients(port, tokens, clients, max(1, cases // clients))
+            state = meter.start()
+            run = _run_clients(port, tokens, clients, max(1, cases // clients))
+            results[f"clients_{clients}"] = run | meter.stop(state, int(run["n"]))
         results["server_rss_mb"] = {"before": rss_before, "after": rss_mb(pid)}
     return results
