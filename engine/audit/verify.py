@@ -4,21 +4,27 @@
 recomputes and links to the previous one, seqs run 1, 2, … without gaps), whether
 re-executing its commands against the case's definition version reproduces every
 entry, and whether the instance row (journal head, snapshot, data, status, open
-tasks) is what that replay ends in. Nothing here trusts a stored copy of a state.
+tasks) is what that replay ends in. Nothing here trusts a copy of a state that a command
+stored; with a seal key configured, the replay of entries an earlier verification already
+proved may start from that verification's own keyed seal (engine/audit/seals.py), unless
+``full`` is asked for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.access_list.registry import check_rows as check_access_list
 from engine.audit.journal import GENESIS_HASH, Entry, canonical_json, entry_hash
 from engine.audit.replay import ReplayMismatch, replay
+from engine.audit.seals import PendingSeal, Seals
 from engine.definitions.compile import CompiledDefinition
 from engine.definitions.registry import DefinitionRegistry
 from engine.directory.additions import check_rows as check_directory
@@ -38,9 +44,13 @@ class Verdict:
     entries: int
     first_bad_seq: int | None = None
     reason: str | None = None
+    sealed_through: int = 0  # entries not re-executed: an earlier verification's seal proved them
+    pending_seal: PendingSeal | None = None  # to be kept by the caller, in a transaction of its own
 
     def as_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"ok": self.ok, "entries": self.entries}
+        if self.sealed_through:
+            body["sealed_through"] = self.sealed_through
         if not self.ok:
             body["first_bad_seq"] = self.first_bad_seq
             body["reason"] = self.reason
@@ -144,10 +154,16 @@ def _check_instance(session: Session, instance: ProcessInstance, definition: Com
     return operations_audit.check_holders(session, instance, definition.codec.loads(instance.snapshot), workflow)
 
 
-def verify_instance(session: Session, registry: DefinitionRegistry, instance: ProcessInstance) -> Verdict:
+def verify_instance(session: Session, registry: DefinitionRegistry, instance: ProcessInstance,
+                    seals: Seals | None = None, full: bool = False) -> Verdict:
+    """The verdict on ``instance``. With ``seals`` (and not ``full``) the entries a valid seal proved are
+    neither re-hashed nor re-executed; a successful verification carries the seal of its end in
+    ``pending_seal``."""
     entries = read_entries(session, instance.id)
     count = len(entries)
-    problem = check_chain(instance.id, entries) or check_head(instance, entries)
+    sealed = seals.proven(session, instance.id, entries) if seals is not None and not full else None
+    problem = check_chain(instance.id, entries, skip=sealed.seq if sealed is not None else 0) \
+        or check_head(instance, entries)
     if problem is not None:
         return Verdict(False, count, problem.seq, problem.reason)
     if not entries:
@@ -156,8 +172,12 @@ def verify_instance(session: Session, registry: DefinitionRegistry, instance: Pr
     if reason is not None:
         return Verdict(False, count, 1, reason)
     definition = registry.compiled(session, instance.definition_id)
+    start = Seals.resume(sealed, definition) if sealed is not None else None
     try:
-        result = replay(definition, entries)
+        if start is None:
+            result = replay(definition, entries)
+        else:
+            result = replay(definition, entries[start.seq:], context=start.context)
     except ReplayMismatch as mismatch:
         return Verdict(False, count, mismatch.seq, mismatch.reason)
     reason = (_check_instance(session, instance, definition, result.context.workflow, result.context.current_status())
@@ -168,20 +188,35 @@ def verify_instance(session: Session, registry: DefinitionRegistry, instance: Pr
               or check_grid_log(session, instance, entries))
     if reason is not None:
         return Verdict(False, count, entries[-1].seq, reason)
-    return Verdict(True, count)
+    verdict = Verdict(True, count, sealed_through=start.seq if start is not None else 0)
+    if seals is not None and (start is None or start.seq != count):
+        verdict.pending_seal = seals.seal(instance.id, entries, definition, result.context)
+    return verdict
 
 
-def verify_one(session: Session, registry: DefinitionRegistry, instance_id: int) -> Verdict | None:
+def keep_seal(uow: UnitOfWork, seals: Seals | None, verdict: Verdict) -> None:
+    """Store the seal a successful verification left (a lost race with another verifier keeps theirs)."""
+    if seals is None or verdict.pending_seal is None:
+        return
+    pending, verdict.pending_seal = verdict.pending_seal, None
+    with suppress(IntegrityError):  # another verification stored its seal of this case at the same moment
+        uow.write(lambda session: seals.keep(session, pending))
+
+
+def verify_one(session: Session, registry: DefinitionRegistry, instance_id: int,
+               seals: Seals | None = None, full: bool = False) -> Verdict | None:
     """The verdict on case ``instance_id``, or None if there is no such case."""
     instance = session.get(ProcessInstance, instance_id)
-    return verify_instance(session, registry, instance) if instance is not None else None
+    return verify_instance(session, registry, instance, seals, full) if instance is not None else None
 
 
-def verify_all(uow: UnitOfWork, registry: DefinitionRegistry) -> Iterator[tuple[int, str | None, Verdict]]:
+def verify_all(uow: UnitOfWork, registry: DefinitionRegistry, seals: Seals | None = None,
+               full: bool = False) -> Iterator[tuple[int, str | None, Verdict]]:
     """Every case in the database: (id, business key, verdict), one read transaction per case."""
     ids = uow.read(lambda session: list(session.execute(
         select(ProcessInstance.id, ProcessInstance.business_key).order_by(ProcessInstance.id))))
     for instance_id, business_key in ids:
-        verdict = uow.read(lambda session, case=instance_id: verify_one(session, registry, case))
+        verdict = uow.read(lambda session, case=instance_id: verify_one(session, registry, case, seals, full))
         if verdict is not None:
+            keep_seal(uow, seals, verdict)
             yield instance_id, business_key, verdict
