@@ -12,17 +12,20 @@ proved may start from that verification's own keyed seal (engine/audit/seals.py)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.access_list.registry import check_rows as check_access_list
-from engine.audit.journal import GENESIS_HASH, Entry, canonical_json, entry_hash
+from engine.audit.journal import GENESIS_HASH, Entry, canonical_json, iso_utc, sha256_text
 from engine.audit.replay import ReplayMismatch, replay
 from engine.audit.seals import PendingSeal, Seals
 from engine.definitions.compile import CompiledDefinition
@@ -76,11 +79,50 @@ def read_entries(session: Session, instance_id: int, up_to: int | None = None) -
     return list(session.execute(stmt.order_by(_journal.c.seq)))
 
 
+_STORED_COLUMNS = [column for column in _journal.c if column.name != "payload"]
+
+
+class JournalRow(tuple):  # type: ignore[type-arg]
+    """A journal row as verification reads it: the columns of :func:`read_entries`, but the payload kept as
+    the JSON text the database holds and parsed the first time it is asked for. Entries an earlier
+    verification proved (engine/audit/seals.py) are compared by their stored values and most are never
+    parsed; parsing and the garbage collector it fed were half of a sealed verification."""
+
+    @cached_property
+    def payload(self) -> Any:
+        text = self.payload_text
+        return json.loads(text) if text is not None else None
+
+
+for _index, _column in enumerate(_STORED_COLUMNS):
+    setattr(JournalRow, _column.name, property(itemgetter(_index)))
+JournalRow.payload_text = property(itemgetter(len(_STORED_COLUMNS)))  # type: ignore[attr-defined]
+_VERIFY_SELECT = select(*_STORED_COLUMNS, cast(_journal.c.payload, Text).label("payload_text"))
+
+
+def read_journal(session: Session, instance_id: int) -> list[JournalRow]:
+    """Every entry of the case in seq order, as :class:`JournalRow`."""
+    stmt = _VERIFY_SELECT.where(_journal.c.instance_id == instance_id).order_by(_journal.c.seq)
+    return [JournalRow(row) for row in session.execute(stmt)]
+
+
 def stored_entry(row: JournalEntry) -> Entry:
     return Entry(command=row.command, at=row.at, actor=row.actor, actor_role=row.actor_role,
                  actor_org=row.actor_org, element_id=row.element_id, element_name=row.element_name,
                  element_type=row.element_type, task_id=row.task_id, payload=row.payload or {},
                  comment=row.comment, state_hash=row.state_hash)
+
+
+def _stored_hash(instance_id: int, row: Any, prev_hash: str) -> str:
+    """``entry_hash(instance_id, row.seq, stored_entry(row), prev_hash)`` without building the Entry (the same
+    body, key for key: tests/test_hash_pins.py and every chain check compare the two)."""
+    return sha256_text(canonical_json({
+        "instance_id": instance_id, "seq": row.seq, "at": iso_utc(row.at), "command": row.command,
+        "actor": row.actor, "actor_role": row.actor_role, "actor_org": row.actor_org,
+        "element_id": row.element_id, "element_name": row.element_name, "element_type": row.element_type,
+        "task_id": row.task_id, "payload": row.payload or {}, "comment": row.comment,
+        "state_hash": row.state_hash, "prev_hash": prev_hash,
+    }))
 
 
 def check_chain(instance_id: int, entries: list[JournalEntry], skip: int = 0) -> ReplayMismatch | None:
@@ -96,7 +138,7 @@ def check_chain(instance_id: int, entries: list[JournalEntry], skip: int = 0) ->
             return ReplayMismatch(expected_seq, f"缺少第 {expected_seq} 条日志")
         if row.prev_hash != prev:
             return ReplayMismatch(row.seq, "与前一条日志的哈希链接断开（记录被删除、调换或篡改）")
-        if entry_hash(instance_id, row.seq, stored_entry(row), prev) != row.hash:
+        if _stored_hash(instance_id, row, prev) != row.hash:
             return ReplayMismatch(row.seq, "日志内容与其哈希不符（记录被篡改或调换）")
         prev = row.hash
     return None
@@ -159,7 +201,7 @@ def verify_instance(session: Session, registry: DefinitionRegistry, instance: Pr
     """The verdict on ``instance``. With ``seals`` (and not ``full``) the entries a valid seal proved are
     neither re-hashed nor re-executed; a successful verification carries the seal of its end in
     ``pending_seal``."""
-    entries = read_entries(session, instance.id)
+    entries: list[Any] = read_journal(session, instance.id)
     count = len(entries)
     sealed = seals.proven(session, instance.id, entries) if seals is not None and not full else None
     problem = check_chain(instance.id, entries, skip=sealed.seq if sealed is not None else 0) \

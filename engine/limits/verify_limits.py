@@ -27,6 +27,7 @@ from engine.limits.tracking import RANK
 from engine.store.models import Deadline, HumanTask, JournalEntry, ProcessInstance
 
 _LEVELS = ("deadline_warning", "deadline_overdue")
+_RECORDING = frozenset({"clock_resumed", "extend_deadline", *_LEVELS})  # the entries that say something of a limit
 
 
 def _same(a: datetime | None, b: datetime | None) -> bool:
@@ -68,6 +69,8 @@ class _Journal:
         self.due: dict[int, datetime | None] = {}  # the last due instant recorded
         self.level: dict[int, str] = {}  # the highest level since the last extension
         for entry in entries:
+            if entry.command not in _RECORDING:
+                continue  # most entries: their payload is not even parsed (verify reads it lazily)
             payload = entry.payload or {}
             if entry.command == "clock_resumed":
                 for item in payload.get("deadlines", []):
