@@ -10,9 +10,10 @@ A later verification still reads every entry, checks the head, recomputes the ha
 the seal, and checks the instance row, tasks, timers, time limits and registries against where its replay ends,
 exactly as before. What a usable seal replaces is the re-execution of the entries up to it (replay starts from
 the sealed snapshot) and the recomputation of their hashes: the seal holds a digest of those rows exactly as
-the verifier read them (``rows_digest``: SHA-256 over the ``repr`` of each row's values, an unambiguous
-spelling of str, int, None, bool, float, dict, list and datetime), so an entry at or before the seal that is
-not byte for byte what was verified (edited, deleted, reordered, re-chained) makes the seal unusable. A seal is
+the verifier read them (``rows_digest``: SHA-256 over the ``repr`` of each row's stored values, the payload
+as the JSON text the database holds — an unambiguous spelling of str, int, None and datetime), so an entry
+at or before the seal that is not byte for byte what was verified (edited, deleted, reordered, re-chained)
+makes the seal unusable. A seal is
 usable only if its MAC checks out under the key, its rows digest is that of the entries now at its seqs, the
 entry at its seq still has the sealed hash, the case's definition has the sealed content hash, and the
 verifier's version is this one. Anything else is ignored and the history is verified from the start, as if
@@ -82,8 +83,8 @@ class PendingSeal:
 
 
 def rows_digest(rows: Sequence[Any]) -> str:
-    """SHA-256 over the values of journal rows as read, each spelled by ``repr`` (the same values give the
-    same digest; different values, even ones JSON would spell alike such as 1 and True, do not)."""
+    """SHA-256 over journal rows as stored (:class:`engine.audit.verify.JournalRow`: the payload as its JSON
+    text), each spelled by ``repr``: the same rows give the same digest, any other byte does not."""
     digest = hashlib.sha256()
     for row in rows:
         digest.update(repr(tuple(row)).encode("utf-8"))
