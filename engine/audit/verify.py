@@ -173,7 +173,8 @@ def _check_instance(session: Session, instance: ProcessInstance, definition: Com
     """Compare the instance row with the state replay ended in."""
     replayed = runner.case_state(definition, workflow)
     try:
-        stored = runner.case_state(definition, definition.codec.loads(instance.snapshot))
+        stored_workflow = definition.codec.loads(instance.snapshot)  # read once: the checks below only look
+        stored = runner.case_state(definition, stored_workflow)
     except Exception:  # any corruption of the stored JSON
         return "办件快照无法读取"
     if stored.digest() != replayed.digest():
@@ -193,7 +194,7 @@ def _check_instance(session: Session, instance: ProcessInstance, definition: Com
     waiting = sorted(element for _, element in waiting_timers(workflow))
     if armed != waiting:
         return f"待触发的定时器 {armed} 与日志重放的结果 {waiting} 不符"
-    return operations_audit.check_holders(session, instance, definition.codec.loads(instance.snapshot), workflow)
+    return operations_audit.check_holders(session, instance, stored_workflow, workflow)
 
 
 def verify_instance(session: Session, registry: DefinitionRegistry, instance: ProcessInstance,

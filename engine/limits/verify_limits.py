@@ -102,7 +102,9 @@ def check_deadlines(session: Session, instance: ProcessInstance, definition: Com
     declared = {limit.kind: limit for limit in limits.case}
     if sorted(r.kind for r in case_rows) != sorted(declared):
         return f"办件的时限记录 {sorted(r.kind for r in case_rows)} 与流程定义的 {sorted(declared)} 不符"
-    tasks = {t.id: t for t in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))}
+    # the case's task rows only when a step's limit needs them (a long case has hundreds)
+    tasks = {t.id: t for t in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))} \
+        if any(r.human_task_id is not None for r in rows) else {}
     ended = instance.status in ("completed", "terminated")
     calendar = None
     for row in rows:
