@@ -114,7 +114,7 @@ class Seals:
 
     def proven(self, session: Session, instance_id: int, entries: Sequence[Any]) -> VerificationSeal | None:
         """The authentic seal of this case whose rows are, unchanged, the first of ``entries`` (the rows of
-        :func:`engine.audit.verify.read_entries`, in seq order), or None."""
+        :func:`engine.audit.verify.read_journal`, in seq order), or None."""
         row = session.get(VerificationSeal, instance_id)
         if row is None or row.verifier != VERIFIER or not 1 <= row.seq <= len(entries):
             return None
