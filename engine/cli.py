@@ -21,7 +21,8 @@ from typing import TextIO
 from sqlalchemy.orm import Session
 
 from engine.audit.export import history_jsonl, verify_export
-from engine.audit.verify import verify_all, verify_one
+from engine.audit.seals import SealKeyError, Seals, seals_from
+from engine.audit.verify import keep_seal, verify_all, verify_one
 from engine.clock import SystemClock
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import NotFound
@@ -40,11 +41,18 @@ def _database() -> Database:
     return Database(url)
 
 
-def _verify_all(out: TextIO) -> int:
+def _seals() -> Seals | None:
+    try:
+        return seals_from(Settings.from_env())
+    except SealKeyError as exc:
+        raise SystemExit(str(exc)) from exc
+
+
+def _verify_all(out: TextIO, full: bool) -> int:
     db = _database()
     registry = DefinitionRegistry(SystemClock())
     total = bad = 0
-    for instance_id, business_key, verdict in verify_all(UnitOfWork(db), registry):
+    for instance_id, business_key, verdict in verify_all(UnitOfWork(db), registry, _seals(), full):
         total += 1
         if verdict.ok:
             out.write(f"ok\t{instance_id}\t{business_key or ''}\t{verdict.entries} entries\n")
@@ -61,10 +69,14 @@ def _verify_all(out: TextIO) -> int:
     return 1 if bad else 0
 
 
-def _verify_one(instance_id: int, out: TextIO) -> int:
+def _verify_one(instance_id: int, out: TextIO, full: bool) -> int:
     db = _database()
     registry = DefinitionRegistry(SystemClock())
-    verdict = UnitOfWork(db).read(lambda session: verify_one(session, registry, instance_id))
+    seals = _seals()
+    uow = UnitOfWork(db)
+    verdict = uow.read(lambda session: verify_one(session, registry, instance_id, seals, full))
+    if verdict is not None:
+        keep_seal(uow, seals, verdict)
     db.dispose()
     if verdict is None:
         raise SystemExit(f"no case {instance_id}")
@@ -112,9 +124,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     parser = argparse.ArgumentParser(prog="python -m engine.cli", description="Audit: verify and export case histories")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("verify-all", help="verify every case in the database")
+    every = commands.add_parser("verify-all", help="verify every case in the database")
     one = commands.add_parser("verify", help="verify one case")
     one.add_argument("instance_id", type=int)
+    for command in (every, one):
+        command.add_argument("--full", action="store_true",
+                             help="replay every history from its start, ignoring verification seals")
     export = commands.add_parser("export-history", help="a case's full history as JSON lines")
     export.add_argument("instance_id", type=int)
     export.add_argument("-o", "--output", help="file to write (default: standard output)")
@@ -126,9 +141,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if args.command == "worker":
         return _worker(args.poll)
     if args.command == "verify-all":
-        return _verify_all(out)
+        return _verify_all(out, args.full)
     if args.command == "verify":
-        return _verify_one(args.instance_id, out)
+        return _verify_one(args.instance_id, out, args.full)
     if args.command == "export-history":
         return _export(args.instance_id, args.output, out)
     return _verify_export(args.file, out)

@@ -15,6 +15,7 @@ from typing import Any
 from engine.access_list import registry as _access_list  # noqa: F401  (entries on the command path)
 from engine.access_list import start_data as _access_list_start  # noqa: F401  (agenda, look-up)
 from engine.audit.history import HistoryService
+from engine.audit.seals import seals_from
 from engine.calendar.overrides import CalendarAdmin
 from engine.cases.admin import CaseAdmin
 from engine.cases.attachments import AttachmentService
@@ -71,7 +72,7 @@ class WorkflowEngine:
         self.case_admin = CaseAdmin(self.uow, self.registry, self.clock, self.directories.get)
         self.attachments = AttachmentService(self.uow, self.registry, self.clock, self.queries,
                                              BlobStore(settings.attachments_dir), settings.max_attachment_bytes)
-        self.history = HistoryService(self.registry, self.queries, self.directories.get)
+        self.history = HistoryService(self.registry, self.queries, self.directories.get, seals_from(settings))
         self.records = CaseRecords(self.registry, self.queries, self.clock, self.directories.get, settings.cjk_font)
         self.logins = LoginService(self.uow, self.clock, self.identity, LockoutPolicy(
             settings.login_max_failures, settings.login_lockout_seconds, settings.login_lockout_max_seconds))

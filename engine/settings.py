@@ -49,6 +49,10 @@ class Settings:
     progress_rate_limit: str = "10 per minute;100 per hour"
     # 催办: each open step is urged at most once in this many seconds
     urge_interval_seconds: int = 3600
+    # the key of verification seals (engine/audit/seals.py), kept outside the database: the key itself
+    # (VERIFY_SEAL_KEY) or a file holding it (VERIFY_SEAL_KEY_FILE); neither: no seals, every verification replays all
+    verify_seal_key: str = field(default="", repr=False)
+    verify_seal_key_file: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -76,4 +80,6 @@ class Settings:
             receipt_secret=os.environ.get("RECEIPT_SECRET", ""),
             progress_rate_limit=os.environ.get("PROGRESS_RATE_LIMIT", defaults.progress_rate_limit),
             urge_interval_seconds=int(os.environ.get("URGE_INTERVAL_SECONDS", defaults.urge_interval_seconds)),
+            verify_seal_key=os.environ.get("VERIFY_SEAL_KEY", ""),
+            verify_seal_key_file=os.environ.get("VERIFY_SEAL_KEY_FILE", ""),
         )

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from engine.audit import checkpoints
 from engine.audit.journal import iso_utc
 from engine.audit.replay import ReplayMismatch
-from engine.audit.verify import Verdict, check_chain, read_entries, verify_instance
+from engine.audit.seals import Seals
+from engine.audit.verify import Verdict, check_chain, keep_seal, read_entries, verify_instance
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import Conflict, NotFound
 from engine.identity.actors import Actor
@@ -27,6 +28,7 @@ from engine.read.people import display_names, org_name, role_name, with_actor_na
 from engine.read.queries import Queries
 from engine.runtime import callees, runner
 from engine.store.models import JournalEntry
+from engine.store.unit_of_work import UnitOfWork
 
 COLUMNS = ("seq", "at", "command", "actor", "actor_role", "actor_org", "element_id", "element_name",
            "element_type", "task_id", "payload", "comment", "state_hash", "prev_hash", "hash")
@@ -65,10 +67,12 @@ def history_csv(rows: list[JournalEntry]) -> str:
 
 class HistoryService:
     def __init__(self, registry: DefinitionRegistry, queries: Queries,
-                 directory_loader: Callable[[Session], OrgDirectory] = OrgDirectory.load) -> None:
+                 directory_loader: Callable[[Session], OrgDirectory] = OrgDirectory.load,
+                 seals: Seals | None = None) -> None:
         self.registry = registry
         self.queries = queries
         self._directory = directory_loader
+        self.seals = seals
 
     def entries(self, session: Session, actor: Actor, instance_id: int, limit: int | None = None,
                 offset: int = 0) -> tuple[list[JournalEntry], int]:
@@ -82,9 +86,14 @@ class HistoryService:
             stmt = stmt.limit(limit)
         return list(session.scalars(stmt)), total
 
-    def verify(self, session: Session, actor: Actor, instance_id: int) -> Verdict:
+    def verify(self, session: Session, actor: Actor, instance_id: int, full: bool = False) -> Verdict:
         instance = self.queries.visible_instance(session, actor, instance_id)
-        return verify_instance(session, self.registry, instance)
+        return verify_instance(session, self.registry, instance, self.seals, full)
+
+    def keep_seal(self, uow: UnitOfWork, verdict: Verdict) -> Verdict:
+        """After :meth:`verify`'s read: store the seal of what it proved (engine/audit/seals.py)."""
+        keep_seal(uow, self.seals, verdict)
+        return verdict
 
     def state_at(self, session: Session, actor: Actor, instance_id: int, seq: int) -> dict[str, Any]:
         """The case as it stood right after entry ``seq``, rebuilt by replaying the journal up to it."""

@@ -27,6 +27,7 @@ from engine.limits.tracking import RANK
 from engine.store.models import Deadline, HumanTask, JournalEntry, ProcessInstance
 
 _LEVELS = ("deadline_warning", "deadline_overdue")
+_RECORDING = frozenset({"clock_resumed", "extend_deadline", *_LEVELS})  # the entries that say something of a limit
 
 
 def _same(a: datetime | None, b: datetime | None) -> bool:
@@ -68,6 +69,8 @@ class _Journal:
         self.due: dict[int, datetime | None] = {}  # the last due instant recorded
         self.level: dict[int, str] = {}  # the highest level since the last extension
         for entry in entries:
+            if entry.command not in _RECORDING:
+                continue  # most entries: their payload is not even parsed (verify reads it lazily)
             payload = entry.payload or {}
             if entry.command == "clock_resumed":
                 for item in payload.get("deadlines", []):
@@ -99,7 +102,9 @@ def check_deadlines(session: Session, instance: ProcessInstance, definition: Com
     declared = {limit.kind: limit for limit in limits.case}
     if sorted(r.kind for r in case_rows) != sorted(declared):
         return f"办件的时限记录 {sorted(r.kind for r in case_rows)} 与流程定义的 {sorted(declared)} 不符"
-    tasks = {t.id: t for t in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))}
+    # the case's task rows only when a step's limit needs them (a long case has hundreds)
+    tasks = {t.id: t for t in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))} \
+        if any(r.human_task_id is not None for r in rows) else {}
     ended = instance.status in ("completed", "terminated")
     calendar = None
     for row in rows:

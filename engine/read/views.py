@@ -164,5 +164,6 @@ class Views:
     def state_at(self, actor: Actor, instance_id: int, seq: int) -> dict[str, Any]:
         return self.uow.read(lambda s: self._history.state_at(s, actor, instance_id, seq))
 
-    def verify(self, actor: Actor, instance_id: int) -> Verdict:
-        return self.uow.read(lambda s: self._history.verify(s, actor, instance_id))
+    def verify(self, actor: Actor, instance_id: int, full: bool = False) -> Verdict:
+        verdict = self.uow.read(lambda s: self._history.verify(s, actor, instance_id, full))
+        return self._history.keep_seal(self.uow, verdict)

@@ -255,6 +255,26 @@ class JournalCheckpoint(Base):
     snapshot: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class VerificationSeal(Base):
+    """The verifier's keyed record of the last entry it proved by replaying the case from the start
+    (engine/audit/seals.py): a later verification resumes its replay here. Not history, not a command's
+    write: the MAC's key is outside the database, and a seal that does not check out is ignored."""
+
+    __tablename__ = "verification_seals"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    rows_digest: Mapped[str] = mapped_column(String(64))
+    snapshot: Mapped[str] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    definition_hash: Mapped[str] = mapped_column(String(64))
+    verifier: Mapped[str] = mapped_column(String(32))
+    mac: Mapped[str] = mapped_column(String(64))
+
+
 class EventSubscription(Base):
     """A running case waiting for a message or signal: which, where, and the correlation it expects.
 
