@@ -18,11 +18,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Update, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from engine.store.models import Deadline
+from engine.store.statements import Prebuilt
 
 _deadlines = Deadline.__table__
 P = "p_"  # bind names other than the columns' (SQLAlchemy reserves those in SET clauses)
@@ -63,9 +64,9 @@ _INSERT = insert(_deadlines).values({name: bindparam(P + name, type_=_deadlines.
 
 
 @lru_cache(maxsize=64)
-def _update(columns: tuple[str, ...]) -> Update:
-    return (update(_deadlines).where(_deadlines.c.id == bindparam(P + "id"))
-            .values({name: bindparam(P + name, type_=_deadlines.c[name].type) for name in columns}))
+def _update(columns: tuple[str, ...]) -> Prebuilt:
+    return Prebuilt(update(_deadlines).where(_deadlines.c.id == bindparam(P + "id"))
+                    .values({name: bindparam(P + name, type_=_deadlines.c[name].type) for name in columns}))
 
 
 def session_holds_deadlines(session: Session) -> bool:
@@ -96,7 +97,7 @@ class CaseDeadlines:
             now = _values(row)
             changed = tuple(name for name in _WRITABLE if now[name] != before[name])
             if changed:
-                self.conn.execute(_update(changed), {P + "id": row.id, **{P + name: now[name] for name in changed}})
+                _update(changed).run(self.conn, {P + "id": row.id, **{P + name: now[name] for name in changed}})
                 self._read[id(row)] = now
 
 

@@ -35,6 +35,7 @@ from engine.limits.model import KIND_NAMES, Limit
 from engine.runtime import runner
 from engine.store.case_store import CaseCommand, record
 from engine.store.models import Deadline, HumanTask, ProcessInstance, Timer
+from engine.store.statements import Prebuilt
 from engine.timers.iso import beijing_date
 
 LEVELS = ("yellow", "red", "overdue")
@@ -54,6 +55,8 @@ _OPEN_STEPS = (select(_tasks.c.id, _tasks.c.element_id)
 _CANCEL_TIMERS = (update(_timers).where(_timers.c.deadline_id == bindparam("p_deadline"), _timers.c.state == "armed")
                   .values(state="cancelled", cancelled_at=bindparam("p_at", type_=_timers.c.cancelled_at.type)))
 _ARM_TIMERS = insert(_timers)
+# run on the DBAPI cursor (engine/store/statements.py)
+_RUN_CANCEL, _RUN_ARM, _RUN_OPEN_STEPS = Prebuilt(_CANCEL_TIMERS), Prebuilt(_ARM_TIMERS), Prebuilt(_OPEN_STEPS)
 
 # the hook's arithmetic and clock changes serve ORM rows and the command path's plain rows alike
 Row = Deadline | PlainDeadline
@@ -106,7 +109,7 @@ def rearm(session: Session, instance: ProcessInstance, row: Row, at: datetime, c
     if isinstance(row, Deadline):
         session.flush()
     if cancel:
-        session.connection().execute(_CANCEL_TIMERS, {"p_deadline": row.id, "p_at": at})
+        _RUN_CANCEL.run(session.connection(), {"p_deadline": row.id, "p_at": at})
     if row.state != "running":
         return
     rank = RANK[row.urgency]
@@ -117,7 +120,7 @@ def rearm(session: Session, instance: ProcessInstance, row: Row, at: datetime, c
             for level, instant in _level_instants(row).items()
             if instant is not None and RANK[level] > rank]
     if rows:
-        session.connection().execute(_ARM_TIMERS, rows)
+        _RUN_ARM.run(session.connection(), rows)
 
 
 def _new(instance: ProcessInstance, limit: Limit, at: datetime, task: tuple[int, str] | None) -> Deadline:
@@ -219,7 +222,7 @@ def sync_deadlines(session: Session, instance: ProcessInstance, definition: Comp
         if plain is not None:
             plain.write_back(live)
         return
-    open_tasks = list(session.connection().execute(_OPEN_STEPS, {"instance_id": instance.id}))
+    open_tasks = _RUN_OPEN_STEPS.rows(session.connection(), {"instance_id": instance.id})
     open_ids = {task_id for task_id, _ in open_tasks}
     opened: list[Row] = []
     if not any(r.human_task_id is None for r in rows):  # the case has just started
