@@ -55,6 +55,8 @@ lock_task_instance = (select(_instances.c.id)
 
 journal_insert = insert(_journal)
 
+instance_insert = insert(_instances)
+
 ready_tasks = (select(_tasks.c.id, _tasks.c.spiff_task_id)
                .where(_tasks.c.instance_id == bindparam(P + "instance_id"), _tasks.c.state == "ready")
                .order_by(_tasks.c.id))
