@@ -58,8 +58,8 @@ class PlainDeadline:
 COLUMNS = tuple(f.name for f in fields(PlainDeadline))
 _WRITABLE = tuple(name for name in COLUMNS if name != "id")
 
-_CASE_ROWS = (select(*(_deadlines.c[name] for name in COLUMNS))
-              .where(_deadlines.c.instance_id == bindparam(P + "instance_id")).order_by(_deadlines.c.id))
+_CASE_ROWS = Prebuilt(select(*(_deadlines.c[name] for name in COLUMNS))
+                     .where(_deadlines.c.instance_id == bindparam(P + "instance_id")).order_by(_deadlines.c.id))
 _INSERT = insert(_deadlines).values({name: bindparam(P + name, type_=_deadlines.c[name].type) for name in _WRITABLE})
 
 
@@ -79,7 +79,7 @@ class CaseDeadlines:
 
     def __init__(self, conn: Connection, instance_id: int) -> None:
         self.conn = conn
-        self.rows = [PlainDeadline(*row) for row in conn.execute(_CASE_ROWS, {P + "instance_id": instance_id})]
+        self.rows = [PlainDeadline(*row) for row in _CASE_ROWS.rows(conn, {P + "instance_id": instance_id})]
         self._read = {id(row): _values(row) for row in self.rows}
 
     def insert(self, row: PlainDeadline) -> None:

@@ -83,6 +83,7 @@ class Prebuilt:
     def __init__(self, statement: Any) -> None:
         self.statement = statement
         self._compiled: dict[tuple[str, tuple[str, ...] | None], tuple[str, Any, dict[str, Any]] | None] = {}
+        self._processors: dict[str, list[Any]] = {}
 
     def _compile(self, dialect: Any, keys: tuple[str, ...] | None) -> tuple[str, Any, dict[str, Any]] | None:
         """SQL, compilation and the scalar column defaults an INSERT fills in; None: leave it to SQLAlchemy
@@ -101,10 +102,9 @@ class Prebuilt:
 
     def _computed_by_sqlalchemy(self, dialect: Any, keys: tuple[str, ...] | None, defaults: dict[str, Any]) -> bool:
         """Whether executing needs SQLAlchemy's execution context: a column default other than a constant,
-        an ``onupdate``, a selected column whose values SQLAlchemy converts. Fills ``defaults``."""
+        an ``onupdate``. Fills ``defaults``."""
         if self.statement.is_select:
-            return any(column.type._cached_result_processor(dialect, None) is not None
-                       for column in self.statement.selected_columns)
+            return False
         for column in self.statement.table.c:
             if self.statement.is_insert and column.default is not None and column.key not in (keys or ()):
                 if not column.default.is_scalar:
@@ -126,15 +126,27 @@ class Prebuilt:
             cursor.close()
 
     def rows(self, conn: Any, params: dict[str, Any]) -> list[Any]:
-        """Run a SELECT; its rows as tuples."""
+        """Run a SELECT; its rows as tuples, each value converted as SQLAlchemy's result would convert it."""
         prepared = self._prepared(conn, params)
-        if prepared is None:
-            return [tuple(row) for row in conn.execute(self.statement, params)]
+        assert prepared is not None
         cursor = self._execute(conn, params, *prepared)
         try:
-            return list(cursor.fetchall())
+            found = cursor.fetchall()
         finally:
             cursor.close()
+        processors = self._result_processors(conn.dialect)
+        if not any(processors):
+            return list(found)
+        return [tuple(value if process is None or value is None else process(value)
+                      for process, value in zip(processors, row, strict=True)) for row in found]
+
+    def _result_processors(self, dialect: Any) -> list[Any]:
+        found = self._processors.get(dialect.name)
+        if found is None:
+            found = [column.type._cached_result_processor(dialect, None)
+                     for column in self.statement.selected_columns]
+            self._processors[dialect.name] = found
+        return found
 
     def _prepared(self, conn: Any, params: dict[str, Any] | list[dict[str, Any]]) -> Any:
         first = params[0] if isinstance(params, list) else params
