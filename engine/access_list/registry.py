@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from engine.access_list.entries import COMMAND, approval_day, derive, is_entered
@@ -24,6 +24,7 @@ from engine.identity.actors import SYSTEM
 from engine.runtime import runner
 from engine.store.case_store import CaseCommand, record
 from engine.store.models import AccessListEntry, JournalEntry, Organisation, ProcessInstance
+from engine.store.statements import Prebuilt
 from engine.timers import hooks
 
 PROPERTY = "accessList"
@@ -54,7 +55,8 @@ def _entry_no(instance: ProcessInstance) -> str:
 
 
 # built once: every command on such a case asks it once the case is approved
-_ENTRY_OF = select(AccessListEntry.id).where(AccessListEntry.instance_id == bindparam("instance_id"))
+_ENTRY_OF = Prebuilt(select(AccessListEntry.id).where(AccessListEntry.instance_id == bindparam("instance_id")))
+_INSERT = Prebuilt(insert(AccessListEntry))
 
 
 def enter_if_approved(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
@@ -63,16 +65,16 @@ def enter_if_approved(session: Session, instance: ProcessInstance, definition: C
     data = runner.case_data(workflow)  # the data of case_state without the rest of its walk
     if not is_entered(data):
         return
-    if session.scalar(_ENTRY_OF, {"instance_id": instance.id}) is not None:
+    if _ENTRY_OF.rows(session.connection(), {"instance_id": instance.id}):
         return
     fields = derive(data, approval_day(at))
     entry_no, district = _entry_no(instance), district_of(session, instance.org_id)
     command = CaseCommand(session, instance, definition, SYSTEM, at, workflow,
                           extra={"entry": fields, "entry_no": entry_no, "district_org": district})
     record(command, runner.mark(definition, workflow, COMMAND))
-    session.add(AccessListEntry(instance_id=instance.id, journal_seq=instance.journal_seq, entry_no=entry_no,
-                                district_org=district, created_at=at, **_columns(fields)))
-    session.flush()
+    _INSERT.run(session.connection(), {"instance_id": instance.id, "journal_seq": instance.journal_seq,
+                                       "entry_no": entry_no, "district_org": district, "created_at": at,
+                                       **_columns(fields)})
 
 
 def _columns(fields: dict[str, Any]) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from engine.operations import completion
 from engine.runtime import callees, runner
 from engine.runtime.runner import Step
 from engine.sandbox.evaluator import SandboxError
-from engine.store.case_store import CaseCommand, load_task, record, sync_tasks, workflow_values
+from engine.store.case_store import CaseCommand, insert_instance, load_task, record, sync_tasks, workflow_values
 from engine.store.models import ProcessInstance
 from engine.store.unit_of_work import BUSINESS_KEY, UnitOfWork
 
@@ -119,17 +119,16 @@ class InstanceService:
             raise BadRequest(f"流程无法启动：{runner.failure_message(exc)}") from exc
         state = outcome.state
         # inserted at version 0 with an empty journal; recording the start makes it version 1
-        instance = ProcessInstance(
-            business_key=next_business_key(session, key, at),
-            definition_id=definition_id, definition_key=key, status="completed" if state.finished else "running",
-            org_id=case_org, subject_org=subject_org, developer_org=developer_org,
-            snapshot=definition.codec.dumps(workflow), data=state.data, end_event=state.end_event, error=None,
-            case_title=render_case_title(definition.case_title, state.data, directory),
-            version=0, journal_seq=0, journal_hash=GENESIS_HASH,
-            started_by=actor.username, created_at=at, updated_at=at,
-        )
-        session.add(instance)
-        session.flush()
+        instance = insert_instance(session, {
+            "business_key": next_business_key(session, key, at),
+            "definition_id": definition_id, "definition_key": key,
+            "status": "completed" if state.finished else "running",
+            "org_id": case_org, "subject_org": subject_org, "developer_org": developer_org,
+            "snapshot": definition.codec.dumps(workflow), "data": state.data, "end_event": state.end_event,
+            "error": None, "case_title": render_case_title(definition.case_title, state.data, directory),
+            "version": 0, "journal_seq": 0, "journal_hash": GENESIS_HASH,
+            "started_by": actor.username, "created_at": at, "updated_at": at,
+        })
         receipts.issue(session, instance.id, at)  # the starter's 回执 with its check code
         command = CaseCommand(session, instance, definition, actor, at, workflow, data=data,
                               extra={"definition_key": key, "definition_version": definition_version,

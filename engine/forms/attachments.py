@@ -26,9 +26,23 @@ from engine.store.models import Attachment
 
 
 def attachment_fields(schema: dict[str, Any]) -> list[tuple[str, str, bool]]:
-    """(data path, title, several) of each file field; list items in the path as ``name[]``."""
-    return [(f.path, f.title, f.kind == "attachments") for f in analyse_form(schema).fields
-            if f.kind in ("attachment", "attachments")]
+    """(data path, title, several) of each file field; list items in the path as ``name[]``.
+
+    A deployed form's schema is analysed once: every completion asks (the cache keeps the schema
+    object itself, so an id in it always names the schema it was computed for)."""
+    cached = _FIELDS.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    found = [(f.path, f.title, f.kind == "attachments") for f in analyse_form(schema).fields
+             if f.kind in ("attachment", "attachments")]
+    if len(_FIELDS) >= _FIELDS_KEPT:
+        _FIELDS.pop(next(iter(_FIELDS)))
+    _FIELDS[id(schema)] = (schema, found)
+    return found
+
+
+_FIELDS: dict[int, tuple[dict[str, Any], list[tuple[str, str, bool]]]] = {}
+_FIELDS_KEPT = 512  # forms of every deployed version, with room
 
 
 def _values(data: Any, parts: list[str], where: list[str]) -> Iterator[tuple[str, Any]]:

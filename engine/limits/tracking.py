@@ -30,10 +30,12 @@ from engine.calendar.working_days import CalendarUnknown, WorkingCalendar
 from engine.definitions.compile import CompiledDefinition
 from engine.identity.actors import SYSTEM, Actor
 from engine.limits.arithmetic import instants, paused_span
+from engine.limits.deadline_rows import CaseDeadlines, PlainDeadline, new_row, session_holds_deadlines
 from engine.limits.model import KIND_NAMES, Limit
 from engine.runtime import runner
 from engine.store.case_store import CaseCommand, record
 from engine.store.models import Deadline, HumanTask, ProcessInstance, Timer
+from engine.store.statements import Prebuilt
 from engine.timers.iso import beijing_date
 
 LEVELS = ("yellow", "red", "overdue")
@@ -53,6 +55,11 @@ _OPEN_STEPS = (select(_tasks.c.id, _tasks.c.element_id)
 _CANCEL_TIMERS = (update(_timers).where(_timers.c.deadline_id == bindparam("p_deadline"), _timers.c.state == "armed")
                   .values(state="cancelled", cancelled_at=bindparam("p_at", type_=_timers.c.cancelled_at.type)))
 _ARM_TIMERS = insert(_timers)
+# run on the DBAPI cursor (engine/store/statements.py)
+_RUN_CANCEL, _RUN_ARM, _RUN_OPEN_STEPS = Prebuilt(_CANCEL_TIMERS), Prebuilt(_ARM_TIMERS), Prebuilt(_OPEN_STEPS)
+
+# the hook's arithmetic and clock changes serve ORM rows and the command path's plain rows alike
+Row = Deadline | PlainDeadline
 
 
 class CalendarOnce:
@@ -68,11 +75,11 @@ class CalendarOnce:
         return self._calendar
 
 
-def _level_instants(row: Deadline) -> dict[str, datetime | None]:
+def _level_instants(row: Row) -> dict[str, datetime | None]:
     return {"yellow": row.yellow_at, "red": row.red_at, "overdue": row.due_at}
 
 
-def urgency_at(row: Deadline, at: datetime) -> str:
+def urgency_at(row: Row, at: datetime) -> str:
     level = "normal"
     for name, instant in _level_instants(row).items():
         if instant is not None and instant <= at:
@@ -80,7 +87,7 @@ def urgency_at(row: Deadline, at: datetime) -> str:
     return level
 
 
-def compute(row: Deadline, calendar: CalendarOnce) -> None:
+def compute(row: Row, calendar: CalendarOnce) -> None:
     """Fill the row's instants from its numbers (or mark it unknown, with the calendar's reason)."""
     try:
         found = instants(calendar.get(), row.unit, row.amount, row.yellow_before, row.red_before, row.started_at,
@@ -94,10 +101,15 @@ def compute(row: Deadline, calendar: CalendarOnce) -> None:
         row.state = "paused" if row.paused_since is not None else "running"
 
 
-def rearm(session: Session, instance: ProcessInstance, row: Deadline, at: datetime) -> None:
-    """Cancel the row's armed timers; arm those of the levels still ahead (a running row only)."""
-    session.flush()
-    session.connection().execute(_CANCEL_TIMERS, {"p_deadline": row.id, "p_at": at})
+def rearm(session: Session, instance: ProcessInstance, row: Row, at: datetime, cancel: bool = True) -> None:
+    """Cancel the row's armed timers; arm those of the levels still ahead (a running row only).
+
+    ``cancel=False``: the row was inserted just now and has no timers yet.
+    """
+    if isinstance(row, Deadline):
+        session.flush()
+    if cancel:
+        _RUN_CANCEL.run(session.connection(), {"p_deadline": row.id, "p_at": at})
     if row.state != "running":
         return
     rank = RANK[row.urgency]
@@ -108,7 +120,7 @@ def rearm(session: Session, instance: ProcessInstance, row: Deadline, at: dateti
             for level, instant in _level_instants(row).items()
             if instant is not None and RANK[level] > rank]
     if rows:
-        session.connection().execute(_ARM_TIMERS, rows)
+        _RUN_ARM.run(session.connection(), rows)
 
 
 def _new(instance: ProcessInstance, limit: Limit, at: datetime, task: tuple[int, str] | None) -> Deadline:
@@ -124,22 +136,34 @@ def _open(session: Session, instance: ProcessInstance, row: Deadline, calendar: 
         row.urgency = urgency_at(row, at)
     session.add(row)
     session.flush()
-    rearm(session, instance, row, at)
+    rearm(session, instance, row, at, cancel=False)
 
 
-def _close(session: Session, instance: ProcessInstance, row: Deadline, at: datetime) -> None:
+def _open_plain(session: Session, instance: ProcessInstance, rows: CaseDeadlines, limit: Limit,
+                task: tuple[int, str] | None, calendar: CalendarOnce, at: datetime) -> PlainDeadline:
+    row = new_row(instance.id, limit.kind, limit.amount, limit.unit, limit.yellow_before, limit.red_before, at,
+                  task)
+    compute(row, calendar)
+    if row.state == "running":
+        row.urgency = urgency_at(row, at)
+    rows.insert(row)
+    rearm(session, instance, row, at, cancel=False)
+    return row
+
+
+def _close(session: Session, instance: ProcessInstance, row: Row, at: datetime) -> None:
     row.state, row.closed_at = "closed", at
     rearm(session, instance, row, at)
 
 
-def pause(session: Session, instance: ProcessInstance, row: Deadline, at: datetime) -> None:
+def pause(session: Session, instance: ProcessInstance, row: Row, at: datetime) -> None:
     if row.state != "running":
         return
     row.state, row.paused_since = "paused", at
     rearm(session, instance, row, at)
 
 
-def resume(session: Session, instance: ProcessInstance, row: Deadline, calendar: CalendarOnce,
+def resume(session: Session, instance: ProcessInstance, row: Row, calendar: CalendarOnce,
            at: datetime) -> dict[str, Any] | None:
     """Resume a paused row; what the journal records of it (None if it was not paused)."""
     if row.state != "paused" or row.paused_since is None:
@@ -172,28 +196,43 @@ def journal(session: Session, instance: ProcessInstance, definition: CompiledDef
 
 def sync_deadlines(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
                    workflow: BpmnWorkflow, at: datetime) -> None:
-    """The after-sync hook (engine/timers/hooks.py) for definitions with limits."""
+    """The after-sync hook (engine/timers/hooks.py) for definitions with limits.
+
+    The case's rows are read as plain rows and written back with Core statements
+    (engine/limits/deadline_rows.py), unless the session already holds ``Deadline`` objects.
+    """
     limits = definition.limits
     assert limits is not None
-    rows = list(session.scalars(_CASE_DEADLINES, {"instance_id": instance.id}))
+    plain = None if session_holds_deadlines(session) else CaseDeadlines(session.connection(), instance.id)
+    rows: list[Row] = (list(plain.rows) if plain is not None
+                       else list(session.scalars(_CASE_DEADLINES, {"instance_id": instance.id})))
     live = [r for r in rows if r.state != "closed"]
     calendar = CalendarOnce(session)
+
+    def open_row(limit: Limit, task: tuple[int, str] | None) -> Row:
+        if plain is not None:
+            return _open_plain(session, instance, plain, limit, task, calendar, at)
+        row = _new(instance, limit, at, task)
+        _open(session, instance, row, calendar, at)
+        return row
+
     if instance.status in ("completed", "terminated"):
         for row in live:
             _close(session, instance, row, at)
+        if plain is not None:
+            plain.write_back(live)
         return
-    open_tasks = list(session.connection().execute(_OPEN_STEPS, {"instance_id": instance.id}))
+    open_tasks = _RUN_OPEN_STEPS.rows(session.connection(), {"instance_id": instance.id})
     open_ids = {task_id for task_id, _ in open_tasks}
-    opened: list[Deadline] = []
+    opened: list[Row] = []
     if not any(r.human_task_id is None for r in rows):  # the case has just started
         for limit in limits.case:
-            opened.append(_new(instance, limit, at, None))
-            _open(session, instance, opened[-1], calendar, at)
+            opened.append(open_row(limit, None))
     tracked = {r.human_task_id for r in rows if r.human_task_id is not None}
     for task_id, element_id in open_tasks:
         limit = limits.tasks.get(element_id)
         if limit is not None and task_id not in tracked:
-            _open(session, instance, _new(instance, limit, at, (task_id, element_id)), calendar, at)
+            open_row(limit, (task_id, element_id))
     for row in live:
         if row.human_task_id is not None and row.human_task_id not in open_ids:
             _close(session, instance, row, at)
@@ -204,20 +243,25 @@ def sync_deadlines(session: Session, instance: ProcessInstance, definition: Comp
                 rearm(session, instance, row, at)
     # The case's running and paused clocks as a fresh read after a flush gives them: the rows read above
     # (in the states this hook left them) and the ones it opened, in id order. Deadline rows another part
-    # of this command added without flushing are in neither: read them then.
-    pending = any(isinstance(obj, Deadline) for obj in session.new)
-    session.flush()
+    # of this command added without flushing are in neither: read them then (the ORM path only: the plain
+    # path runs when the session holds no Deadline at all).
+    pending = plain is None and any(isinstance(obj, Deadline) for obj in session.new)
+    if plain is None:
+        session.flush()
+    case_rows: list[Row]
     if pending:
         case_rows = [r for r in session.scalars(_CASE_DEADLINES, {"instance_id": instance.id})
                      if r.human_task_id is None and r.state in ("running", "paused")]
     else:
         case_rows = [r for r in (*rows, *opened) if r.human_task_id is None and r.state in ("running", "paused")]
     _follow_exclusions(session, instance, definition, workflow, at, [e for _, e in open_tasks], calendar, case_rows)
+    if plain is not None:
+        plain.write_back([*rows, *opened])
 
 
 def _follow_exclusions(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
                        workflow: BpmnWorkflow, at: datetime, open_elements: list[str], calendar: CalendarOnce,
-                       case_rows: list[Deadline]) -> None:
+                       case_rows: list[Row]) -> None:
     limits = definition.limits
     assert limits is not None
     excluded = [e for e in open_elements if e in limits.excluded]

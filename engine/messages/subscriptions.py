@@ -21,10 +21,12 @@ from engine.definitions.compile import CompiledDefinition
 from engine.identity.orgs import OrgDirectory
 from engine.messages.events import BUSINESS_KEY, waiting
 from engine.store.models import EventSubscription, ProcessInstance
+from engine.store.statements import Prebuilt
 
 # built once: every command of a procedure that waits for events runs them
 _CLEAR = delete(EventSubscription).where(EventSubscription.instance_id == bindparam("instance_id"))
 _ADD = insert(EventSubscription)
+_RUN_CLEAR, _RUN_ADD = Prebuilt(_CLEAR), Prebuilt(_ADD)  # on the DBAPI cursor (engine/store/statements.py)
 
 
 def sync_subscriptions(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
@@ -32,7 +34,7 @@ def sync_subscriptions(session: Session, instance: ProcessInstance, definition: 
     if not definition.events.waits:
         return
     conn = session.connection()
-    conn.execute(_CLEAR, {"instance_id": instance.id})
+    _RUN_CLEAR.run(conn, {"instance_id": instance.id})
     rows = []
     for wait in waiting(workflow):
         element = definition.elements.get(wait.element_id)
@@ -44,7 +46,7 @@ def sync_subscriptions(session: Session, instance: ProcessInstance, definition: 
             "correlation": wait.correlation, "created_at": at,
         })
     if rows:
-        conn.execute(_ADD, rows)
+        _RUN_ADD.run(conn, rows)
 
 
 def correlates(sent: dict[str, Any], expected: dict[str, Any], business_key: str | None, kind: str) -> bool:

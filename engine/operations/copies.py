@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, select, update
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.clock import as_utc
@@ -27,20 +27,31 @@ from engine.read.paging import Page, PageRequest, fetch_page
 from engine.store.models import CaseCopy, HumanTask, User
 
 MAX_COPIES = 50
+_COPY_VALUES = ("copied_by", "element_id", "comment", "journal_seq", "created_at", "read_at")
 SORTS = {"created_at": CaseCopy.created_at, "id": CaseCopy.id}
+
+
+# built once: the model's 抄送 runs them inside the completion of a step with ccRoles
+_EXISTING = (select(CaseCopy.username, CaseCopy.id)
+             .where(CaseCopy.instance_id == bindparam("p_instance"),
+                    CaseCopy.username.in_(bindparam("p_users", expanding=True))))
+_COPY_AGAIN = (update(CaseCopy).where(CaseCopy.id == bindparam("p_id"))
+               .values({name: bindparam("p_" + name, type_=CaseCopy.__table__.c[name].type) for name in _COPY_VALUES}))
+_COPY = insert(CaseCopy)
 
 
 def _store(cmd: Command, users: list[str], element_id: str | None, comment: str | None) -> None:
     """Copy rows for ``users`` (after the ``cc`` entry is journalled: it is ``journal_seq``)."""
-    existing = dict(cmd.session.execute(select(CaseCopy.username, CaseCopy.id).where(
-        CaseCopy.instance_id == cmd.instance.id, CaseCopy.username.in_(users))).all())
+    conn = cmd.session.connection()
+    existing = dict(conn.execute(_EXISTING, {"p_instance": cmd.instance.id, "p_users": users}).all())
     values = {"copied_by": cmd.actor.username, "element_id": element_id, "comment": comment,
               "journal_seq": cmd.instance.journal_seq, "created_at": cmd.at, "read_at": None}
-    for user in users:
-        if user in existing:
-            cmd.session.execute(update(CaseCopy).where(CaseCopy.id == existing[user]).values(**values))
-        else:
-            cmd.session.execute(insert(CaseCopy).values(instance_id=cmd.instance.id, username=user, **values))
+    again = [{"p_id": existing[user], **{"p_" + k: v for k, v in values.items()}} for user in users if user in existing]
+    new = [{"instance_id": cmd.instance.id, "username": user, **values} for user in users if user not in existing]
+    if again:
+        conn.execute(_COPY_AGAIN, again)
+    if new:
+        conn.execute(_COPY, new)
 
 
 def copy_case(cmd: Command, users: list[str], comment: str | None) -> None:

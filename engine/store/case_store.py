@@ -16,7 +16,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.audit.journal import CaseState, Entry, entry_hash
@@ -61,12 +61,24 @@ def load_task(session: Session, task_id: int, lock: bool = False) -> tuple[Human
     return (row[0], row[1]) if row is not None else (None, None)
 
 
+def insert_instance(session: Session, values: dict[str, Any]) -> ProcessInstance:
+    """INSERT the case row with one Core statement and attach it to the session as a loaded object.
+
+    (The ORM's flush of one new object costs several times the INSERT; the object is then what a
+    query would have given: persistent, with ``values`` as its committed state.)
+    """
+    result = session.connection().execute(statements.instance_insert, values)
+    instance = ProcessInstance(id=result.inserted_primary_key[0], **values)  # type: ignore[index]
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
+
+
 def update_instance(session: Session, instance: ProcessInstance, **values: Any) -> None:
     """Write ``values`` if nobody else wrote since we read (``version``), else VersionConflict."""
     values["version"] = instance.version + 1
-    stmt = statements.instance_update(tuple(sorted(values)), check_version=True)
-    result = session.connection().execute(stmt, statements.instance_params(instance.id, values, instance.version))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    stmt = statements.run_instance_update(tuple(sorted(values)), check_version=True)
+    if stmt.run(session.connection(), statements.instance_params(instance.id, values, instance.version)) != 1:
         raise VersionConflict()
     _written(instance, values)
 
@@ -113,7 +125,7 @@ def record(command: CaseCommand, steps: list[Step], **values: Any) -> None:
     seq_before = instance.journal_seq
     update_instance(command.session, instance, **values, journal_seq=seq, journal_hash=head)
     if rows:
-        command.session.connection().execute(statements.journal_insert, rows)
+        statements.run_journal_insert.run(command.session.connection(), rows)
     from engine.audit import checkpoints  # here: checkpoints replay, and replay's commands write through this module
 
     checkpoints.maybe_checkpoint(command.session, instance, seq_before)
@@ -171,7 +183,7 @@ def sync_tasks(command: CaseCommand, directory: OrgDirectory, ready_tasks: list[
     closed: list[dict[str, Any]] = []
     still_open: set[str] = set()
     conn = command.session.connection()
-    for row_id, spiff_id in conn.execute(statements.ready_tasks, {statements.P + "instance_id": instance.id}):
+    for row_id, spiff_id in statements.run_ready_tasks.rows(conn, {statements.P + "instance_id": instance.id}):
         if completed is not None and row_id == completed.id:
             by = command.actor.username
             closed.append(_closing(row_id, "completed", at, by))
@@ -181,7 +193,7 @@ def sync_tasks(command: CaseCommand, directory: OrgDirectory, ready_tasks: list[
         else:
             still_open.add(spiff_id)
     if closed:
-        conn.execute(statements.close_task, closed)
+        statements.run_close_task.run(conn, closed)
     new_rows = []
     for spiff_id, task in ready.items():
         if spiff_id in still_open:
@@ -198,7 +210,7 @@ def sync_tasks(command: CaseCommand, directory: OrgDirectory, ready_tasks: list[
             "definition_id": binding.definition_id if binding is not None else None,
         })
     if new_rows:
-        conn.execute(statements.task_insert, new_rows)
+        statements.run_task_insert.run(conn, new_rows)
     after_tasks_synced(command.session, instance, definition, command.workflow, at)  # timer rows, time limits
     sync_subscriptions(command.session, instance, definition, command.workflow, directory, at)
 
