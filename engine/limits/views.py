@@ -21,7 +21,8 @@ from engine.identity.orgs import OrgDirectory
 from engine.limits.arithmetic import remaining_text
 from engine.limits.model import KIND_NAMES
 from engine.limits.tracking import RANK
-from engine.store.models import Deadline, HumanTask, ProcessInstance
+from engine.read.table_cache import TableCache
+from engine.store.models import CalendarDay, CalendarYear, Deadline, HumanTask, ProcessInstance
 
 OPEN_STATES = ("running", "paused", "unknown")
 SUPERVISOR_ROLES = ("civil_affairs", "district_government", "civil_affairs_upper")
@@ -57,6 +58,9 @@ def summary_fields(views: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 _deadlines = Deadline.__table__
+# the working calendar for wording remaining times: two tables read on every inbox and task page before
+READ_CALENDARS: TableCache[WorkingCalendar] = TableCache(
+    (CalendarDay.__table__.name, CalendarYear.__table__.name), load_calendar)
 
 
 class DeadlineReader:
@@ -72,7 +76,7 @@ class DeadlineReader:
     @property
     def calendar(self) -> WorkingCalendar:
         if self._calendar is None:
-            self._calendar = load_calendar(self.session)
+            self._calendar = READ_CALENDARS.get(self.session)
         return self._calendar
 
     def for_cases(self, instance_ids: Iterable[int], open_only: bool = False) -> dict[int, list[dict[str, Any]]]:
