@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access_list.start_data import AGENDA_PROVIDER, MEETING_MESSAGE, on_open_agendas
-from engine.store.models import EventSubscription, ProcessDefinition, Timer
+from engine.access_list.start_data import AGENDA_DEFINITIONS, MEETING_MESSAGE, on_open_agendas
+from engine.store.models import EventSubscription, Timer
 
 
 def meeting_standing(session: Session, instance_id: int, business_key: str | None) -> dict[str, Any] | None:
@@ -27,9 +27,9 @@ def meeting_standing(session: Session, instance_id: int, business_key: str | Non
     taken = on_open_agendas(session, business_key).get(business_key)
     if taken is not None:
         return {"state": "on_agenda", "meeting_instance_id": taken[0], "meeting_business_key": taken[1]}
+    meetings = AGENDA_DEFINITIONS.ids(session)
+    # ix_timers_kind_due: the armed start timers in due order, not every armed timer of the city's time limits
     due = session.scalar(select(Timer.due_at)
-                         .join(ProcessDefinition, ProcessDefinition.id == Timer.definition_id)
-                         .where(Timer.kind == "start", Timer.state == "armed",
-                                ProcessDefinition.bpmn_xml.contains(f'value="{AGENDA_PROVIDER}"'))
-                         .order_by(Timer.due_at).limit(1))
+                         .where(Timer.kind == "start", Timer.state == "armed", Timer.definition_id.in_(meetings))
+                         .order_by(Timer.due_at).limit(1)) if meetings else None
     return {"state": "waiting", "next_meeting_at": due}
