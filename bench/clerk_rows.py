@@ -117,8 +117,8 @@ def _meeting_standing(engine: Any, pid: int, client: Client, count: int) -> dict
     with engine.db.reader() as session:
         item = session.scalar(select(EventSubscription.instance_id)
                               .join(HumanTask, HumanTask.instance_id == EventSubscription.instance_id)
-                              .where(EventSubscription.name == MEETING_MESSAGE, HumanTask.state == "ready",
-                                     HumanTask.org_id == "fengxi", HumanTask.role == CLERK).limit(1))
+                              .where(EventSubscription.name == MEETING_MESSAGE, HumanTask.completed_by == CLERK)
+                              .order_by(EventSubscription.instance_id).limit(1))  # one the cycle sent there
     if item is None:
         return {}
     out: dict[str, Any] = {}
