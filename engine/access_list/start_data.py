@@ -15,7 +15,7 @@ import weakref
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from engine.access_list.queries import look_up
@@ -70,13 +70,22 @@ def open_meetings(session: Session, mentioning: str | None = None) -> list[tuple
     meetings = AGENDA_DEFINITIONS.ids(session)
     if not meetings:
         return []
-    # ix_process_instances_definition_status: the running meetings, not every meeting ever held
-    query = (select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.data)
-             .where(ProcessInstance.definition_id.in_(meetings), ProcessInstance.status == "running")
-             .order_by(ProcessInstance.id))
-    if mentioning is not None:
-        query = query.where(cast(ProcessInstance.data, Text).contains(mentioning, autoescape=True))
-    return [(row.id, row.business_key, row.data or {}) for row in session.execute(query).all()]
+    conn = session.connection()
+    if mentioning is None:
+        rows = conn.execute(_OPEN_MEETINGS, {"meetings": meetings})
+    else:
+        pattern = "%" + mentioning.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+        rows = conn.execute(_OPEN_MEETINGS_NAMING, {"meetings": meetings, "pattern": pattern})
+    return sorted((row.id, row.business_key, row.data or {}) for row in rows)
+
+
+# ix_process_instances_definition_status: the running meetings, not every meeting ever held (ordered in
+# Python, not by the database: SQLite walked every running case in id order to spare itself the sort)
+_OPEN_MEETINGS = (select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.data)
+                  .where(ProcessInstance.definition_id.in_(bindparam("meetings", expanding=True)),
+                         ProcessInstance.status == "running"))
+_OPEN_MEETINGS_NAMING = _OPEN_MEETINGS.where(cast(ProcessInstance.data, Text).like(bindparam("pattern"),
+                                                                                    escape="/"))
 
 
 def on_open_agendas(session: Session, mentioning: str | None = None) -> dict[str, tuple[int, str | None]]:
