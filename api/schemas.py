@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from api.fast_dump import FastDump
 from api.people_schemas import PersonSchema
 
 
@@ -133,7 +134,7 @@ class GridLogLinkSchema(Schema):
     recorded_on = fields.String(required=True)
 
 
-class InstanceSchema(Schema):
+class InstanceSchema(FastDump):
     id = fields.Integer(required=True)
     business_key = fields.String(allow_none=True)
     status = fields.String(required=True, validate=validate.OneOf(["running", "completed", "terminated",

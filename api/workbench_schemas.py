@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from api.fast_dump import FastDump
 from api.people_schemas import ActorSchema, PersonSchema
 from api.schemas import TaskDetailSchema, TaskSummarySchema, UtcDateTime
 
@@ -19,7 +20,7 @@ class CurrentStepSchema(Schema):
     since = UtcDateTime(required=True, metadata={"description": "到达该环节的时间"})
 
 
-class InboxTaskSchema(TaskSummarySchema):
+class InboxTaskSchema(FastDump, TaskSummarySchema):
     """A ready task with what the inbox shows of its case, so the page needs no request per case."""
 
     definition_key = fields.String(required=True)
@@ -34,7 +35,7 @@ class InboxTaskSchema(TaskSummarySchema):
     returned = fields.Boolean(required=True, metadata={"description": "该环节在本办件中办理过（退回或循环后再次到达）"})
 
 
-class DoneTaskSchema(Schema):
+class DoneTaskSchema(FastDump):
     id = fields.Integer(required=True)
     instance_id = fields.Integer(required=True)
     name = fields.String(required=True, metadata={"description": "环节名称"})
@@ -115,7 +116,7 @@ class TaskCaseSchema(CaseStepsSchema):
     created_at = UtcDateTime(required=True)
 
 
-class WorkbenchTaskDetailSchema(TaskDetailSchema):
+class WorkbenchTaskDetailSchema(FastDump, TaskDetailSchema):
     """A task with everything its page shows: the case, who sent it, the earlier steps."""
 
     definition_name = fields.String(required=True)

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import JSON, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from engine.access_list.start_data import AGENDA_DEFINITIONS
 from engine.cases.business_keys import prefix_for
 from engine.store.models import Deadline, HumanTask, JournalEntry, Organisation, ProcessDefinition, ProcessInstance
 
@@ -42,6 +43,11 @@ TITLES = ("高龄老人津贴资格年度认证", "社区养老服务站运营�
           "残疾人两项补贴资格复核", "流动人口居住登记", "社区矫正对象走访", "垃圾分类督导员配备",
           "老旧小区加装电梯意见征集", "社区食堂运营情况统计")
 _BATCH = 2000
+# Each meeting procedure (the quarterly one, the interim one) has at most this many running cases per
+# district: a meeting is open from its call until it is held, "原则上每季度一次" (seed 002), so a city has
+# about one per district at a time. Drawn like every other procedure, a quarter of the copies were open
+# meetings (2,300 at 10,000 cases), and an item's case view reads the open meetings' rows.
+OPEN_MEETINGS_PER_DISTRICT = 1
 
 
 @dataclass
@@ -140,9 +146,12 @@ def _fix_sequences(session: Session) -> None:
 
 
 def generate(driver: CaseDriver, cases: int, busy_inbox: int = 500, busy_done: int = 2000,
-             long_entries: int = 1000, seed: int = 17, running_only: bool = False) -> ScaleData:
+             long_entries: int = 1000, seed: int = 17, running_only: bool = False,
+             open_meetings_per_district: int | None = OPEN_MEETINGS_PER_DISTRICT) -> ScaleData:
     """Fill the driver's database up to ``cases`` cases (templates and the long case included);
-    ``running_only``: every copy of the city is a running case (each with an open task)."""
+    ``running_only``: every copy of the city is a running case (each with an open task);
+    ``open_meetings_per_district``: running cases of each meeting procedure per district at most (None: no
+    bound, as many as the draw gives)."""
     began = time.perf_counter()
     rng = random.Random(seed)
     ids = make_templates(driver)
@@ -155,6 +164,9 @@ def generate(driver: CaseDriver, cases: int, busy_inbox: int = 500, busy_done: i
         districts = _synthetic_orgs(session)
         definitions = [(row.id, row.key) for row in session.execute(
             select(ProcessDefinition.id, ProcessDefinition.key).order_by(ProcessDefinition.id))]
+        meetings = set(AGENDA_DEFINITIONS.ids(session))
+        others = [d for d in definitions if d[0] not in meetings]
+        open_meetings: dict[tuple[int, str], int] = {}
         # the busy clerk's share is of the benchmark's procedure (its tasks are completed with its forms),
         # not of whichever procedure was deployed first
         own = max(d for d in definitions if d[1] == KEY)
@@ -184,6 +196,17 @@ def generate(driver: CaseDriver, cases: int, busy_inbox: int = 500, busy_done: i
                                     "completed", "returned_completed"),
                                    (6, 8, 8, 6, 6, 0, 0) if running_only else (6, 8, 8, 6, 6, 56, 10))[0]
                 org, definition, user_of = rng.choice(districts), rng.choice(definitions), "x"
+                if definition[0] in meetings and open_meetings_per_district is not None \
+                        and name not in ("completed", "returned_completed"):
+                    # a meeting is open from its call until it is held: one per district and quarter
+                    held = open_meetings.get((definition[0], org), 0)
+                    if held >= open_meetings_per_district:
+                        if running_only:
+                            definition = rng.choice(others)
+                        else:
+                            name = "completed"  # a meeting of an earlier quarter, held
+                    else:
+                        open_meetings[(definition[0], org)] = held + 1
             template = templates[name]
             next_id["case"] += 1
             case_id = next_id["case"]
@@ -272,3 +295,22 @@ def _copy(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
         for row in rows:
             copy.write_row([json.dumps(row[n], ensure_ascii=False) if n in json_columns and row[n] is not None
                             else row[n] for n in names])
+
+
+def add_open_meetings(session: Session, count: int) -> int:
+    """``count`` more running cases of the meeting procedures (copies of a running one's row alone: the
+    standing of an item reads the meetings' case rows, nothing else of them): the cost of a city with
+    far more open meetings than one per district. Returns how many open meetings there are then."""
+    meetings = AGENDA_DEFINITIONS.ids(session)
+    pi = ProcessInstance.__table__
+    model = session.execute(select(pi).where(pi.c.definition_id.in_(meetings), pi.c.status == "running")
+                            .limit(1)).first()
+    if model is None or count <= 0:
+        return 0
+    row = dict(model._mapping)
+    top = int(session.scalar(select(func.max(pi.c.id))) or 0)
+    rows = [row | {"id": top + n + 1, "business_key": f"{row['business_key']}-m{n}"} for n in range(count)]
+    for i in range(0, len(rows), _BATCH):
+        session.execute(insert(pi), rows[i:i + _BATCH])
+    return int(session.scalar(select(func.count()).select_from(pi).where(
+        pi.c.definition_id.in_(meetings), pi.c.status == "running")) or 0)

@@ -11,25 +11,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from engine.access_list.start_data import AGENDA_PROVIDER, MEETING_MESSAGE, on_open_agendas
-from engine.store.models import EventSubscription, ProcessDefinition, Timer
+from engine.access_list.start_data import AGENDA_DEFINITIONS, MEETING_MESSAGE, on_open_agendas
+from engine.store.models import EventSubscription, Timer
+
+_WAITING = select(EventSubscription.id).where(
+    EventSubscription.instance_id == bindparam("instance_id"), EventSubscription.kind == "message",
+    EventSubscription.name == MEETING_MESSAGE).limit(1)
+# ix_timers_kind_due: the armed start timers in due order, not every armed timer of the city's time limits
+_NEXT_CALL = (select(Timer.due_at)
+              .where(Timer.kind == "start", Timer.state == "armed",
+                     Timer.definition_id.in_(bindparam("meetings", expanding=True)))
+              .order_by(Timer.due_at).limit(1))
 
 
 def meeting_standing(session: Session, instance_id: int, business_key: str | None) -> dict[str, Any] | None:
-    waiting = session.scalar(select(EventSubscription.id).where(
-        EventSubscription.instance_id == instance_id, EventSubscription.kind == "message",
-        EventSubscription.name == MEETING_MESSAGE).limit(1))
+    conn = session.connection()  # statements built once: every case view asks
+    waiting = conn.execute(_WAITING, {"instance_id": instance_id}).scalar()
     if waiting is None or business_key is None:
         return None
     taken = on_open_agendas(session, business_key).get(business_key)
     if taken is not None:
         return {"state": "on_agenda", "meeting_instance_id": taken[0], "meeting_business_key": taken[1]}
-    due = session.scalar(select(Timer.due_at)
-                         .join(ProcessDefinition, ProcessDefinition.id == Timer.definition_id)
-                         .where(Timer.kind == "start", Timer.state == "armed",
-                                ProcessDefinition.bpmn_xml.contains(f'value="{AGENDA_PROVIDER}"'))
-                         .order_by(Timer.due_at).limit(1))
+    meetings = AGENDA_DEFINITIONS.ids(session)
+    due = conn.execute(_NEXT_CALL, {"meetings": meetings}).scalar() if meetings else None
     return {"state": "waiting", "next_meeting_at": due}

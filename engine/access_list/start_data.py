@@ -10,10 +10,12 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Text, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from engine.access_list.queries import look_up
@@ -29,23 +31,61 @@ MEETING_MESSAGE = "领导小组季度会议决定"
 AGENDA_PROVIDER = "access_list.agenda"
 
 
+class _AgendaDefinitions:
+    """The ids of the deployed definitions drawing their agenda here, per database.
+
+    A definition is never changed once deployed, so the model texts are searched again only when the
+    versions are not the ones seen last (their count and highest id, one indexed statement): every case
+    view of a waiting item asked for them, searching every model text.
+    """
+
+    def __init__(self) -> None:
+        self._known: weakref.WeakKeyDictionary[Any, tuple[tuple[int, int], list[int]]] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def ids(self, session: Session) -> list[int]:
+        database = session.get_bind()
+        count, top = session.execute(_VERSIONS).one()
+        seen = (int(count or 0), int(top or 0))
+        known = self._known.get(database)
+        if known is not None and known[0] == seen:
+            return known[1]
+        found = list(session.scalars(select(ProcessDefinition.id).where(
+            ProcessDefinition.bpmn_xml.contains(f'value="{AGENDA_PROVIDER}"')).order_by(ProcessDefinition.id)))
+        with self._lock:
+            self._known[database] = (seen, found)
+        return found
+
+
+_VERSIONS = select(func.count(ProcessDefinition.id), func.max(ProcessDefinition.id))
+AGENDA_DEFINITIONS = _AgendaDefinitions()
+
+
 def open_meetings(session: Session, mentioning: str | None = None) -> list[tuple[int, str | None, dict[str, Any]]]:
     """(id, 办件编号, data) of the meetings not yet held: running cases of a procedure drawing its agenda here.
 
     With ``mentioning`` (an item's 办件编号), only meetings whose data names it: the database filters the
     text, so one item's standing does not decode every open meeting's data.
     """
-    marker = f'value="{AGENDA_PROVIDER}"'
-    # the definitions first: joined, the model text was searched once per running case
-    meetings = list(session.scalars(select(ProcessDefinition.id).where(ProcessDefinition.bpmn_xml.contains(marker))))
+    meetings = AGENDA_DEFINITIONS.ids(session)
     if not meetings:
         return []
-    query = (select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.data)
-             .where(ProcessInstance.status == "running", ProcessInstance.definition_id.in_(meetings))
-             .order_by(ProcessInstance.id))
-    if mentioning is not None:
-        query = query.where(cast(ProcessInstance.data, Text).contains(mentioning, autoescape=True))
-    return [(row.id, row.business_key, row.data or {}) for row in session.execute(query).all()]
+    conn = session.connection()
+    if mentioning is None:
+        rows = conn.execute(_OPEN_MEETINGS, {"meetings": meetings})
+    else:
+        pattern = "%" + mentioning.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+        rows = conn.execute(_OPEN_MEETINGS_NAMING, {"meetings": meetings, "pattern": pattern})
+    return sorted((row.id, row.business_key, row.data or {}) for row in rows)
+
+
+# ix_process_instances_definition_status: the running meetings, not every meeting ever held (ordered in
+# Python, not by the database: SQLite walked every running case in id order to spare itself the sort)
+_OPEN_MEETINGS = (select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.data)
+                  .where(ProcessInstance.definition_id.in_(bindparam("meetings", expanding=True)),
+                         ProcessInstance.status == "running"))
+_OPEN_MEETINGS_NAMING = _OPEN_MEETINGS.where(cast(ProcessInstance.data, Text).like(bindparam("pattern"),
+                                                                                    escape="/"))
 
 
 def on_open_agendas(session: Session, mentioning: str | None = None) -> dict[str, tuple[int, str | None]]:

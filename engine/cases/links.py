@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from engine.definitions.compile import NS, CompiledDefinition, executable_process
@@ -96,11 +96,15 @@ def start_linked_cases(service: InstanceService, session: Session, instance: Pro
         session.flush()
 
 
+# built once (every case view asks; most cases have no link)
+_LINKS = (select(CaseLink.__table__).where(or_(CaseLink.from_instance_id == bindparam("instance_id"),
+                                               CaseLink.to_instance_id == bindparam("instance_id")))
+          .order_by(CaseLink.id))
+
+
 def linked_cases(session: Session, instance_id: int) -> list[dict[str, Any]]:
     """Both directions: the cases this one started (``to``) and the case it was started from (``from``)."""
-    rows = session.execute(select(CaseLink).where(or_(CaseLink.from_instance_id == instance_id,
-                                                      CaseLink.to_instance_id == instance_id))
-                           .order_by(CaseLink.id)).scalars().all()
+    rows = session.connection().execute(_LINKS, {"instance_id": instance_id}).all()
     others = {r.to_instance_id if r.from_instance_id == instance_id else r.from_instance_id for r in rows}
     cases = {c.id: c for c in session.execute(select(ProcessInstance.id, ProcessInstance.business_key,
                                                      ProcessInstance.case_title, ProcessInstance.status,

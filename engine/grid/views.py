@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.store.models import GridLogEntry
 
+_LINKED = select(GridLogEntry.id, GridLogEntry.community_org, GridLogEntry.grid_name, GridLogEntry.title,
+                 GridLogEntry.kind, GridLogEntry.recorded_on).where(
+    GridLogEntry.whistle_instance_id == bindparam("instance_id"))  # built once: every case view asks
+
 
 def linked_entry(session: Session, instance_id: int) -> dict[str, Any] | None:
-    row = session.scalar(select(GridLogEntry).where(GridLogEntry.whistle_instance_id == instance_id))
+    row = session.connection().execute(_LINKED, {"instance_id": instance_id}).first()
     if row is None:
         return None
     return {"id": row.id, "community": row.community_org, "grid_name": row.grid_name, "title": row.title,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, select, union_all
 
 from engine.errors import Forbidden
 from engine.identity.actors import Actor
@@ -67,11 +67,25 @@ def can_act(actor: Actor, task: HumanTask) -> bool:
 def inbox_clause(actor: Actor) -> ColumnElement[bool]:
     """Ready rows the actor may act on now: assigned to them, or unassigned in their role at their
     organisation; a step waiting for its signers (``held``) is out of its holder's inbox meanwhile."""
+    return _inbox_clause(sorted(actor.roles), actor.org_id, actor.username)
+
+
+def inbox_clause_bound() -> ColumnElement[bool]:
+    """:func:`inbox_clause` with bind parameters (``inbox_params``): a statement built once for every actor."""
+    return _inbox_clause(bindparam("inbox_roles", expanding=True), bindparam("inbox_org"),
+                         bindparam("inbox_user"))
+
+
+def inbox_params(actor: Actor) -> dict[str, Any]:
+    return {"inbox_roles": sorted(actor.roles), "inbox_org": actor.org_id, "inbox_user": actor.username}
+
+
+def _inbox_clause(roles: Any, org_id: Any, username: Any) -> ColumnElement[bool]:
     # a union of two indexed searches (ix_human_tasks_inbox, ix_human_tasks_assignee): with the two
     # ways of holding a row OR-ed in one condition, SQLite scanned every ready row instead
-    pool = select(HumanTask.id).where(HumanTask.state == "ready", HumanTask.role.in_(sorted(actor.roles)),
-                                      HumanTask.org_id == actor.org_id, HumanTask.assignee.is_(None))
-    named = select(HumanTask.id).where(HumanTask.assignee == actor.username, HumanTask.state == "ready")
+    pool = select(HumanTask.id).where(HumanTask.state == "ready", HumanTask.role.in_(roles),
+                                      HumanTask.org_id == org_id, HumanTask.assignee.is_(None))
+    named = select(HumanTask.id).where(HumanTask.assignee == username, HumanTask.state == "ready")
     return and_(HumanTask.id.in_(union_all(pool, named)), HumanTask.held.is_(False))
 
 

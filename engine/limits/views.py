@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.calendar.overrides import load_calendar
@@ -21,7 +21,8 @@ from engine.identity.orgs import OrgDirectory
 from engine.limits.arithmetic import remaining_text
 from engine.limits.model import KIND_NAMES
 from engine.limits.tracking import RANK
-from engine.store.models import Deadline, HumanTask, ProcessInstance
+from engine.read.table_cache import TableCache
+from engine.store.models import CalendarDay, CalendarYear, Deadline, HumanTask, ProcessInstance
 
 OPEN_STATES = ("running", "paused", "unknown")
 SUPERVISOR_ROLES = ("civil_affairs", "district_government", "civil_affairs_upper")
@@ -57,6 +58,13 @@ def summary_fields(views: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 _deadlines = Deadline.__table__
+# the working calendar for wording remaining times: two tables read on every inbox and task page before
+READ_CALENDARS: TableCache[WorkingCalendar] = TableCache(
+    (CalendarDay.__table__.name, CalendarYear.__table__.name), load_calendar)
+# built once with an expanding bind parameter: building them per page (a list of ids) cost more than running them
+_OF_CASES = (select(_deadlines).where(_deadlines.c.instance_id.in_(bindparam("ids", expanding=True)))
+             .order_by(_deadlines.c.id))
+_OPEN_OF_CASES = _OF_CASES.where(_deadlines.c.state.in_(OPEN_STATES))
 
 
 class DeadlineReader:
@@ -72,7 +80,7 @@ class DeadlineReader:
     @property
     def calendar(self) -> WorkingCalendar:
         if self._calendar is None:
-            self._calendar = load_calendar(self.session)
+            self._calendar = READ_CALENDARS.get(self.session)
         return self._calendar
 
     def for_cases(self, instance_ids: Iterable[int], open_only: bool = False) -> dict[int, list[dict[str, Any]]]:
@@ -82,11 +90,8 @@ class DeadlineReader:
         if all(i in self._full for i in ids):
             return {i: views for i in ids
                     if (views := [v for v in self._full[i] if not open_only or v["state"] in OPEN_STATES])}
-        stmt = select(_deadlines).where(_deadlines.c.instance_id.in_(ids)).order_by(_deadlines.c.id)
-        if open_only:
-            stmt = stmt.where(_deadlines.c.state.in_(OPEN_STATES))
         found: dict[int, list[dict[str, Any]]] = {}
-        for row in self.session.execute(stmt):
+        for row in self.session.connection().execute(_OPEN_OF_CASES if open_only else _OF_CASES, {"ids": ids}):
             found.setdefault(row.instance_id, []).append(_view(row, self.calendar, self.now))
         if not open_only:
             self._full.update({i: found.get(i, []) for i in ids})

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from engine.clock import as_utc
@@ -50,18 +50,23 @@ def _refused(payload: dict[str, Any]) -> bool:
     return isinstance(result, dict) and "error" in result
 
 
+# built once with a bind parameter (every task page reads them)
+_ENTRIES = (select(JournalEntry.seq, JournalEntry.at, JournalEntry.command, JournalEntry.actor,
+                   JournalEntry.actor_role, JournalEntry.actor_org, JournalEntry.element_id, JournalEntry.element_name,
+                   JournalEntry.task_id, JournalEntry.payload, JournalEntry.comment, User.display_name)
+            .outerjoin(User, User.username == JournalEntry.actor)
+            .where(JournalEntry.instance_id == bindparam("instance_id"), JournalEntry.actor.is_not(None))
+            .order_by(JournalEntry.seq))
+_AUTOMATIC = select(func.count()).select_from(JournalEntry).where(
+    JournalEntry.instance_id == bindparam("instance_id"), JournalEntry.actor.is_(None))
+
+
 def case_steps(session: Session, directory: OrgDirectory, definition: CompiledDefinition,
                instance_id: int) -> dict[str, Any]:
     """``{instance_id, steps, auto_steps, actions}`` of one case, in the order things happened."""
-    rows = list(session.execute(
-        select(JournalEntry.seq, JournalEntry.at, JournalEntry.command, JournalEntry.actor, JournalEntry.actor_role,
-               JournalEntry.actor_org, JournalEntry.element_id, JournalEntry.element_name, JournalEntry.task_id,
-               JournalEntry.payload, JournalEntry.comment, User.display_name)
-        .outerjoin(User, User.username == JournalEntry.actor)
-        .where(JournalEntry.instance_id == instance_id, JournalEntry.actor.is_not(None))
-        .order_by(JournalEntry.seq)))
-    automatic = session.scalar(select(func.count()).select_from(JournalEntry).where(
-        JournalEntry.instance_id == instance_id, JournalEntry.actor.is_(None))) or 0
+    conn = session.connection()
+    rows = list(conn.execute(_ENTRIES, {"instance_id": instance_id}))
+    automatic = conn.execute(_AUTOMATIC, {"instance_id": instance_id}).scalar() or 0
     start = next((e for e in definition.elements.values() if e.type == "startEvent"), None)
     submissions = [r for r in rows if r.command in SUBMISSIONS and not _refused(r.payload or {})]
     names = _attachment_names(session, definition, instance_id, submissions)

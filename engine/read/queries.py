@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from engine.access_list.standing import meeting_standing
 from engine.cases.links import linked_cases
@@ -24,7 +24,7 @@ from engine.operations.sign_form import SIGN_FORM, SIGN_UI
 from engine.read.case_steps import case_steps
 from engine.read.people import display_names, org_name, person, role_name
 from engine.read.task_item import with_own_item
-from engine.read.workbench import task_origin
+from engine.read.task_page import case_of, origin, task_page_row
 from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, User
 
 _definitions = ProcessDefinition.__table__
@@ -161,42 +161,40 @@ class Queries:
         reader.task_fields(view["active_tasks"])
 
     def task_detail(self, session: Session, actor: Actor, task_id: int) -> dict[str, Any]:
-        row = session.get(HumanTask, task_id)
+        row = task_page_row(session, task_id)  # task, case (no snapshot: not part of a task's page), origin
         if row is None:
             raise NotFound(f"任务 {task_id} 不存在")
         if not access.can_act(actor, row):
-            self.visible_instance(session, actor, row.instance_id)
-        # the snapshot (the largest column, growing with the case) is not part of a task's page
-        instance = session.get(ProcessInstance, row.instance_id, options=[defer(ProcessInstance.snapshot)])
-        assert instance is not None
-        definition = self.registry.compiled(session, row.definition_id or instance.definition_id)
+            self._require_visible(session, actor, case_of(row))
+        definition = self.registry.compiled(session, row.definition_id or row.case_definition_id)
         form = definition.form_for(row.element_id)
         detail = task_summary(row)
+        data = row.data or {}
         if row.kind == "sign":  # a signer signs with their opinion and whether they agree (加签)
             detail["form"] = {"schema": SIGN_FORM, "ui_schema": SIGN_UI}
         else:
-            rules = (instance.data or {}).get("rules")  # {rules.NAME} in labels shows the case's current value
+            rules = data.get("rules")  # {rules.NAME} in labels shows the case's current value
             detail["form"] = {
                 "schema": fill_labels(definition.forms.get(form.schema_file) if form else None, rules),
                 "ui_schema": fill_labels(definition.forms.get(form.ui_file, {}) if form and form.ui_file else {},
                                          rules),
             }
-        detail["data"] = with_own_item(session, definition, row, instance.data or {})
-        detail["business_key"] = instance.business_key
-        detail["definition_key"] = instance.definition_key
-        detail["case_status"] = instance.status
+        detail["data"] = with_own_item(session, definition, row, data)
+        detail["business_key"] = row.business_key
+        detail["definition_key"] = row.definition_key
+        detail["case_status"] = row.case_status
         DeadlineReader(session, self.clock.now()).task_fields([detail])
-        detail["can_complete"] = (row.state == "ready" and instance.status == "running" and not row.held
+        detail["can_complete"] = (row.state == "ready" and row.case_status == "running" and not row.held
                                   and access.can_act(actor, row))
         directory = self._directory(session)
         detail["org_choices"] = org_choices(directory, actor.org_id, detail["form"]["schema"])
         named_task(detail, directory)
-        origin = task_origin(session, directory, row)
-        detail |= origin
+        came = origin(row, directory)
+        detail |= came
         detail["definition_name"] = definition.name
-        detail["case_title"] = instance.case_title
-        detail["case"] = case_steps(session, directory, definition, instance.id) | {
-            "business_key": instance.business_key, "case_title": instance.case_title,
-            "definition_name": definition.name, "status": instance.status,
-            "applicant": origin["applicant"], "created_at": instance.created_at}
+        detail["case_title"] = row.case_title
+        detail["case"] = case_steps(session, directory, definition, row.instance_id) | {
+            "business_key": row.business_key, "case_title": row.case_title,
+            "definition_name": definition.name, "status": row.case_status,
+            "applicant": came["applicant"], "created_at": row.case_created_at}
         return detail

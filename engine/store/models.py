@@ -122,7 +122,9 @@ class ProcessInstance(Base):
                       # every case reads these two columns and not the rows with their snapshots
                       Index("ix_process_instances_search", "business_key", "case_title",
                             postgresql_using="gin",
-                            postgresql_ops={"business_key": "gin_trgm_ops", "case_title": "gin_trgm_ops"}))
+                            postgresql_ops={"business_key": "gin_trgm_ops", "case_title": "gin_trgm_ops"}),
+                      # the running cases of some versions (the open meetings of a case view, 0019_task_reads)
+                      Index("ix_process_instances_definition_status", "definition_id", "status"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     business_key: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
@@ -334,7 +336,9 @@ class Timer(Base):
     """
 
     __tablename__ = "timers"
-    __table_args__ = (Index("ix_timers_due", "state", "due_at"),)
+    __table_args__ = (Index("ix_timers_due", "state", "due_at"),
+                      # the armed start timers in due order (the next meeting's call, 0019_task_reads)
+                      Index("ix_timers_kind_due", "kind", "state", "due_at"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), nullable=True, index=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"))
