@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021_verify"
-down_revision = "0017_read_indexes"
+down_revision = "0019_task_reads"
 branch_labels = None
 depends_on = None
 
