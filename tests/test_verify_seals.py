@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import io
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -254,3 +255,22 @@ def test_cli_seals_and_full_ignores_them(sealed: ApiClient, sealed_settings: Set
         assert cli(args, out) == 0 and json.loads(out.getvalue()) == expected
     out = io.StringIO()
     assert cli(["verify-all", "--full"], out) == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_seal_that_cannot_be_written_leaves_the_verdict_standing(sealed_settings: Settings) -> None:
+    """A seal only spares later work: a database busy with another writer must not turn a verdict into a 503."""
+    for api in make_client(dataclasses.replace(sealed_settings, db_lock_timeout_ms=300)):
+        case_id = returned_case(api, rounds=1)
+        count = len(_entries(api, case_id))
+        other = sqlite3.connect(api.engine.db.url.split("///", 1)[1], isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # another process writing
+            assert _verify(api, case_id) == {"ok": True, "entries": count}
+        finally:
+            other.rollback()
+            other.close()
+        with api.engine.db.reader() as session:
+            assert session.get(VerificationSeal, case_id) is None
+        assert _verify(api, case_id) == {"ok": True, "entries": count}  # full again, and now it seals
+        assert _verify(api, case_id) == {"ok": True, "entries": count, "sealed_through": count}

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import suppress
 from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
@@ -35,6 +34,7 @@ from engine.grid.verify import check_link as check_grid_log
 from engine.limits.verify_limits import check_deadlines
 from engine.operations import audit as operations_audit
 from engine.runtime import runner
+from engine.store.faults import translate
 from engine.store.models import HumanTask, JournalEntry, ProcessDefinition, ProcessInstance, Timer
 from engine.store.unit_of_work import UnitOfWork
 from engine.timers.arming import waiting_timers
@@ -242,8 +242,15 @@ def keep_seal(uow: UnitOfWork, seals: Seals | None, verdict: Verdict) -> None:
     if seals is None or verdict.pending_seal is None:
         return
     pending, verdict.pending_seal = verdict.pending_seal, None
-    with suppress(IntegrityError):  # another verification stored its seal of this case at the same moment
+    # A seal only spares the next verification work: a lost race with another verifier (IntegrityError), a
+    # busy database or a full disk must not turn the verdict just reached into an error.
+    try:
         uow.write(lambda session: seals.keep(session, pending))
+    except IntegrityError:
+        pass
+    except Exception as exc:
+        if translate(exc) is None:
+            raise
 
 
 def verify_one(session: Session, registry: DefinitionRegistry, instance_id: int,
