@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import text
 
+from engine.audit.journal import GENESIS_HASH, entry_hash
+from engine.audit.verify import load_entries, stored_entry
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
 from engine.runtime import runner
@@ -93,3 +95,20 @@ def raw(api: ApiClient, *statements: str, **params: Any) -> None:
 
 def verify(api: ApiClient, instance_id: int, username: str = "auditor") -> dict[str, Any]:
     return ok(api.post(f"/process-instances/{instance_id}/verify", as_user=username))
+
+
+def rechain_decision(api: ApiClient, case_id: int, seq: int) -> str:
+    """Change the decision of entry ``seq`` and re-chain every hash after it, as a forger with the code would;
+    the new head hash."""
+    raw(api, "SELECT 1")  # drop the triggers
+    with api.engine.db.writer() as session, session.begin():
+        prev = GENESIS_HASH
+        for row in load_entries(session, case_id):
+            if row.seq == seq:
+                row.payload = {**row.payload, "data": {**row.payload["data"], "gatekeep_decision": "accept"}}
+            row.prev_hash = prev
+            row.hash = prev = entry_hash(case_id, row.seq, stored_entry(row), prev)
+        instance = session.get(ProcessInstance, case_id)
+        assert instance is not None
+        instance.journal_hash = prev
+    return prev

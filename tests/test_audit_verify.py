@@ -8,12 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.audit.journal import GENESIS_HASH, entry_hash
-from engine.audit.verify import load_entries, stored_entry
 from engine.cli import main as cli
 from engine.settings import Settings
-from engine.store.models import ProcessInstance
-from tests.audit_support import deploy_probe, ok, raw, returned_case, verify
+from tests.audit_support import deploy_probe, ok, raw, rechain_decision, returned_case, verify
 from tests.support import ApiClient
 
 
@@ -42,17 +39,7 @@ def test_changed_decision_with_recomputed_hashes_is_caught_by_replay(api: ApiCli
     """A forger who re-chains every hash after changing an input is caught: replay goes another way."""
     case_id = returned_case(api, rounds=1)
     seq = next(e["seq"] for e in _entries(api, case_id) if e["comment"] == "请补正")
-    raw(api, "SELECT 1")  # drop the triggers
-    with api.engine.db.writer() as session, session.begin():
-        prev = GENESIS_HASH
-        for row in load_entries(session, case_id):
-            if row.seq == seq:
-                row.payload = {**row.payload, "data": {**row.payload["data"], "gatekeep_decision": "accept"}}
-            row.prev_hash = prev
-            row.hash = prev = entry_hash(case_id, row.seq, stored_entry(row), prev)
-        instance = session.get(ProcessInstance, case_id)
-        assert instance is not None
-        instance.journal_hash = prev
+    rechain_decision(api, case_id, seq)
     result = verify(api, case_id)
     assert result["ok"] is False and result["first_bad_seq"] == seq  # the state after it is not the recorded one
 

@@ -22,7 +22,7 @@ from engine.audit.verify import _stored_hash, load_entries, read_journal, stored
 from engine.cli import main as cli
 from engine.settings import Settings
 from engine.store.models import ProcessInstance, VerificationSeal
-from tests.audit_support import ACCEPT, ok, raw, returned_case
+from tests.audit_support import ACCEPT, ok, raw, rechain_decision, returned_case
 from tests.support import ApiClient, make_client
 
 KEY = "seal-key-for-the-tests-only-0123456789"
@@ -112,26 +112,10 @@ def test_an_entry_edited_to_the_same_json_spelling_still_counts_as_changed(seale
     assert result["ok"] is False and result["first_bad_seq"] == entry["seq"]
 
 
-def _rechain(api: ApiClient, case_id: int, seq: int) -> str:
-    """Change the decision of entry ``seq`` and re-chain every hash after it, as a forger with the code would."""
-    raw(api, "SELECT 1")  # drop the triggers
-    with api.engine.db.writer() as session, session.begin():
-        prev = GENESIS_HASH
-        for row in load_entries(session, case_id):
-            if row.seq == seq:
-                row.payload = {**row.payload, "data": {**row.payload["data"], "gatekeep_decision": "accept"}}
-            row.prev_hash = prev
-            row.hash = prev = entry_hash(case_id, row.seq, stored_entry(row), prev)
-        instance = session.get(ProcessInstance, case_id)
-        assert instance is not None
-        instance.journal_hash = prev
-    return prev
-
-
 def test_a_rechained_history_inside_the_sealed_part_is_caught_by_replay(sealed: ApiClient) -> None:
     case_id, _ = _sealed_case(sealed)
     seq = next(e["seq"] for e in _entries(sealed, case_id) if e["comment"] == "请补正")
-    _rechain(sealed, case_id, seq)
+    rechain_decision(sealed, case_id, seq)
     result = _verify(sealed, case_id)
     assert result["ok"] is False and result["first_bad_seq"] == seq
 
@@ -184,7 +168,7 @@ def test_a_forged_seal_over_a_rewritten_history_is_not_used(sealed: ApiClient) -
     """Whoever can write the database but has not the key cannot seal a rewritten history."""
     case_id, _ = _sealed_case(sealed)
     seq = next(e["seq"] for e in _entries(sealed, case_id) if e["comment"] == "请补正")
-    _rechain(sealed, case_id, seq)
+    rechain_decision(sealed, case_id, seq)
     _forge(sealed, case_id, b"a-guessed-key-that-is-not-the-servers")
     result = _verify(sealed, case_id)
     assert result["ok"] is False and result["first_bad_seq"] == seq
