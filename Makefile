@@ -7,6 +7,8 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 5000
+# pytest-xdist workers for make test (one per core; TEST_WORKERS=0 runs in one process).
+TEST_WORKERS ?= auto
 STAMP  := $(VENV)/.installed
 FLASK  := $(VENV)/bin/flask --app api
 LOCK     := requirements.lock
@@ -77,7 +79,7 @@ lint: $(STAMP)
 
 test: $(STAMP) $(WEB_DIST) browser
 	$(PY) -m ruff check .
-	scripts/pg-test-server $(PY) -m pytest
+	scripts/pg-test-server $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 bench: $(STAMP)
 	scripts/pg-test-server $(PY) -m bench
