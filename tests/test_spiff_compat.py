@@ -7,12 +7,14 @@ on the shapes of case they happen to step through.
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import uuid4
 
+import pytest
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from engine.runtime import spiff_compat
+from engine.runtime import runner, spiff_compat
 from engine.runtime.spiff_compat import child_ids_of, parent_id_of, set_links, state_of
 from tests.hostile_support import LOOP_BPMN, LOOP_FORMS
 
@@ -39,3 +41,35 @@ def test_the_accessors_mean_what_the_public_properties_mean() -> None:
     children = [uuid4()]
     set_links(orphan, ready.id, children)
     assert orphan.parent is ready and parent_id_of(orphan) == ready.id and child_ids_of(orphan) == children
+
+
+def _tree(workflow: Any, task: Task) -> Any:
+    """A task's subtree without SpiffWorkflow's random ids and wall-clock times."""
+    return (task.task_spec.name, state_of(task), task.data, task.internal_data,
+            [_tree(workflow, child) for child in task.children])
+
+
+@pytest.mark.parametrize("model", ["loop_counter", "loop_in_branch", "loop_multi", "loop_nested", "loop_parallel"])
+def test_the_plain_reset_leaves_the_tree_spiffworkflow_s_reset_leaves(model: str) -> None:
+    """Every completed task of real cases reset both ways, with the same data: the same tree, the same last task."""
+    from tests.test_loop_data import definition, for_form
+
+    compiled = definition(model)
+    workflow, _ = runner.start_case(compiled, {"note": "起草"})
+    for _ in range(3):
+        ready = runner.ready_user_tasks(workflow)
+        if not ready:
+            break
+        submission = for_form(compiled, runner.bpmn_id(ready[0]), {"again": True, "n": 2, "note": "补正"})
+        runner.complete_task(compiled, workflow, ready[0], submission)
+    saved = compiled.codec.dumps(workflow)
+    resettable = [t.id for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.parent is not None]
+    assert resettable
+    for task_id in resettable:
+        ours, theirs = compiled.codec.loads(saved), compiled.codec.loads(saved)
+        assert spiff_compat.reset_plain(ours, ours.get_task_from_id(task_id), {"round": 7})
+        theirs.reset_from_task_id(task_id, data={"round": 7})
+        assert _tree(ours, ours.task_tree) == _tree(theirs, theirs.task_tree)
+        assert ours.last_task.task_spec.name == theirs.last_task.task_spec.name
+        assert [t.task_spec.name for t in ours.get_tasks(state=TaskState.READY)] == \
+            [t.task_spec.name for t in theirs.get_tasks(state=TaskState.READY)]

@@ -67,6 +67,10 @@ class ReplayContext:
     status: str | None = None  # as the instance row would say: running, completed, error, …
     error: str | None = None
     emit: Callable[[Step, BpmnWorkflow], None] = field(default=lambda step, workflow: None)
+    # The ready user tasks the previous command left (its outcome saw them when its last step settled), so
+    # the next command finds its task without another walk of the tree; None: not known, walk.
+    ready_before: list[Any] | None = None
+    ready_after: list[Any] | None = None  # set by a replayer that knows them; the driver moves it on
 
     def require_workflow(self, entry: EntryLike) -> BpmnWorkflow:
         if self.workflow is None:
@@ -108,13 +112,15 @@ def replays(command: str) -> Callable[[ReplayFunction], ReplayFunction]:
 def _start(ctx: ReplayContext, entry: EntryLike) -> None:
     if ctx.workflow is not None:
         raise ReplayMismatch(entry.seq, "办件被重复发起")
-    ctx.workflow, _ = runner.start_case(ctx.definition, dict(entry.payload.get("data") or {}))
+    ctx.workflow, outcome = runner.start_case(ctx.definition, dict(entry.payload.get("data") or {}))
     ctx.settle_status()
+    ctx.ready_after = outcome.ready
 
 
 def _ready_task(ctx: ReplayContext, entry: EntryLike) -> Any:
     workflow = ctx.require_workflow(entry)
-    candidates = [t for t in runner.ready_user_tasks(workflow) if runner.bpmn_id(t) == entry.element_id]
+    ready = ctx.ready_before if ctx.ready_before is not None else runner.ready_user_tasks(workflow)
+    candidates = [t for t in ready if runner.bpmn_id(t) == entry.element_id]
     ordinal = entry.payload.get("task_ordinal", 0)
     if not isinstance(ordinal, int) or not 0 <= ordinal < len(candidates):
         raise ReplayMismatch(entry.seq, f"重放时任务 {entry.element_id} 不是待办状态")
@@ -126,7 +132,10 @@ def _complete(ctx: ReplayContext, entry: EntryLike) -> None:
     task = _ready_task(ctx, entry)
     workflow = ctx.require_workflow(entry)
     data = dict(entry.payload.get("data") or {})
-    replay_completing(ctx, entry, task, lambda t: runner.complete_task(ctx.definition, workflow, t, data))
+    done: list[runner.Outcome] = []
+    replay_completing(ctx, entry, task, lambda t: done.append(runner.complete_task(ctx.definition, workflow, t, data)))
+    if done and ctx.workflow is workflow:  # completed (one journalled as failed is rolled back: not known)
+        ctx.ready_after = done[0].ready
 
 
 def replay_completing(ctx: ReplayContext, entry: EntryLike, task: Any, apply: Callable[[Any], Any]) -> None:
@@ -277,6 +286,7 @@ def replay(definition: CompiledDefinition, entries: Sequence[EntryLike], stop_af
                 if function is None:
                     raise ReplayMismatch(entry.seq, f"未知命令 {entry.command}")
                 position = 0
+                ctx.ready_before, ctx.ready_after = ctx.ready_after, None
                 try:
                     function(ctx, entry)
                 except (ReplayMismatch, _Stop):

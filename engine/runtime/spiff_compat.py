@@ -56,3 +56,27 @@ def predict_and_update(spec: Any, task: Task, mask: Any) -> None:
     (``TaskSpec._predict`` and ``TaskSpec._update``), so it becomes ready when its inputs are."""
     spec._predict(task, mask=mask)
     spec._update(task)
+
+
+def reset_plain(workflow: Any, task: Task, data: dict[str, Any]) -> bool:
+    """``workflow.reset_from_task_id(task.id, data=data)`` for the plain case, without its two walks of the
+    subtree: BpmnWorkflow's looks for subprocesses to delete (there are none) and ``Task.reset_branch``
+    lists the descendants it returns (no caller here reads them). Returns False, doing nothing, when the
+    case is not plain (the workflow has subprocesses, ``task`` is in one or follows a boundary event split):
+    the caller then uses SpiffWorkflow's own reset. The steps are ``Workflow.reset_from_task_id`` and
+    ``Task.reset_branch`` of the checked release, in their order (its INFO log line is off, see runner)."""
+    from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+    from SpiffWorkflow.util.task import TaskState
+
+    parent = task.parent
+    if workflow.subprocesses or task.workflow is not workflow or parent is None \
+            or isinstance(parent.task_spec, BoundaryEventSplit) or workflow.parent_task_id is not None:
+        return False
+    workflow.last_task = parent
+    task.internal_data = {}
+    task.data = data
+    task._drop_children(force=True)
+    task._set_state(TaskState.FUTURE)
+    task.task_spec._predict(task, mask=TaskState.PREDICTED_MASK | TaskState.FUTURE)
+    task.task_spec._update(task)
+    return True
