@@ -11,7 +11,9 @@ from engine.settings import Settings
 
 from . import create_app
 from .cli import configure_logging
+from .heap import freeze_after_start_up
 
 settings = Settings.from_env()
 configure_logging(settings.log_format)
 app = create_app(settings)
+freeze_after_start_up()
