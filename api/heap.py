@@ -1,12 +1,12 @@
 """The server process's heap after start-up, moved out of the cyclic garbage collector's sight.
 
-A started app holds ≈ 200,000 tracked objects that live as long as the process (modules, SQLAlchemy's
-mappers and compiled statements, marshmallow schemas, the deployed procedures). Every full collection
-walks them all: measured on the clerk's cycle with 10,000 open tasks, one full collection in ≈ 150 cycles, ≈ 150 ms of CPU on
-the one request it lands on. ``gc.freeze()`` puts what exists now in a permanent generation that
-collections skip (objects made later are collected as before). Called by the servers (waitress,
-gunicorn's workers, the benchmark's server), not by ``create_app``: a test process creating many apps
-would keep every frozen one.
+A started app holds ≈ 200,000 tracked objects that live as long as the process (modules,
+SQLAlchemy's mappers and compiled statements, marshmallow schemas, the deployed procedures).
+Every full collection walks them all: measured on the clerk's cycle with 10,000 open tasks, one
+full collection in ≈ 150 cycles, ≈ 150 ms of CPU on the one request it lands on. ``gc.freeze()``
+puts what exists now in a permanent generation that collections skip (objects made later are
+collected as before). Called by the servers (waitress, gunicorn's workers, the benchmark's
+server), not by ``create_app``: a test process creating many apps would keep every frozen one.
 """
 
 from __future__ import annotations
