@@ -156,8 +156,9 @@ def serve(host: str, port: int, threads: int) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     start_embedded_worker(app)  # timers fire with nothing else started (EMBEDDED_WORKER=0: off)
     click.echo(f"社区治理审批流程引擎：http://{host}:{port}/  (API: /api/v1)")
-    from .heap import freeze_start_up_heap
-    freeze_start_up_heap()
+    from .heap import freeze_after_start_up
+
+    freeze_after_start_up()
     waitress_serve(app, host=host, port=port, threads=threads)
 
 

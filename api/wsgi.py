@@ -11,9 +11,9 @@ from engine.settings import Settings
 
 from . import create_app
 from .cli import configure_logging
-from .heap import freeze_start_up_heap
+from .heap import freeze_after_start_up
 
 settings = Settings.from_env()
 configure_logging(settings.log_format)
 app = create_app(settings)
-freeze_start_up_heap()  # per worker, after its start-up (api/heap.py)
+freeze_after_start_up()

@@ -15,6 +15,7 @@ from pathlib import Path
 from waitress import create_server
 
 from api import create_app
+from api.heap import freeze_after_start_up
 from engine.settings import Settings
 
 
@@ -26,6 +27,7 @@ def main() -> None:
     attachments = Path(tempfile.mkdtemp(prefix="shequ-bench-att-"))
     app = create_app(Settings(database_url=args.database_url, attachments_dir=attachments))
     logging.getLogger().setLevel(logging.WARNING)  # no per-request logging in the measurement
+    freeze_after_start_up()  # as the production servers do (api/heap.py)
     server = create_server(app, host="127.0.0.1", port=0, threads=args.threads)
     print(server.effective_port, flush=True)  # type: ignore[union-attr]
     server.run()

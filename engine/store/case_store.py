@@ -16,6 +16,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -74,13 +75,30 @@ def insert_instance(session: Session, values: dict[str, Any]) -> ProcessInstance
     return instance
 
 
+# Indexed text columns most commands hand on unchanged: SQLite rewrites the entries of every index on a column the
+# UPDATE sets, changed or not (``status`` is in three indexes, ``case_title`` in two).
+SKIPPED_WHEN_SAME = ("status", "case_title")
+
+
 def update_instance(session: Session, instance: ProcessInstance, **values: Any) -> None:
-    """Write ``values`` if nobody else wrote since we read (``version``), else VersionConflict."""
+    """Write ``values`` if nobody else wrote since we read (``version``), else VersionConflict.
+
+    A column in :data:`SKIPPED_WHEN_SAME` whose new value is the one the row holds is left out of the SET
+    (the row was read in this transaction, and every write of it goes through here).
+    """
+    pending = inspect(instance).committed_state  # attributes changed on the object and not yet flushed
+    for name in SKIPPED_WHEN_SAME:
+        if name in values and name not in pending and _same_text(getattr(instance, name), values[name]):
+            del values[name]
     values["version"] = instance.version + 1
     stmt = statements.run_instance_update(tuple(sorted(values)), check_version=True)
     if stmt.run(session.connection(), statements.instance_params(instance.id, values, instance.version)) != 1:
         raise VersionConflict()
     _written(instance, values)
+
+
+def _same_text(old: Any, new: Any) -> bool:
+    return (old is None and new is None) or (type(old) is str and type(new) is str and old == new)
 
 
 def _written(instance: ProcessInstance, values: dict[str, Any]) -> None:
