@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from bench.scenario import HAPPY_PATH, KEY, RETURN, START_DATA, STARTER, USERS
@@ -97,24 +96,3 @@ def test_kept_workflows_give_the_states_of_read_ones(backend_settings: Settings)
                 select(JournalEntry.command, JournalEntry.element_id, JournalEntry.state_hash)
                 .where(JournalEntry.instance_id == case_id).order_by(JournalEntry.seq))]
         assert journal(cases[kept]) == journal(cases[read])
-
-
-def test_nothing_is_kept_from_a_command_that_rolled_back(settings: Settings) -> None:
-    engine = WorkflowEngine(settings)
-    actors = _actors(engine)
-    case_id = engine.instances.start(actors[STARTER], KEY, None, dict(START_DATA))
-    cache = engine.instances.workflows
-    assert case_id in cache._entries  # the start kept the workflow it wrote
-
-    def fails(session: Any) -> None:
-        instance = session.get(ProcessInstance, case_id)
-        definition = engine.registry.compiled(session, instance.definition_id)
-        workflow = cache.take(instance, definition)  # taken out: the command changes it
-        cache.keep_after_commit(session, instance, definition, workflow)
-        raise RuntimeError("the command failed after it took the workflow")
-
-    with pytest.raises(RuntimeError):
-        engine.uow.write(fails)
-    assert case_id not in cache._entries
-    _run_to_end(engine, actors, case_id)  # the next command restores the stored snapshot
-    _verified(engine, case_id)
