@@ -30,7 +30,6 @@ from engine.identity.orgs import OrgDirectory
 from engine.operations import completion
 from engine.runtime import callees, runner
 from engine.runtime.runner import Step
-from engine.runtime.workflow_cache import WorkflowCache
 from engine.sandbox.evaluator import SandboxError
 from engine.store.case_store import CaseCommand, insert_instance, load_task, record, sync_tasks, workflow_values
 from engine.store.models import ProcessInstance
@@ -61,8 +60,6 @@ class InstanceService:
         self._directory = directory_loader
         # what a command threw for other cases goes to engine/messages (set by WorkflowEngine)
         self.on_events: Any = None
-        # the workflows of cases this process completed tasks of, checked against the stored snapshot
-        self.workflows = WorkflowCache()
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -137,7 +134,6 @@ class InstanceService:
                               extra={"definition_key": key, "definition_version": definition_version,
                                      **(extra or {})})
         record(command, outcome.steps)
-        self.workflows.keep_after_commit(session, instance, definition, workflow)
         sync_tasks(command, directory, ready_tasks=outcome.ready)
         self._hand_on(session, instance, outcome, actor, at, definition)
         return instance.id
@@ -170,7 +166,7 @@ class InstanceService:
             check_org_fields(forms_of.forms[form.schema_file], directory, actor.org_id, data)
         check_attachments(session, forms_of.forms[form.schema_file] if form else None, instance.id, data)
 
-        workflow = self.workflows.take(instance, definition)
+        workflow = definition.codec.loads(instance.snapshot)
         spiff_task = runner.ready_user_task(workflow, task_row.spiff_task_id)
         if spiff_task is None:
             raise Conflict("任务与办件状态不一致，请刷新后重试")
@@ -197,7 +193,6 @@ class InstanceService:
             self._record_failure(command, exc)
             return instance.id
         record(command, outcome.steps, **workflow_values(command, state=outcome.state, directory=directory))
-        self.workflows.keep_after_commit(session, instance, definition, workflow)
         sync_tasks(command, directory, ready_tasks=outcome.ready)
         if completion.copies_on_completion(definition, task_row.element_id):  # the model's 抄送 (ccRoles)
             completion.after_completion(completion.command(session, actor, command.at, instance, definition,

@@ -56,8 +56,6 @@ IDEMPOTENCY_KEY = "idempotency_keys_pkey"
 SQLITE_LOCKED_OUT = "database locked"
 # session.info key: the journalled commands of the transaction (counted in metrics once it commits)
 JOURNALLED = "journalled_commands"
-# session.info key: what to do once the session's transaction has committed (engine/runtime/workflow_cache.py)
-AFTER_COMMIT = "after_commit"
 
 _PG_RETRY = {"40001": "serialization failure", "40P01": "deadlock"}
 _PG_UNIQUE_VIOLATION = "23505"
@@ -120,8 +118,6 @@ class UnitOfWork:
                     if request is not None:
                         idempotency.record(session, request, result)
                 metrics.command_committed(session.info.get(JOURNALLED, ()))
-                for done in session.info.pop(AFTER_COMMIT, ()):
-                    done()
                 return result
             except (VersionConflict, DBAPIError) as exc:
                 reason = lost_race(exc, races)
@@ -138,8 +134,3 @@ class UnitOfWork:
 def note_journalled(session: Session, command: str) -> None:
     """Count ``command`` in the metrics once the session's transaction commits."""
     session.info.setdefault(JOURNALLED, []).append(command)
-
-
-def after_commit(session: Session, done: Callable[[], None]) -> None:
-    """Run ``done`` once the session's write transaction has committed (never after a rollback)."""
-    session.info.setdefault(AFTER_COMMIT, []).append(done)
