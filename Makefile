@@ -80,7 +80,7 @@ test: $(STAMP) $(WEB_DIST) browser
 	scripts/pg-test-server $(PY) -m pytest
 
 bench: $(STAMP)
-	scripts/pg-test-server $(PY) -m bench
+	PG_TEST_DURABLE=1 scripts/pg-test-server $(PY) -m bench
 
 clean-db:
 	rm -rf var/
