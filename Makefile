@@ -82,7 +82,7 @@ test: $(STAMP) $(WEB_DIST) browser
 	scripts/pg-test-server $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 bench: $(STAMP)
-	scripts/pg-test-server $(PY) -m bench
+	PG_TEST_DURABLE=1 scripts/pg-test-server $(PY) -m bench
 
 clean-db:
 	rm -rf var/

@@ -31,10 +31,10 @@ PREFIX = "/api/v1"
 
 
 @contextmanager
-def running_server(database_url: str, threads: int = 8) -> Iterator[tuple[int, int]]:
+def running_server(database_url: str, threads: int = 8, extra: tuple[str, ...] = ()) -> Iterator[tuple[int, int]]:
     """Yield (port, pid) of a waitress server over ``database_url``; stop it on exit."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "bench.server", database_url, "--threads", str(threads)],
+    proc = subprocess.Popen([sys.executable, "-m", "bench.server", database_url, "--threads", str(threads), *extra],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert proc.stdout is not None
@@ -158,14 +158,14 @@ def _run_clients(port: int, tokens: dict[str, str], clients: int, cases_each: in
 
 
 def measure_http(database_url: str, tokens: dict[str, str], cases: int, concurrency: list[int],
-                 server_threads: int = 8, processes: int = 0) -> dict[str, Any]:
+                 server_threads: int = 8, processes: int = 0, server_args: tuple[str, ...] = ()) -> dict[str, Any]:
     """One-client and concurrent-client runs against one server; ``cases`` per run in total.
 
     ``processes`` > 0: gunicorn with that many worker processes (the production start) instead of waitress.
     """
     results: dict[str, Any] = {}
     server = (running_gunicorn(database_url, processes, 4) if processes
-              else running_server(database_url, server_threads))
+              else running_server(database_url, server_threads, server_args))
     with server as (port, pid):
         _run_clients(port, tokens, 1, max(5, cases // 10))  # warm-up: compile, connections, caches
         rss_before = rss_mb(pid)

@@ -23,9 +23,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.server")
     parser.add_argument("database_url")
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--rollback-reads", action="store_true",
+                        help="A/B only: views end with ROLLBACK as before (psycopg then drops its prepared statements)")
     args = parser.parse_args()
     attachments = Path(tempfile.mkdtemp(prefix="shequ-bench-att-"))
     app = create_app(Settings(database_url=args.database_url, attachments_dir=attachments))
+    if args.rollback_reads and not args.database_url.startswith("sqlite"):
+        del app.extensions["workflow_engine"].db.write_engine.dialect.do_rollback
     logging.getLogger().setLevel(logging.WARNING)  # no per-request logging in the measurement
     freeze_after_start_up()  # as the production servers do (api/heap.py)
     server = create_server(app, host="127.0.0.1", port=0, threads=args.threads)

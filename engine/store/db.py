@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
@@ -65,6 +66,7 @@ def _postgres_engine(url: str, lock_timeout_ms: int) -> Engine:
     engine = create_engine(url, pool_size=10, max_overflow=20, pool_use_lifo=True,
                            connect_args={"options": f"-c lock_timeout={int(lock_timeout_ms)}"})
     dialect = engine.dialect
+    _end_read_only_with_commit(dialect)
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
@@ -82,6 +84,27 @@ def _postgres_engine(url: str, lock_timeout_ms: int) -> Engine:
             raise DisconnectionError(f"pooled connection failed its probe: {exc}") from exc
 
     return engine
+
+
+def _end_read_only_with_commit(dialect: Any) -> None:
+    """End a read-only transaction with COMMIT: psycopg forgets its prepared statements on every ROLLBACK.
+
+    psycopg drops its whole prepared-statement cache after a ROLLBACK (the transaction may have created
+    or dropped what a statement refers to) and sends ``DEALLOCATE ALL``: one round trip more, and every
+    statement of the next request parsed and planned again. A view's transaction (REPEATABLE READ READ
+    ONLY: PostgreSQL refuses any write in it) has nothing to undo, so COMMIT ends it with the same effect
+    and keeps the cache. A transaction in error, or one that may have written, is rolled back as before.
+    """
+    rollback = dialect.do_rollback
+
+    def do_rollback(dbapi_conn: Any) -> None:
+        raw = getattr(dbapi_conn, "dbapi_connection", dbapi_conn)  # the pool's proxy shadows ``info``
+        if raw.read_only and raw.info.transaction_status == TransactionStatus.INTRANS:
+            raw.commit()
+        else:
+            rollback(dbapi_conn)
+
+    dialect.do_rollback = do_rollback
 
 
 class Database:
@@ -104,7 +127,10 @@ class Database:
             # command committing in between shows a running case without tasks. Readers get one
             # snapshot (REPEATABLE READ; read-only transactions there never fail to serialise).
             # Writers stay READ COMMITTED: they lock the case row and check its version.
-            self.read_engine = self.write_engine.execution_options(isolation_level="REPEATABLE READ")
+            # READ ONLY as well: PostgreSQL refuses a write in them, so ending one with COMMIT instead of
+            # ROLLBACK changes nothing (see ``_end_read_only_with_commit``).
+            self.read_engine = self.write_engine.execution_options(isolation_level="REPEATABLE READ",
+                                                                   postgresql_readonly=True)
         # A read of exactly one statement is its own snapshot and needs no transaction: on PostgreSQL it
         # runs at autocommit, without the BEGIN and ROLLBACK round trips (every request's authentication).
         self.single_read_engine = (self.read_engine if self.is_sqlite
