@@ -548,3 +548,17 @@ class GridLogEntry(Base):
 # The trigram operator class of ix_process_instances_search (a database made by create_all needs it too).
 event.listen(Base.metadata, "before_create",
              DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
+
+
+# --- s4/reads: the inbox's pool of unassigned ready tasks (migration 0023_reads)
+# A clerk's inbox counts and pages the unassigned tasks of their role at their unit from this index alone,
+# in created_at order (each task's case is the one other row read, for its status). Not partial: on SQLite a
+# partial index whose predicate fixes ``state`` makes every statement comparing ``state`` with a bind
+# parameter re-prepare on each execution. It makes ix_human_tasks_queue (a prefix of it but for assignee
+# and held) redundant: the case list's "a task of mine" can read this one.
+Index("ix_human_tasks_pool", HumanTask.org_id, HumanTask.role, HumanTask.state, HumanTask.assignee,
+      HumanTask.held, HumanTask.created_at, HumanTask.instance_id)
+# A task's case is running: read from this index, not from the case's row (on SQLite the row of a case with
+# its snapshot spans several pages, and the planner, which cannot know it, often chose the row).
+Index("ix_process_instances_id_status", ProcessInstance.id, ProcessInstance.status)
+# --- end
