@@ -554,8 +554,8 @@ event.listen(Base.metadata, "before_create",
 # A clerk's inbox counts and pages the unassigned tasks of their role at their unit from this index alone,
 # in created_at order (each task's case is the one other row read, for its status). Not partial: on SQLite a
 # partial index whose predicate fixes ``state`` makes every statement comparing ``state`` with a bind
-# parameter re-prepare on each execution. It makes ix_human_tasks_queue (a prefix of it but for assignee
-# and held) redundant: the case list's "a task of mine" can read this one.
+# parameter re-prepare on each execution. ix_human_tasks_queue is a prefix of it but for assignee and held:
+# probably redundant now (check the case list's "a task of mine" plan before dropping it).
 Index("ix_human_tasks_pool", HumanTask.org_id, HumanTask.role, HumanTask.state, HumanTask.assignee,
       HumanTask.held, HumanTask.created_at, HumanTask.instance_id)
 # A task's case is running: read from this index, not from the case's row (on SQLite the row of a case with
