@@ -32,6 +32,7 @@ from flask_limiter import Limiter, RequestLimit
 from flask_limiter.errors import RateLimitExceeded
 
 from .errors import error_body
+from .limiter_scope import confine
 
 LOGIN_ENDPOINT = "auth.login"
 MESSAGE = "该地址登录失败次数过多，请 {seconds} 秒后再试"
@@ -63,6 +64,7 @@ def register_login_limits(app: Flask, limit: str, storage_uri: str) -> Limiter:
     view = app.view_functions[LOGIN_ENDPOINT]
     app.view_functions[LOGIN_ENDPOINT] = limiter.limit(
         limit, deduct_when=lambda response: response.status_code != 200)(view)
+    confine(app, limiter, {LOGIN_ENDPOINT})
 
     @app.errorhandler(RateLimitExceeded)
     def _too_many(exc: RateLimitExceeded) -> Any:

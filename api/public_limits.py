@@ -15,6 +15,7 @@ from flask import Flask, jsonify
 from flask_limiter import Limiter, RequestLimit
 
 from .errors import error_body
+from .limiter_scope import confine
 from .login_limits import client_address, retry_after
 
 MESSAGE = "该地址访问过于频繁，请 {seconds} 秒后再试"
@@ -35,8 +36,12 @@ def limit_public(app: Flask, endpoints: list[str], limit: str, storage_uri: str)
         limiter = Limiter(key_func=client_address, app=app, storage_uri=storage_uri, headers_enabled=False,
                           key_prefix="public", strategy="moving-window")
         app.extensions["public_limiter"] = limiter
+        app.extensions["public_limited"] = limited = set()
+        confine(app, limiter, limited)
+    limited = app.extensions["public_limited"]
     for endpoint in endpoints:
         view = app.view_functions.get(endpoint)
         if view is not None:
             app.view_functions[endpoint] = limiter.limit(limit, on_breach=_too_many)(view)
+            limited.add(endpoint)
     return limiter

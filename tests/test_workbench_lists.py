@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from tests.case_helpers import VILLAGE_START, start_access, start_ok, start_village
@@ -69,6 +70,37 @@ def test_the_inbox_searches_filters_sorts_and_pages(api: ApiClient) -> None:
     assert listing(api, "/tasks", "street_b", q="东村")[1] == 0  # another street office's case
     bad = api.get("/tasks", as_user="department", query_string={"sort": "applicant"})
     assert bad.status_code == 422
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+def test_the_inbox_merges_the_tasks_of_my_role_and_those_given_to_me_by_name(backend_api: ApiClient) -> None:
+    api = backend_api
+    # four cases at the gatekeeper (民政): the first and third given to a colleague by name (转办), so her
+    # inbox holds tasks both ways, alternating in time; every page of every order is the merged list's slice
+    cases = []
+    for n in range(4):
+        case = walk_case(api, steps=1)
+        cases.append(case.id)
+        if n % 2 == 0:
+            [task] = listing(api, "/tasks", "civil_affairs", instance_id=case.id)[0]
+            ok(api.post(f"/tasks/{task['id']}/transfer", {"to_user": "civil_affairs_qian", "comment": "请钱丽办理"},
+                        as_user="civil_affairs"))
+    mine, total = listing(api, "/tasks", "civil_affairs_qian")
+    assert total == 4 and [t["instance_id"] for t in mine] == cases
+    assert [t["assignee"] for t in mine] == ["civil_affairs_qian", None, "civil_affairs_qian", None]
+    assert listing(api, "/tasks", "civil_affairs")[1] == 2  # given away: no longer the role's
+    for sort in ("created_at", "-created_at", "case_title", "-id", "urgency"):
+        whole, _ = listing(api, "/tasks", "civil_affairs_qian", sort=sort)
+        assert sorted(t["id"] for t in whole) == sorted(t["id"] for t in mine)
+        for limit in (1, 3):
+            paged: list[int] = []
+            for offset in range(0, 5, limit):
+                page, total = listing(api, "/tasks", "civil_affairs_qian", sort=sort, limit=limit, offset=offset)
+                assert total == 4
+                paged += [t["id"] for t in page]
+            assert paged == [t["id"] for t in whole], (sort, limit)
+    reverse, _ = listing(api, "/tasks", "civil_affairs_qian", sort="-created_at")
+    assert [t["instance_id"] for t in reverse] == cases[::-1]
 
 
 def test_the_inbox_is_two_statements_however_many_tasks(api: ApiClient) -> None:

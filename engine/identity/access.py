@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, select, union_all
+from sqlalchemy import ColumnElement, Select, bindparam, exists, false, select, union_all
 
 from engine.errors import Forbidden
 from engine.identity.actors import Actor
@@ -64,29 +64,29 @@ def can_act(actor: Actor, task: HumanTask) -> bool:
     return actor.has_role(task.role) and task.org_id == actor.org_id
 
 
-def inbox_clause(actor: Actor) -> ColumnElement[bool]:
-    """Ready rows the actor may act on now: assigned to them, or unassigned in their role at their
-    organisation; a step waiting for its signers (``held``) is out of its holder's inbox meanwhile."""
-    return _inbox_clause(sorted(actor.roles), actor.org_id, actor.username)
-
-
-def inbox_clause_bound() -> ColumnElement[bool]:
-    """:func:`inbox_clause` with bind parameters (``inbox_params``): a statement built once for every actor."""
-    return _inbox_clause(bindparam("inbox_roles", expanding=True), bindparam("inbox_org"),
-                         bindparam("inbox_user"))
+def inbox_ways_bound() -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]:
+    """Ready rows the actor may act on now, as the two disjoint ways of holding one, each a list of
+    conditions: unassigned in their role at their organisation, or assigned to them by name; a step
+    waiting for its signers (``held``) is out of its holder's inbox meanwhile. With bind parameters
+    (``inbox_params``): a statement built once for every actor. A query counts or pages each way by
+    its own index (``ix_human_tasks_pool``, ``ix_human_tasks_named``) and adds them up: with the two
+    OR-ed in one condition SQLite scanned every ready row, and with ``id IN (union)`` it looked every
+    row up again."""
+    return _inbox_ways(bindparam("inbox_roles", expanding=True), bindparam("inbox_org"), bindparam("inbox_user"))
 
 
 def inbox_params(actor: Actor) -> dict[str, Any]:
     return {"inbox_roles": sorted(actor.roles), "inbox_org": actor.org_id, "inbox_user": actor.username}
 
 
-def _inbox_clause(roles: Any, org_id: Any, username: Any) -> ColumnElement[bool]:
-    # a union of two indexed searches (ix_human_tasks_inbox, ix_human_tasks_assignee): with the two
-    # ways of holding a row OR-ed in one condition, SQLite scanned every ready row instead
-    pool = select(HumanTask.id).where(HumanTask.state == "ready", HumanTask.role.in_(roles),
-                                      HumanTask.org_id == org_id, HumanTask.assignee.is_(None))
-    named = select(HumanTask.id).where(HumanTask.assignee == username, HumanTask.state == "ready")
-    return and_(HumanTask.id.in_(union_all(pool, named)), HumanTask.held.is_(False))
+def _inbox_ways(roles: Any, org_id: Any, username: Any) -> tuple[list[ColumnElement[bool]],
+                                                               list[ColumnElement[bool]]]:
+    # disjoint (assignee NULL or the user), so their counts add up; ``held`` is never NULL, so "= false" says
+    # what "IS false" says, and an index (ix_human_tasks_pool) can use it as an equality, on PostgreSQL too
+    pool = [HumanTask.org_id == org_id, HumanTask.role.in_(roles), HumanTask.state == "ready",
+            HumanTask.assignee.is_(None), HumanTask.held == false()]
+    named = [HumanTask.assignee == username, HumanTask.state == "ready", HumanTask.held == false()]
+    return pool, named
 
 
 def participation_conditions(actor: Actor) -> list[ColumnElement[bool]]:

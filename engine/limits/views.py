@@ -7,7 +7,7 @@ the clock; no command does).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, case, func, or_, select
@@ -23,6 +23,7 @@ from engine.limits.model import KIND_NAMES
 from engine.limits.tracking import RANK
 from engine.read.table_cache import TableCache
 from engine.store.models import CalendarDay, CalendarYear, Deadline, HumanTask, ProcessInstance
+from engine.timers.iso import beijing_date
 
 OPEN_STATES = ("running", "paused", "unknown")
 SUPERVISOR_ROLES = ("civil_affairs", "district_government", "civil_affairs_upper")
@@ -32,7 +33,7 @@ def _view(row: Any, calendar: WorkingCalendar, now: datetime) -> dict[str, Any]:
     due = as_utc(row.due_at)
     remaining = None
     if due is not None and row.state != "closed":
-        remaining = remaining_text(calendar, row.unit, due, now)
+        remaining = _remaining(calendar, row.unit, due, now)
         if row.state == "paused":
             remaining += "（已暂停计时）"
     return {"id": row.id, "kind": row.kind, "label": KIND_NAMES[row.kind], "task_id": row.human_task_id,
@@ -41,6 +42,30 @@ def _view(row: Any, calendar: WorkingCalendar, now: datetime) -> dict[str, Any]:
             "remaining": remaining,
             "remaining_seconds": int((due - now).total_seconds()) if due is not None else None,
             "problem": row.problem}
+
+
+# (unit, today, the due day, due later than now) -> the wording, for one calendar (the reads' cached copy):
+# the wording of a day limit depends on nothing else, and twenty rows of an inbox page cost more to word
+# than to read. Hour limits and the wording past the calendar's known years ("约") depend on the instant.
+_WORDING: tuple[WorkingCalendar | None, dict[tuple[Any, ...], str]] = (None, {})
+_APPROXIMATE = "约"
+
+
+def _remaining(calendar: WorkingCalendar, unit: str, due: datetime, now: datetime) -> str:
+    global _WORDING
+    if unit == "hours":
+        return remaining_text(calendar, unit, due, now)
+    kept, words = _WORDING
+    if kept is not calendar or len(words) > 10_000:
+        words = {}
+        _WORDING = (calendar, words)
+    key = (unit, beijing_date(now), beijing_date(due - timedelta(microseconds=1)), due > now)
+    text = words.get(key)
+    if text is None:
+        text = remaining_text(calendar, unit, due, now)
+        if _APPROXIMATE not in text:
+            words[key] = text
+    return text
 
 
 def most_urgent(views: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
@@ -62,8 +87,11 @@ _deadlines = Deadline.__table__
 READ_CALENDARS: TableCache[WorkingCalendar] = TableCache(
     (CalendarDay.__table__.name, CalendarYear.__table__.name), load_calendar)
 # built once with an expanding bind parameter: building them per page (a list of ids) cost more than running them
-_OF_CASES = (select(_deadlines).where(_deadlines.c.instance_id.in_(bindparam("ids", expanding=True)))
-             .order_by(_deadlines.c.id))
+# the columns a view shows (the others, five instants among them, are the command path's)
+_SHOWN = ("id", "instance_id", "kind", "human_task_id", "element_id", "amount", "unit", "extension_days", "state",
+          "urgency", "due_at", "problem")
+_OF_CASES = (select(*(_deadlines.c[name] for name in _SHOWN))
+             .where(_deadlines.c.instance_id.in_(bindparam("ids", expanding=True))).order_by(_deadlines.c.id))
 _OPEN_OF_CASES = _OF_CASES.where(_deadlines.c.state.in_(OPEN_STATES))
 
 

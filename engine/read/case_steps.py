@@ -13,7 +13,7 @@ Access: the caller has checked that the reader may see the case.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -42,6 +42,31 @@ def _form_docs(definition: CompiledDefinition, form: TaskForm | None) -> tuple[d
     schema = definition.forms.get(form.schema_file)
     ui = definition.forms.get(form.ui_file) if form.ui_file else None
     return (schema if isinstance(schema, dict) else None), (ui if isinstance(ui, dict) else None)
+
+
+class _Layout(NamedTuple):
+    props: dict[str, Any]
+    order: list[str]
+    decision: str | None
+
+
+# (id of the schema, id of the UI schema) -> (schema, UI schema, their layout): the documents are a compiled
+# definition's (the registry's cache; a deployed version never changes, a new one brings new documents), and
+# the entry holds them, so an id matches only while it is the same document (checked with ``is``). Walking
+# every submission's form for its fields, their order and its decision was most of a task page's own work.
+_LAYOUTS: dict[tuple[int, int], tuple[Any, Any, _Layout]] = {}
+
+
+def _layout(schema: dict[str, Any] | None, ui: dict[str, Any] | None) -> _Layout:
+    key = (id(schema), id(ui))
+    kept = _LAYOUTS.get(key)
+    if kept is not None and kept[0] is schema and kept[1] is ui:
+        return kept[2]
+    layout = _Layout(form_properties(schema), field_order(schema, ui), decision_field(schema))
+    if len(_LAYOUTS) >= 1024:  # documents of versions no longer read
+        _LAYOUTS.clear()
+    _LAYOUTS[key] = (schema, ui, layout)
+    return layout
 
 
 def _refused(payload: dict[str, Any]) -> bool:
@@ -113,21 +138,23 @@ def case_steps(session: Session, directory: OrgDirectory, definition: CompiledDe
 def step_fields(schema: dict[str, Any] | None, ui: dict[str, Any] | None, data: dict[str, Any],
                 directory: OrgDirectory, attachment_names: dict[int, str]) -> list[dict[str, Any]]:
     """The submitted fields of the step's form, in the form's order, each with its title and display value."""
-    props = form_properties(schema)
+    layout = _layout(schema, ui)
+    props = layout.props
     return [{
         "name": name,
         "title": str(props[name].get("title") or name),
         "value": data[name],
         "display_value": display_value(name, props[name], data[name], directory, attachment_names),
-    } for name in field_order(schema, ui) if name in data]
+    } for name in layout.order if name in data]
 
 
 def _decision(schema: dict[str, Any] | None, data: dict[str, Any], directory: OrgDirectory,
               names: dict[int, str]) -> str | None:
-    field = decision_field(schema)
+    layout = _layout(schema, None)
+    field = layout.decision
     if field is None or field not in data:
         return None
-    return display_value(field, form_properties(schema)[field], data[field], directory, names) or None
+    return display_value(field, layout.props[field], data[field], directory, names) or None
 
 
 def _attachment_names(session: Session, definition: CompiledDefinition, instance_id: int,
@@ -136,7 +163,7 @@ def _attachment_names(session: Session, definition: CompiledDefinition, instance
     wanted: set[int] = set()
     for row in submissions:
         form = definition.start_form if row.command == "start" else definition.form_for(row.element_id or "")
-        props = form_properties(_form_docs(definition, form)[0])
+        props = _layout(_form_docs(definition, form)[0], None).props
         for name, value in ((row.payload or {}).get("data") or {}).items():
             if name in props:
                 wanted.update(attachment_ids(props[name], value))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from engine.clock import as_utc
@@ -123,33 +123,42 @@ _INBOX_SORTS = INBOX_SORTS | inbox_sorts()
 
 _INBOX_FILTERS = ("role", "instance_id", "element_id", "definition_key", "q")
 # (filters given, sort, descending) -> the count and the page statements, built once with bind parameters:
-# building them (the access rule's union, the sort's subqueries, five joins) and SQLAlchemy's cache key of
+# building them (the access rule's two ways, the sort's subqueries, five joins) and SQLAlchemy's cache key of
 # each new statement cost more than running them
 _INBOX_SHAPES: dict[tuple[tuple[str, ...], str, bool], tuple[Select[Any], Select[Any]]] = {}
 
 
 def _inbox_statements(given: tuple[str, ...], name: str, descending: bool) -> tuple[Select[Any], Select[Any]]:
+    """The count and the page of the inbox: each of the access rule's two disjoint ways of holding a task
+    (the unassigned pool of the actor's role at their unit, read from ``ix_human_tasks_pool`` alone; the
+    tasks held by name) is counted, and sorted and cut to the page's end, on its own; the counts are added
+    and the two cut lists merged. One statement with ``id IN (union of both)`` looked each task up again by
+    id and sorted all of them."""
     shape = (given, name, descending)
     found = _INBOX_SHAPES.get(shape)
     if found is not None:
         return found
-    where: list[ColumnElement[bool]] = [access.inbox_clause_bound(), ProcessInstance.status == "running"]
     conditions = {"role": lambda: HumanTask.role == bindparam("f_role"),
                   "instance_id": lambda: HumanTask.instance_id == bindparam("f_instance_id"),
                   "element_id": lambda: HumanTask.element_id == bindparam("f_element_id"),
                   "definition_key": lambda: ProcessInstance.definition_key == bindparam("f_definition_key"),
                   "q": lambda: or_(ProcessInstance.business_key.ilike(bindparam("f_q"), escape="\\"),
                                    ProcessInstance.case_title.ilike(bindparam("f_q"), escape="\\"))}
-    where += [conditions[f]() for f in given]
+    common = [ProcessInstance.status == "running", *(conditions[f]() for f in given)]
     joined = (HumanTask.__table__.join(ProcessInstance.__table__, ProcessInstance.id == HumanTask.instance_id))
-    count = select(func.count()).select_from(joined).where(*where)
+    ways = [[*way, *common] for way in access.inbox_ways_bound()]
+    pool, named = (select(func.count()).select_from(joined).where(*where).scalar_subquery() for where in ways)
+    count = select(pool + named)
     column = _INBOX_SORTS[name]
-    direction = (column.desc(), HumanTask.id.desc()) if descending else (column.asc(), HumanTask.id.asc())
-    # The page's task ids first, from the tasks and their cases alone; the list's joins and subqueries
-    # then run for those rows only, not for every matching task before the sort.
-    ids = (select(HumanTask.id).select_from(joined).where(*where).order_by(*direction)
+    order = (lambda c: c.desc()) if descending else (lambda c: c.asc())
+    # each way sorted and cut to the page's end, then merged: the pool walks its index in created_at order
+    cut = [select(HumanTask.id.label("id"), column.label("sort_key")).select_from(joined).where(*where)
+           .order_by(order(column), order(HumanTask.id)).limit(bindparam("page_end")).subquery()
+           for where in ways]
+    mine = union_all(*(select(part.c.id, part.c.sort_key) for part in cut)).subquery("mine")
+    ids = (select(mine.c.id).order_by(order(mine.c.sort_key), order(mine.c.id))
            .limit(bindparam("page_limit")).offset(bindparam("page_offset")))
-    rows = _INBOX_ROWS.where(HumanTask.id.in_(ids)).order_by(*direction)
+    rows = _INBOX_ROWS.where(HumanTask.id.in_(ids)).order_by(order(column), order(HumanTask.id))
     _INBOX_SHAPES[shape] = (count, rows)
     return count, rows
 
@@ -175,7 +184,8 @@ def inbox_page(session: Session, actor: Actor, directory: OrgDirectory, filters:
     params = access.inbox_params(actor) | {f"f_{f}": values[f] for f in given}
     conn = session.connection()
     total = conn.execute(count, params).scalar() or 0
-    found = list(conn.execute(rows, params | {"page_limit": page.limit, "page_offset": page.offset}))
+    found = list(conn.execute(rows, params | {"page_limit": page.limit, "page_offset": page.offset,
+                                               "page_end": page.offset + page.limit}))
     items = [_inbox_item(row, directory) for row in found]
     DeadlineReader(session, now).task_fields(items)
     return Page(items, total)
