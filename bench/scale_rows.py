@@ -13,7 +13,6 @@ Row 10 (``--curve``) fills one SQLite database to each size in turn (25k → 50k
 
 from __future__ import annotations
 
-import gc
 import random
 import shutil
 import time
@@ -21,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from api.heap import frozen_heap
 from engine.read.case_list import CaseFilter
 from engine.read.paging import PageRequest
 from engine.read.workbench import DoneFilter, InboxFilter
@@ -124,24 +124,21 @@ def measure_at_scale(database_url: str, directory: Path, cases: int, repeat: int
         driver = CaseDriver(engine, actors(engine))
         empty = _commands(driver, command_cases)
         data = generate(driver, cases)
-        reads = {name: _timed(fn, repeat) for name, fn in read_queries(driver, data).items()}
-        history = driver.status(data.long_case)["journal_seq"]
-        rng = random.Random(3)
-        seqs = [rng.randint(1, history) for _ in range(repeat)]
-        reads["state at a step (1,000 entries)"] = _timed(lambda: engine.views.state_at(AUDITOR, data.long_case,
-                                                                                         seqs.pop()), repeat - 1)
-        # the first verification of a case replays its whole journal (and seals it); a repeated one resumes
-        # from that seal (engine/audit/seals.py): two rows, each saying which it measures. Measured with the
-        # heap so far frozen, as a server's start-up heap is (api/heap.py), then unfrozen for the rows after.
-        gc.collect()
-        gc.freeze()
-        try:
+        # Every read is measured with the heap so far frozen, as a server's start-up heap is (api/heap.py),
+        # then unfrozen for the commands after.
+        with frozen_heap():
+            reads = {name: _timed(fn, repeat) for name, fn in read_queries(driver, data).items()}
+            history = driver.status(data.long_case)["journal_seq"]
+            rng = random.Random(3)
+            seqs = [rng.randint(1, history) for _ in range(repeat)]
+            reads["state at a step (1,000 entries)"] = _timed(lambda: engine.views.state_at(AUDITOR, data.long_case,
+                                                                                             seqs.pop()), repeat - 1)
+            # the first verification of a case replays its whole journal (and seals it); a repeated one resumes
+            # from that seal (engine/audit/seals.py): two rows, each saying which it measures.
             reads["verify (1,000-entry case), first: full replay"] = _timed(
                 lambda: _verified(engine.views.verify(AUDITOR, data.long_case, full=True)), max(5, repeat // 3))
             reads["verify (1,000-entry case), repeated: from its seal"] = _timed(
                 lambda: _sealed(engine.views.verify(AUDITOR, data.long_case)), repeat)
-        finally:
-            gc.unfreeze()
         loaded = _commands(driver, command_cases)
         return {"cases": data.cases, "rows": data.rows, "generate_seconds": data.seconds,
                 "busy_inbox": len(data.busy_task_ids), "reads": reads,
