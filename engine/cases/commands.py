@@ -31,7 +31,15 @@ from engine.operations import completion
 from engine.runtime import callees, runner
 from engine.runtime.runner import Step
 from engine.sandbox.evaluator import SandboxError
-from engine.store.case_store import CaseCommand, insert_instance, load_task, record, sync_tasks, workflow_values
+from engine.store.case_store import (
+    CaseCommand,
+    insert_instance,
+    load_task,
+    record,
+    sync_tasks,
+    workflow_values,
+    written_together,
+)
 from engine.store.models import ProcessInstance
 from engine.store.unit_of_work import BUSINESS_KEY, UnitOfWork
 
@@ -133,8 +141,9 @@ class InstanceService:
         command = CaseCommand(session, instance, definition, actor, at, workflow, data=data,
                               extra={"definition_key": key, "definition_version": definition_version,
                                      **(extra or {})})
-        record(command, outcome.steps)
-        sync_tasks(command, directory, ready_tasks=outcome.ready)
+        with written_together(command):
+            record(command, outcome.steps)
+            sync_tasks(command, directory, ready_tasks=outcome.ready)
         self._hand_on(session, instance, outcome, actor, at, definition)
         return instance.id
 
@@ -192,11 +201,12 @@ class InstanceService:
         except (SpiffWorkflowException, SandboxError) as exc:
             self._record_failure(command, exc)
             return instance.id
-        record(command, outcome.steps, **workflow_values(command, state=outcome.state, directory=directory))
-        sync_tasks(command, directory, ready_tasks=outcome.ready)
-        if completion.copies_on_completion(definition, task_row.element_id):  # the model's 抄送 (ccRoles)
-            completion.after_completion(completion.command(session, actor, command.at, instance, definition,
-                                                           workflow, directory, task_row, None), task_row)
+        with written_together(command):  # with the clock's and the 抄送's entries
+            record(command, outcome.steps, **workflow_values(command, state=outcome.state, directory=directory))
+            sync_tasks(command, directory, ready_tasks=outcome.ready)
+            if completion.copies_on_completion(definition, task_row.element_id):  # the model's 抄送 (ccRoles)
+                completion.after_completion(completion.command(session, actor, command.at, instance, definition,
+                                                               workflow, directory, task_row, None), task_row)
         self._hand_on(session, instance, outcome, actor, command.at, definition)
         return instance.id
 
