@@ -27,6 +27,7 @@ from engine.forms.validation import validate_submission
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
+from engine.messages.events import waiting
 from engine.operations import completion
 from engine.runtime import callees, runner
 from engine.runtime.runner import Step
@@ -140,7 +141,7 @@ class InstanceService:
         receipts.issue(session, instance.id, at)  # the starter's 回执 with its check code
         command = CaseCommand(session, instance, definition, actor, at, workflow, data=data,
                               extra={"definition_key": key, "definition_version": definition_version,
-                                     **(extra or {})})
+                                     **(extra or {})}, subscribed=False)  # inserted just now
         with written_together(command):
             record(command, outcome.steps)
             sync_tasks(command, directory, ready_tasks=outcome.ready)
@@ -194,7 +195,8 @@ class InstanceService:
                 if completion.take_over(operation, data, comment):
                     return instance.id
         command = CaseCommand(session, instance, definition, actor, at, workflow, task=task_row,
-                              data=data, comment=comment, extra=_task_ordinal(workflow, spiff_task))
+                              data=data, comment=comment, extra=_task_ordinal(workflow, spiff_task),
+                              subscribed=bool(waiting(workflow)) if definition.events.waits else None)
         try:
             with callees.resolving(self.registry.callee_resolver(session)):
                 outcome = runner.complete_task(definition, workflow, spiff_task, data)

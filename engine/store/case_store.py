@@ -50,6 +50,10 @@ class CaseCommand:
     data: dict[str, Any] | None = None  # the submitted data, the entry's payload "data"
     comment: str | None = None  # the opinion, or the reason of an administrative command
     extra: dict[str, Any] | None = None  # more payload: definition version, from_status, task_ordinal, …
+    # False: the case has no event_subscriptions rows before this command (inserted by it, or its stored
+    # workflow waited for nothing: every command writes the rows from the workflow it stores), so their
+    # sync need not delete any; None: not known
+    subscribed: bool | None = None
 
 
 def load_task(session: Session, task_id: int, lock: bool = False) -> tuple[HumanTask | None, ProcessInstance | None]:
@@ -289,7 +293,8 @@ def sync_tasks(command: CaseCommand, directory: OrgDirectory, ready_tasks: list[
     if new_rows:
         statements.run_task_insert.run(conn, new_rows)
     after_tasks_synced(command.session, instance, definition, command.workflow, at)  # timer rows, time limits
-    sync_subscriptions(command.session, instance, definition, command.workflow, directory, at)
+    sync_subscriptions(command.session, instance, definition, command.workflow, directory, at,
+                       clear=command.subscribed is not False)
 
 
 def _closing(row_id: int, state: str, at: datetime, by: str | None) -> dict[str, Any]:
