@@ -183,6 +183,13 @@ def workflow_values(command: CaseCommand, status: str | None = None, state: Case
     }
 
 
+def held_commands(session: Session, instance_id: int) -> list[str]:
+    """The commands of the journal entries :func:`written_together` still holds for the case (not yet in the
+    table: a hook that asks the journal with SQL whether it already recorded something asks here too)."""
+    held = session.info.get(HELD, {}).get(instance_id)
+    return [row["command"] for row in held.rows] if held is not None else []
+
+
 def record(command: CaseCommand, steps: list[Step], **values: Any) -> None:
     """Journal ``steps`` (the first is the command itself) and write ``values`` to the case row.
 
