@@ -27,11 +27,20 @@ from engine.forms.validation import validate_submission
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
+from engine.messages.events import waiting
 from engine.operations import completion
 from engine.runtime import callees, runner
 from engine.runtime.runner import Step
 from engine.sandbox.evaluator import SandboxError
-from engine.store.case_store import CaseCommand, insert_instance, load_task, record, sync_tasks, workflow_values
+from engine.store.case_store import (
+    CaseCommand,
+    insert_instance,
+    load_task,
+    record,
+    sync_tasks,
+    workflow_values,
+    written_together,
+)
 from engine.store.models import ProcessInstance
 from engine.store.unit_of_work import BUSINESS_KEY, UnitOfWork
 
@@ -132,9 +141,10 @@ class InstanceService:
         receipts.issue(session, instance.id, at)  # the starter's 回执 with its check code
         command = CaseCommand(session, instance, definition, actor, at, workflow, data=data,
                               extra={"definition_key": key, "definition_version": definition_version,
-                                     **(extra or {})})
-        record(command, outcome.steps)
-        sync_tasks(command, directory, ready_tasks=outcome.ready)
+                                     **(extra or {})}, subscribed=False)  # inserted just now
+        with written_together(command):
+            record(command, outcome.steps)
+            sync_tasks(command, directory, ready_tasks=outcome.ready)
         self._hand_on(session, instance, outcome, actor, at, definition)
         return instance.id
 
@@ -185,18 +195,20 @@ class InstanceService:
                 if completion.take_over(operation, data, comment):
                     return instance.id
         command = CaseCommand(session, instance, definition, actor, at, workflow, task=task_row,
-                              data=data, comment=comment, extra=_task_ordinal(workflow, spiff_task))
+                              data=data, comment=comment, extra=_task_ordinal(workflow, spiff_task),
+                              subscribed=bool(waiting(workflow)) if definition.events.waits else None)
         try:
             with callees.resolving(self.registry.callee_resolver(session)):
                 outcome = runner.complete_task(definition, workflow, spiff_task, data)
         except (SpiffWorkflowException, SandboxError) as exc:
             self._record_failure(command, exc)
             return instance.id
-        record(command, outcome.steps, **workflow_values(command, state=outcome.state, directory=directory))
-        sync_tasks(command, directory, ready_tasks=outcome.ready)
-        if completion.copies_on_completion(definition, task_row.element_id):  # the model's 抄送 (ccRoles)
-            completion.after_completion(completion.command(session, actor, command.at, instance, definition,
-                                                           workflow, directory, task_row, None), task_row)
+        with written_together(command):  # with the clock's and the 抄送's entries
+            record(command, outcome.steps, **workflow_values(command, state=outcome.state, directory=directory))
+            sync_tasks(command, directory, ready_tasks=outcome.ready)
+            if completion.copies_on_completion(definition, task_row.element_id):  # the model's 抄送 (ccRoles)
+                completion.after_completion(completion.command(session, actor, command.at, instance, definition,
+                                                               workflow, directory, task_row, None), task_row)
         self._hand_on(session, instance, outcome, actor, command.at, definition)
         return instance.id
 

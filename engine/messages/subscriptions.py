@@ -30,11 +30,13 @@ _RUN_CLEAR, _RUN_ADD = Prebuilt(_CLEAR), Prebuilt(_ADD)  # on the DBAPI cursor (
 
 
 def sync_subscriptions(session: Session, instance: ProcessInstance, definition: CompiledDefinition,
-                       workflow: BpmnWorkflow, directory: OrgDirectory, at: datetime) -> None:
+                       workflow: BpmnWorkflow, directory: OrgDirectory, at: datetime, clear: bool = True) -> None:
+    """``clear=False``: the caller knows the case has no rows yet (one statement less)."""
     if not definition.events.waits:
         return
     conn = session.connection()
-    _RUN_CLEAR.run(conn, {"instance_id": instance.id})
+    if clear:
+        _RUN_CLEAR.run(conn, {"instance_id": instance.id})
     rows = []
     for wait in waiting(workflow):
         element = definition.elements.get(wait.element_id)

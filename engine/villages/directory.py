@@ -25,7 +25,7 @@ from engine.directory.additions import new_org_id
 from engine.errors import Conflict
 from engine.identity.actors import SYSTEM
 from engine.runtime import runner
-from engine.store.case_store import CaseCommand, record
+from engine.store.case_store import CaseCommand, held_commands, record
 from engine.store.models import JournalEntry, Organisation, ProcessInstance
 from engine.timers import hooks
 from engine.villages.conversion import COMMAND, ConversionInvalid, derive, is_converted
@@ -74,8 +74,8 @@ def convert_if_done(session: Session, instance: ProcessInstance, definition: Com
     state = runner.case_state(definition, workflow)
     if not is_converted(state.data):
         return
-    if session.scalar(select(JournalEntry.seq).where(JournalEntry.instance_id == instance.id,
-                                                     JournalEntry.command == COMMAND)) is not None:
+    if COMMAND in held_commands(session, instance.id) or session.scalar(select(JournalEntry.seq).where(
+            JournalEntry.instance_id == instance.id, JournalEntry.command == COMMAND)) is not None:
         return
     try:
         change = derive(state.data)
