@@ -79,7 +79,7 @@ def open_meetings(session: Session, mentioning: str | None = None) -> list[tuple
     return sorted((row.id, row.business_key, row.data or {}) for row in rows)
 
 
-# ix_process_instances_definition_status: the running meetings, not every meeting ever held (ordered in
+# ix_process_instances_definition_status_version: the running meetings, not every meeting ever held (ordered in
 # Python, not by the database: SQLite walked every running case in id order to spare itself the sort)
 _OPEN_MEETINGS = (select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.data)
                   .where(ProcessInstance.definition_id.in_(bindparam("meetings", expanding=True)),
