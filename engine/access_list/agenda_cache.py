@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import String, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
-from engine.access_list.start_data import AGENDA_DEFINITIONS
 from engine.store.models import ProcessInstance
 
 
@@ -65,9 +64,9 @@ class OpenAgendas:
         self._seen: weakref.WeakKeyDictionary[Any, _Seen] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
-    def holding(self, session: Session, case_no: str) -> tuple[int, str | None] | None:
-        """(id, 办件编号) of the open meeting (lowest id first) whose agenda holds ``case_no``, or None."""
-        meetings = AGENDA_DEFINITIONS.ids(session)
+    def holding(self, session: Session, meetings: list[int], case_no: str) -> tuple[int, str | None] | None:
+        """(id, 办件编号) of the open meeting (lowest id first) whose agenda holds ``case_no``, or None;
+        ``meetings``: the versions drawing an agenda (``AGENDA_DEFINITIONS.ids``)."""
         if not meetings:
             return None
         conn = session.connection()

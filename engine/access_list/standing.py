@@ -33,9 +33,9 @@ def meeting_standing(session: Session, instance_id: int, business_key: str | Non
     waiting = conn.execute(_WAITING, {"instance_id": instance_id}).scalar()
     if waiting is None or business_key is None:
         return None
-    taken = OPEN_AGENDAS.holding(session, business_key)
+    meetings = AGENDA_DEFINITIONS.ids(session)
+    taken = OPEN_AGENDAS.holding(session, meetings, business_key)
     if taken is not None:
         return {"state": "on_agenda", "meeting_instance_id": taken[0], "meeting_business_key": taken[1]}
-    meetings = AGENDA_DEFINITIONS.ids(session)
     due = conn.execute(_NEXT_CALL, {"meetings": meetings}).scalar() if meetings else None
     return {"state": "waiting", "next_meeting_at": due}
