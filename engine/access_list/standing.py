@@ -2,9 +2,9 @@
 "when will my item be decided?"): on the agenda of a meeting not yet held, or waiting for the next one.
 
 An item waiting for the group's decision is a case subscribed to the meeting's decision message. It
-is ``on_agenda`` of the open meeting whose agenda lists its 办件编号; otherwise it ``waits`` for the
-next meeting: the quarterly call armed soonest (``next_meeting_at``), or an interim meeting the
-group's office may call at any time (engine/access_list/start_data.py).
+is ``on_agenda`` of the open meeting whose agenda lists its 办件编号 (engine/access_list/agenda_cache.py);
+otherwise it ``waits`` for the next meeting: the quarterly call armed soonest (``next_meeting_at``), or
+an interim meeting the group's office may call at any time (engine/access_list/start_data.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from engine.access_list.start_data import AGENDA_DEFINITIONS, MEETING_MESSAGE, on_open_agendas
+from engine.access_list.agenda_cache import OPEN_AGENDAS
+from engine.access_list.start_data import AGENDA_DEFINITIONS, MEETING_MESSAGE
 from engine.store.models import EventSubscription, Timer
 
 _WAITING = select(EventSubscription.id).where(
@@ -32,9 +33,9 @@ def meeting_standing(session: Session, instance_id: int, business_key: str | Non
     waiting = conn.execute(_WAITING, {"instance_id": instance_id}).scalar()
     if waiting is None or business_key is None:
         return None
-    taken = on_open_agendas(session, business_key).get(business_key)
+    meetings = AGENDA_DEFINITIONS.ids(session)
+    taken = OPEN_AGENDAS.holding(session, meetings, business_key)
     if taken is not None:
         return {"state": "on_agenda", "meeting_instance_id": taken[0], "meeting_business_key": taken[1]}
-    meetings = AGENDA_DEFINITIONS.ids(session)
     due = conn.execute(_NEXT_CALL, {"meetings": meetings}).scalar() if meetings else None
     return {"state": "waiting", "next_meeting_at": due}

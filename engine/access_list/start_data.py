@@ -15,7 +15,7 @@ import weakref
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from engine.access_list.queries import look_up
@@ -61,37 +61,30 @@ _VERSIONS = select(func.count(ProcessDefinition.id), func.max(ProcessDefinition.
 AGENDA_DEFINITIONS = _AgendaDefinitions()
 
 
-def open_meetings(session: Session, mentioning: str | None = None) -> list[tuple[int, str | None, dict[str, Any]]]:
+def open_meetings(session: Session) -> list[tuple[int, str | None, dict[str, Any]]]:
     """(id, 办件编号, data) of the meetings not yet held: running cases of a procedure drawing its agenda here.
 
-    With ``mentioning`` (an item's 办件编号), only meetings whose data names it: the database filters the
-    text, so one item's standing does not decode every open meeting's data.
+    (An item's case view asks engine/access_list/agenda_cache.py instead, which reads only the rows that
+    changed since.)
     """
     meetings = AGENDA_DEFINITIONS.ids(session)
     if not meetings:
         return []
-    conn = session.connection()
-    if mentioning is None:
-        rows = conn.execute(_OPEN_MEETINGS, {"meetings": meetings})
-    else:
-        pattern = "%" + mentioning.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
-        rows = conn.execute(_OPEN_MEETINGS_NAMING, {"meetings": meetings, "pattern": pattern})
+    rows = session.connection().execute(_OPEN_MEETINGS, {"meetings": meetings})
     return sorted((row.id, row.business_key, row.data or {}) for row in rows)
 
 
-# ix_process_instances_definition_status: the running meetings, not every meeting ever held (ordered in
-# Python, not by the database: SQLite walked every running case in id order to spare itself the sort)
+# ix_process_instances_definition_status_version: the running meetings, not every meeting ever held (ordered
+# in Python, not by the database: SQLite walked every running case in id order to spare itself the sort)
 _OPEN_MEETINGS = (select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.data)
                   .where(ProcessInstance.definition_id.in_(bindparam("meetings", expanding=True)),
                          ProcessInstance.status == "running"))
-_OPEN_MEETINGS_NAMING = _OPEN_MEETINGS.where(cast(ProcessInstance.data, Text).like(bindparam("pattern"),
-                                                                                    escape="/"))
 
 
-def on_open_agendas(session: Session, mentioning: str | None = None) -> dict[str, tuple[int, str | None]]:
+def on_open_agendas(session: Session) -> dict[str, tuple[int, str | None]]:
     """办件编号 of an item → the open meeting (id, 办件编号) whose agenda holds it."""
     found: dict[str, tuple[int, str | None]] = {}
-    for meeting_id, business_key, data in open_meetings(session, mentioning):
+    for meeting_id, business_key, data in open_meetings(session):
         for case_no in data.get("agenda_case_nos") or ():
             if isinstance(case_no, str):
                 found.setdefault(case_no, (meeting_id, business_key))

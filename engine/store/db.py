@@ -26,7 +26,9 @@ PING_AFTER_IDLE_S = 2.0
 _IDLE_SINCE = "idle_since"
 
 
-def _sqlite_engine(url: str, immediate: bool, lock_timeout_ms: int) -> Engine:
+def _sqlite_engine(url: str, immediate: bool | None, lock_timeout_ms: int) -> Engine:
+    """``immediate``: writers' BEGIN IMMEDIATE, readers' BEGIN, or None: no BEGIN (each statement its own
+    transaction, for reads of one statement)."""
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -42,9 +44,10 @@ def _sqlite_engine(url: str, immediate: bool, lock_timeout_ms: int) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout_ms)}")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    if immediate is not None:
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
@@ -132,8 +135,10 @@ class Database:
             self.read_engine = self.write_engine.execution_options(isolation_level="REPEATABLE READ",
                                                                    postgresql_readonly=True)
         # A read of exactly one statement is its own snapshot and needs no transaction: on PostgreSQL it
-        # runs at autocommit, without the BEGIN and ROLLBACK round trips (every request's authentication).
-        self.single_read_engine = (self.read_engine if self.is_sqlite
+        # runs at autocommit, without the BEGIN and ROLLBACK round trips (every request's authentication);
+        # on SQLite on connections of its own that send no BEGIN (nor the end of one).
+        self.single_read_engine = (_sqlite_engine(url, immediate=None, lock_timeout_ms=lock_timeout_ms)
+                                   if self.is_sqlite
                                    else self.write_engine.execution_options(isolation_level="AUTOCOMMIT"))
         self._writer = sessionmaker(bind=self.write_engine, expire_on_commit=False, autoflush=False)
         self._reader = sessionmaker(bind=self.read_engine, expire_on_commit=False, autoflush=False)
@@ -153,3 +158,5 @@ class Database:
         self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             self.read_engine.dispose()
+        if self.is_sqlite:
+            self.single_read_engine.dispose()

@@ -39,8 +39,9 @@ class ProcessInstance(Base):
                       Index("ix_process_instances_search", "business_key", "case_title",
                             postgresql_using="gin",
                             postgresql_ops={"business_key": "gin_trgm_ops", "case_title": "gin_trgm_ops"}),
-                      # the running cases of some versions (the open meetings of a case view, 0019_task_reads)
-                      Index("ix_process_instances_definition_status", "definition_id", "status"))
+                      # the running cases of some versions with their row versions, from the index alone (the
+                      # open meetings of a case view, engine/access_list/agenda_cache.py; 0019_task_reads, 0025_reads2)
+                      Index("ix_process_instances_definition_status_version", "definition_id", "status", "version"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     business_key: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
