@@ -60,3 +60,19 @@ def test_a_writer_that_does_not_commit_is_still_rolled_back(backend_settings: Se
         assert name != "rolled back"
     finally:
         db.dispose()
+
+
+def test_prepared_statements_are_planned_for_their_values(backend_settings: Settings) -> None:
+    """A prepared statement run again and again never falls back to one generic plan for every value."""
+    db = Database(backend_settings.database_url)
+    try:
+        for n in range(15):  # prepared at the 5th; PostgreSQL weighs a generic plan from the 6th custom one
+            with db.reader() as session:
+                session.scalars(select(User.username).where(User.username == f"user{n % 3}")).all()
+        with db.reader() as session:
+            generic, custom = session.execute(text(
+                "SELECT coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0)"
+                " FROM pg_prepared_statements")).one()
+        assert custom >= 10 and generic == 0
+    finally:
+        db.dispose()
