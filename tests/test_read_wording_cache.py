@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, insert
 
-from engine.limits.views import READ_CALENDARS, _remaining
+from engine.limits.arithmetic import remaining_text
+from engine.limits.views import READ_CALENDARS
 from engine.store.models import CalendarDay
 from tests.support import ApiClient
 
@@ -20,7 +21,7 @@ DUE = datetime(2025, 12, 4, 16, tzinfo=UTC)  # the end of Thursday in Beijing
 
 def wording(api: ApiClient) -> str:
     with api.engine.db.reader() as session:
-        return _remaining(READ_CALENDARS.get(session), "workingDays", DUE, NOW)
+        return remaining_text(READ_CALENDARS.get(session), "workingDays", DUE, NOW)
 
 
 def test_a_limits_wording_follows_a_calendar_changed_by_another_writer(api: ApiClient,

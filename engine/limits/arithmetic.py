@@ -62,24 +62,44 @@ def paused_span(calendar: WorkingCalendar, unit: str, since: datetime, until: da
     return max(0, (end - first).days)
 
 
+# (unit, today, the due day, due later than now) -> the wording, for the last calendar asked about: a day
+# limit's wording depends on nothing else, and twenty rows of an inbox page (the reads' calendar copy is
+# kept per process, engine/read/table_cache.py) cost more to word than to read. Another calendar object,
+# a changed one included, starts afresh; hour limits and the plain-day wording past the calendar's known
+# years depend on the instant and are not kept.
+_WORDING: tuple[WorkingCalendar | None, dict[tuple[str, date, date, bool], str]] = (None, {})
+
+
 def remaining_text(calendar: WorkingCalendar, unit: str, due_at: datetime, now: datetime) -> str:
     """``剩余 3 个工作日`` (the days after today up to the last one), ``今日到期``, ``已超期 2 天``."""
+    global _WORDING
     if unit == "hours":
         seconds = int((due_at - now).total_seconds())
         hours = abs(seconds) // 3600
         minutes = abs(seconds) % 3600 // 60
         amount = f"{hours} 小时" if hours else f"{minutes} 分钟"
         return f"剩余 {amount}" if seconds >= 0 else f"已超期 {amount}"
-    today, due_day = beijing_date(now), beijing_date(due_at - timedelta(microseconds=1))
-    try:
-        if due_at > now:
-            after_today = today + timedelta(days=1)
-            count = (calendar.working_days_between(after_today, due_day + timedelta(days=1))
-                     if unit == "workingDays" else (due_day - today).days)
-            return f"剩余 {count} {UNIT_NAMES[unit]}" if count > 0 else "今日到期"
-        count = (calendar.working_days_between(due_day + timedelta(days=1), today + timedelta(days=1))
-                 if unit == "workingDays" else (today - due_day).days)
-        return f"已超期 {count} {UNIT_NAMES[unit]}"
-    except Exception:  # a day past the calendar: say it in plain days
-        days = (due_at - now).days
-        return f"剩余约 {days} 天" if days >= 0 else f"已超期约 {-days} 天"
+    key = (unit, beijing_date(now), beijing_date(due_at - timedelta(microseconds=1)), due_at > now)
+    kept, words = _WORDING
+    if kept is not calendar or len(words) > 10_000:
+        words = {}
+        _WORDING = (calendar, words)
+    text = words.get(key)
+    if text is None:
+        try:
+            text = words[key] = _day_text(calendar, *key)
+        except Exception:  # a day past the calendar: say it in plain days
+            days = (due_at - now).days
+            return f"剩余约 {days} 天" if days >= 0 else f"已超期约 {-days} 天"
+    return text
+
+
+def _day_text(calendar: WorkingCalendar, unit: str, today: date, due_day: date, later: bool) -> str:
+    if later:
+        after_today = today + timedelta(days=1)
+        count = (calendar.working_days_between(after_today, due_day + timedelta(days=1))
+                 if unit == "workingDays" else (due_day - today).days)
+        return f"剩余 {count} {UNIT_NAMES[unit]}" if count > 0 else "今日到期"
+    count = (calendar.working_days_between(due_day + timedelta(days=1), today + timedelta(days=1))
+             if unit == "workingDays" else (today - due_day).days)
+    return f"已超期 {count} {UNIT_NAMES[unit]}"

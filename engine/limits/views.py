@@ -7,7 +7,7 @@ the clock; no command does).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, case, func, or_, select
@@ -23,7 +23,6 @@ from engine.limits.model import KIND_NAMES
 from engine.limits.tracking import RANK
 from engine.read.table_cache import TableCache
 from engine.store.models import CalendarDay, CalendarYear, Deadline, HumanTask, ProcessInstance
-from engine.timers.iso import beijing_date
 
 OPEN_STATES = ("running", "paused", "unknown")
 SUPERVISOR_ROLES = ("civil_affairs", "district_government", "civil_affairs_upper")
@@ -33,7 +32,7 @@ def _view(row: Any, calendar: WorkingCalendar, now: datetime) -> dict[str, Any]:
     due = as_utc(row.due_at)
     remaining = None
     if due is not None and row.state != "closed":
-        remaining = _remaining(calendar, row.unit, due, now)
+        remaining = remaining_text(calendar, row.unit, due, now)
         if row.state == "paused":
             remaining += "（已暂停计时）"
     return {"id": row.id, "kind": row.kind, "label": KIND_NAMES[row.kind], "task_id": row.human_task_id,
@@ -42,30 +41,6 @@ def _view(row: Any, calendar: WorkingCalendar, now: datetime) -> dict[str, Any]:
             "remaining": remaining,
             "remaining_seconds": int((due - now).total_seconds()) if due is not None else None,
             "problem": row.problem}
-
-
-# (unit, today, the due day, due later than now) -> the wording, for one calendar (the reads' cached copy):
-# the wording of a day limit depends on nothing else, and twenty rows of an inbox page cost more to word
-# than to read. Hour limits and the wording past the calendar's known years ("约") depend on the instant.
-_WORDING: tuple[WorkingCalendar | None, dict[tuple[Any, ...], str]] = (None, {})
-_APPROXIMATE = "约"
-
-
-def _remaining(calendar: WorkingCalendar, unit: str, due: datetime, now: datetime) -> str:
-    global _WORDING
-    if unit == "hours":
-        return remaining_text(calendar, unit, due, now)
-    kept, words = _WORDING
-    if kept is not calendar or len(words) > 10_000:
-        words = {}
-        _WORDING = (calendar, words)
-    key = (unit, beijing_date(now), beijing_date(due - timedelta(microseconds=1)), due > now)
-    text = words.get(key)
-    if text is None:
-        text = remaining_text(calendar, unit, due, now)
-        if _APPROXIMATE not in text:
-            words[key] = text
-    return text
 
 
 def most_urgent(views: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
