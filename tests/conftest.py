@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,9 @@ import pytest
 
 from engine.settings import Settings
 from tests.support import ApiClient, build_template, fresh_settings, make_client
+
+# a state hash a command reuses for the entries after its run is computed again and compared (engine/runtime/steps.py)
+os.environ.setdefault("ENGINE_CHECK_SETTLED_STATE", "1")
 
 pytest_plugins = ["tests.steps.case_steps", "tests.steps.operation_steps", "tests.flow_coverage", "tests.replay_check",
                   "tests.backends"]

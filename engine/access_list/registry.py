@@ -35,18 +35,33 @@ def enters_list(definition: CompiledDefinition) -> bool:
     return process_property(definition, PROPERTY) == "enter"
 
 
+# built once: a unit's level and parent (district_of walks up with it)
+_LEVEL_AND_PARENT = Prebuilt(select(Organisation.level, Organisation.parent_id)
+                             .where(Organisation.id == bindparam("org_id")))
+
+
 def district_of(session: Session, org_id: str) -> str:
-    """The district above (or at) ``org_id``: the leadership group that approves items is the district's."""
+    """The district above (or at) ``org_id``: the leadership group that approves items is the district's.
+
+    Read with one Core statement per level (an ORM ``get`` per level cost ≈ 0.15 ms each: the objects
+    leave the identity map between calls), unless the session holds organisations loaded or added by
+    this command, which may not be flushed yet: then through those objects as before."""
+    orm = any(isinstance(obj, Organisation) for obj in (*session.identity_map.values(), *session.new))
     current: str | None = org_id
     seen: set[str] = set()
     while current is not None and current not in seen:
         seen.add(current)
-        row = session.get(Organisation, current)
-        if row is None:
+        if orm:
+            row = session.get(Organisation, current)
+            found = (row.level, row.parent_id) if row is not None else None
+        else:
+            rows = _LEVEL_AND_PARENT.rows(session.connection(), {"org_id": current})
+            found = (rows[0][0], rows[0][1]) if rows else None
+        if found is None:
             break
-        if row.level == "district":
-            return row.id
-        current = row.parent_id
+        if found[0] == "district":
+            return current
+        current = found[1]
     return org_id
 
 

@@ -142,7 +142,7 @@ class InstanceService:
         command = CaseCommand(session, instance, definition, actor, at, workflow, data=data,
                               extra={"definition_key": key, "definition_version": definition_version,
                                      **(extra or {})}, subscribed=False)  # inserted just now
-        with written_together(command):
+        with written_together(command), runner.settled(workflow, outcome.steps):  # the hooks only journal
             record(command, outcome.steps)
             sync_tasks(command, directory, ready_tasks=outcome.ready)
         self._hand_on(session, instance, outcome, actor, at, definition)
@@ -203,7 +203,8 @@ class InstanceService:
         except (SpiffWorkflowException, SandboxError) as exc:
             self._record_failure(command, exc)
             return instance.id
-        with written_together(command):  # with the clock's and the 抄送's entries
+        # with the clock's and the 抄送's entries, hashed as the run left the workflow (they journal, never run it)
+        with written_together(command), runner.settled(workflow, outcome.steps):
             record(command, outcome.steps, **workflow_values(command, state=outcome.state, directory=directory))
             sync_tasks(command, directory, ready_tasks=outcome.ready)
             if completion.copies_on_completion(definition, task_row.element_id):  # the model's 抄送 (ccRoles)

@@ -12,6 +12,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 
+from engine.forms.fast_check import fast_validator
 from engine.forms.schema_guard import make_validator
 from engine.limits.model import LimitModel
 from engine.messages.catalogue import EventCatalogue
@@ -67,6 +68,7 @@ class CompiledDefinition:
     properties: dict[str, dict[str, str]] = field(default_factory=dict)
     process_properties: dict[str, str] = field(default_factory=dict)
     _validators: dict[str, Any] = field(default_factory=dict)
+    _fast_checks: dict[str, Any] = field(default_factory=dict)
 
     def validator(self, schema_file: str) -> Any:
         found = self._validators.get(schema_file)
@@ -74,6 +76,12 @@ class CompiledDefinition:
             found = make_validator(self.forms[schema_file])
             self._validators[schema_file] = found
         return found
+
+    def fast_check(self, schema_file: str) -> Any:
+        """The form's compiled first look (engine/forms/fast_check.py), or None."""
+        if schema_file not in self._fast_checks:
+            self._fast_checks[schema_file] = fast_validator(self.forms[schema_file])
+        return self._fast_checks[schema_file]
 
     def form_for(self, element_id: str) -> TaskForm | None:
         return self.task_forms.get(element_id)

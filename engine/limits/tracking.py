@@ -31,9 +31,9 @@ from engine.definitions.compile import CompiledDefinition
 from engine.identity.actors import SYSTEM, Actor
 from engine.limits.arithmetic import instants, paused_span
 from engine.limits.deadline_rows import CaseDeadlines, PlainDeadline, new_row, session_holds_deadlines
-from engine.limits.model import KIND_NAMES, Limit
+from engine.limits.model import KIND_NAMES, Limit, LimitModel
 from engine.runtime import runner
-from engine.store.case_store import CaseCommand, record
+from engine.store.case_store import CaseCommand, open_steps_known, record
 from engine.store.models import Deadline, HumanTask, ProcessInstance, Timer
 from engine.store.statements import Prebuilt
 from engine.timers.iso import beijing_date
@@ -222,7 +222,7 @@ def sync_deadlines(session: Session, instance: ProcessInstance, definition: Comp
         if plain is not None:
             plain.write_back(live)
         return
-    open_tasks = _RUN_OPEN_STEPS.rows(session.connection(), {"instance_id": instance.id})
+    open_tasks = _open_steps(session, instance.id, limits)
     open_ids = {task_id for task_id, _ in open_tasks}
     opened: list[Row] = []
     if not any(r.human_task_id is None for r in rows):  # the case has just started
@@ -257,6 +257,15 @@ def sync_deadlines(session: Session, instance: ProcessInstance, definition: Comp
     _follow_exclusions(session, instance, definition, workflow, at, [e for _, e in open_tasks], calendar, case_rows)
     if plain is not None:
         plain.write_back([*rows, *opened])
+
+
+def _open_steps(session: Session, instance_id: int, limits: LimitModel) -> list[tuple[int, str]]:
+    """The case's open steps (id, element id) in id order: as the task sync just wrote them, else read. Read
+    too when a row the sync inserted has a 环节时限: its deadline row names the task's id."""
+    known = open_steps_known(session, instance_id)
+    if known is not None and not any(task_id is None and element in limits.tasks for task_id, element in known):
+        return known  # type: ignore[return-value]  # an id None is only compared, never stored
+    return _RUN_OPEN_STEPS.rows(session.connection(), {"instance_id": instance_id})
 
 
 def _follow_exclusions(session: Session, instance: ProcessInstance, definition: CompiledDefinition,

@@ -25,12 +25,12 @@ from engine.definitions.compile import CompiledDefinition
 from engine.runtime import callees
 from engine.runtime.loops import LoopDataChooser, choose_loop_data, compact_loops
 from engine.runtime.observation import bpmn_id, case_data, case_state, observe, ready_user_task, ready_user_tasks
-from engine.runtime.steps import Outcome, Step, StepObserver, StepRecorder, _flows_taken, observe_steps
+from engine.runtime.steps import Outcome, Step, StepObserver, StepRecorder, _flows_taken, observe_steps, settled
 from engine.runtime.task_walk import tasks_in_state
 
 __all__ = ["LoopDataChooser", "Outcome", "Step", "StepObserver", "StepRecorder", "bpmn_id", "case_data",
            "case_state", "choose_loop_data", "complete_task", "failure_message", "fire_event", "mark",
-           "observe", "observe_steps", "ready_user_task", "ready_user_tasks", "run_engine", "start_case",
+           "observe", "observe_steps", "ready_user_task", "ready_user_tasks", "run_engine", "settled", "start_case",
            "terminate"]
 
 # SpiffWorkflow logs every state change at INFO; keep that off the hot path.

@@ -271,7 +271,10 @@ def sync_tasks(command: CaseCommand, directory: OrgDirectory, ready_tasks: list[
     closed: list[dict[str, Any]] = []
     still_open: set[str] = set()
     conn = command.session.connection()
-    for row_id, spiff_id in statements.run_ready_tasks.rows(conn, {statements.P + "instance_id": instance.id}):
+    # the open steps after the sync, as the time-limit hook would read them again (see open_steps_known)
+    steps: list[tuple[int | None, str]] = []
+    for row_id, spiff_id, element_id, kind in statements.run_ready_tasks.rows(
+            conn, {statements.P + "instance_id": instance.id}):
         if completed is not None and row_id == completed.id:
             by = command.actor.username
             closed.append(_closing(row_id, "completed", at, by))
@@ -280,6 +283,8 @@ def sync_tasks(command: CaseCommand, directory: OrgDirectory, ready_tasks: list[
             closed.append(_closing(row_id, "cancelled", at, None))
         else:
             still_open.add(spiff_id)
+            if kind == "task":
+                steps.append((row_id, element_id))
     if closed:
         statements.run_close_task.run(conn, closed)
     new_rows = []
@@ -299,9 +304,36 @@ def sync_tasks(command: CaseCommand, directory: OrgDirectory, ready_tasks: list[
         })
     if new_rows:
         statements.run_task_insert.run(conn, new_rows)
-    after_tasks_synced(command.session, instance, definition, command.workflow, at)  # timer rows, time limits
+    steps += [(None, row["element_id"]) for row in new_rows]  # kind "task"; ids above every row read
+    known: dict[int, list[tuple[int | None, str]]] = command.session.info.setdefault(OPEN_STEPS, {})
+    session = command.session
+    # task rows changed on ORM objects and not yet flushed: a hook's ORM query would flush them before the
+    # hook read the rows again, so it reads them again
+    if not any(isinstance(obj, HumanTask) for obj in (*session.new, *session.dirty)):
+        known[instance.id] = steps
+    try:
+        after_tasks_synced(command.session, instance, definition, command.workflow, at)  # timer rows, time limits
+    finally:
+        known.pop(instance.id, None)
     sync_subscriptions(command.session, instance, definition, command.workflow, directory, at,
                        clear=command.subscribed is not False)
+
+
+# session.info key: case id → its open steps (kind "task") in id order, a row just inserted with id None;
+# present only while the after-sync hooks of :func:`sync_tasks` run
+OPEN_STEPS = "open_steps_after_sync"
+
+
+def open_steps_known(session: Session, instance_id: int) -> list[tuple[int | None, str]] | None:
+    """The case's ready ``kind = 'task'`` rows as (id, element id) in id order, when :func:`sync_tasks` has just
+    written them (inside its after-sync hooks): what a SELECT of them would give, without the ids of the rows it
+    inserted (None there; they come after every other). None when not known.
+
+    The rows were read and written by the sync in this transaction with nothing in between (the hooks write
+    timers, deadlines, the registry and the directory, never task rows); new rows take ids above the ones read
+    (SQLite: the largest rowid + 1; PostgreSQL: a sequence, and the case is locked by the command).
+    """
+    return session.info.get(OPEN_STEPS, {}).get(instance_id)
 
 
 def _closing(row_id: int, state: str, at: datetime, by: str | None) -> dict[str, Any]:

@@ -57,7 +57,8 @@ journal_insert = insert(_journal)
 
 instance_insert = insert(_instances)
 
-ready_tasks = (select(_tasks.c.id, _tasks.c.spiff_task_id)
+# (element and kind too: the time-limit hook after the sync needs the open steps, engine/store/case_store.py)
+ready_tasks = (select(_tasks.c.id, _tasks.c.spiff_task_id, _tasks.c.element_id, _tasks.c.kind)
                .where(_tasks.c.instance_id == bindparam(P + "instance_id"), _tasks.c.state == "ready")
                .order_by(_tasks.c.id))
 
