@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from .cpu_meter import _children, _cpu_s, _postmaster
 from .harness import make_engine
 from .pg import postgres
 from .scenario import END_ADMITTED, HAPPY_PATH, KEY, START_DATA, STARTER
@@ -111,21 +112,11 @@ def _short(message: str, width: int = 150) -> str:
     return one_line if len(one_line) <= width else one_line[:width] + "…"
 
 
-def _postgres_cpu_s() -> float:
-    """CPU seconds of every PostgreSQL process on this machine so far (the throw-away server's)."""
-    total = 0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
-        if name.startswith("postgres"):
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+def _postgres_cpu_s(postmaster: int | None) -> float:
+    """CPU seconds so far of this run's PostgreSQL server (its postmaster and children), not of other servers."""
+    if postmaster is None:
+        return 0.0
+    return sum(_cpu_s(pid) for pid in [postmaster, *_children(postmaster)])
 
 
 def _keep_longest(longest: dict[str, list[list[str]]], kind: str, trips: list[list[str]]) -> None:
@@ -133,10 +124,12 @@ def _keep_longest(longest: dict[str, list[list[str]]], kind: str, trips: list[li
         longest[kind] = trips
 
 
-def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = False) -> dict[str, Any]:
+def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = False,
+            separate_begin: bool = False) -> dict[str, Any]:
     from api import create_app
     from engine.seed.loader import DEMO_PASSWORD
     from engine.settings import Settings
+    from engine.store import db as store_db
 
     from .scenario import USERS
 
@@ -145,7 +138,12 @@ def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = Fa
     proxied = url.set(host="127.0.0.1", port=proxy.port, query={"sslmode": "disable"})
     proxied_url = proxied.render_as_string(hide_password=False)
     scratch = Path(tempfile.mkdtemp(prefix="shequ-trips-"))
-    engine = make_engine(proxied_url, scratch / "attachments")
+    postmaster = _postmaster(database_url)
+    store_db.FOLD_BEGIN = not separate_begin  # the A of an A/B: psycopg's own BEGIN, a round trip of its own
+    try:
+        engine = make_engine(proxied_url, scratch / "attachments")
+    finally:
+        store_db.FOLD_BEGIN = True
     with engine.db.writer() as session, session.begin():
         tokens = {user: engine.identity.login(session, user, DEMO_PASSWORD) for user in USERS}
     app = create_app(Settings(database_url=proxied_url, attachments_dir=scratch / "attachments"), engine=engine)
@@ -164,7 +162,7 @@ def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = Fa
     for number in range(cases):
         if number == 1 or cases == 1:  # the first case warms up (psycopg prepares at a statement's 5th execution)
             times = os.times()
-            cpu = {"app user": -times.user, "app system": -times.system, "postgres": -_postgres_cpu_s(),
+            cpu = {"app user": -times.user, "app system": -times.system, "postgres": -_postgres_cpu_s(postmaster),
                    "wall": -time.perf_counter()}
         status, case, trips = call("/process-instances", STARTER, {"definition_key": KEY, "data": START_DATA})
         assert status == 201, case
@@ -183,7 +181,7 @@ def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = Fa
     cpu["app user"] += times.user
     cpu["app system"] += times.system
     cpu["wall"] += time.perf_counter()
-    cpu["postgres"] += _postgres_cpu_s()
+    cpu["postgres"] += _postgres_cpu_s(postmaster)
     engine.db.dispose()
     if show:
         for kind, trips in last.items():
@@ -205,12 +203,18 @@ def main() -> None:
     parser.add_argument("--show", action="store_true")
     parser.add_argument("--ab", type=int, default=0,
                         help="alternate this many times: views ending with ROLLBACK, then with COMMIT")
+    parser.add_argument("--ab-begin", type=int, default=0,
+                        help="alternate this many times: BEGIN alone, then with the first statement")
     args = parser.parse_args()
-    runs = [("commit", False)] if not args.ab else [("rollback", True), ("commit", False)] * args.ab
-    for label, rollback_reads in runs:
+    runs = [("views end with commit", False, False)]
+    if args.ab:
+        runs = [("views end with rollback", True, False), ("views end with commit", False, False)] * args.ab
+    elif args.ab_begin:
+        runs = [("BEGIN alone", False, True), ("BEGIN with the first statement", False, False)] * args.ab_begin
+    for label, rollback_reads, separate_begin in runs:
         with postgres() as (database_url, _source):
-            result = measure(database_url, args.cases, args.show, rollback_reads)
-        print(f"\n-- views end with {label}")
+            result = measure(database_url, args.cases, args.show, rollback_reads, separate_begin)
+        print(f"\n-- {label}")
         for kind, figures in result.items():
             print(f"{kind:40s} {figures}")
 
