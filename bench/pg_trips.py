@@ -125,7 +125,7 @@ def _keep_longest(longest: dict[str, list[list[str]]], kind: str, trips: list[li
 
 
 def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = False,
-            separate_begin: bool = False) -> dict[str, Any]:
+            separate_begin: bool = False, writers_custom_plans: bool = False) -> dict[str, Any]:
     from api import create_app
     from engine.seed.loader import DEMO_PASSWORD
     from engine.settings import Settings
@@ -140,10 +140,11 @@ def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = Fa
     scratch = Path(tempfile.mkdtemp(prefix="shequ-trips-"))
     postmaster = _postmaster(database_url)
     store_db.FOLD_BEGIN = not separate_begin  # the A of an A/B: psycopg's own BEGIN, a round trip of its own
+    store_db.WRITERS_REUSE_PLANS = not writers_custom_plans  # the A of an A/B: commands planned at every run
     try:
         engine = make_engine(proxied_url, scratch / "attachments")
     finally:
-        store_db.FOLD_BEGIN = True
+        store_db.FOLD_BEGIN = store_db.WRITERS_REUSE_PLANS = True
     with engine.db.writer() as session, session.begin():
         tokens = {user: engine.identity.login(session, user, DEMO_PASSWORD) for user in USERS}
     app = create_app(Settings(database_url=proxied_url, attachments_dir=scratch / "attachments"), engine=engine)
@@ -205,15 +206,20 @@ def main() -> None:
                         help="alternate this many times: views ending with ROLLBACK, then with COMMIT")
     parser.add_argument("--ab-begin", type=int, default=0,
                         help="alternate this many times: BEGIN alone, then with the first statement")
+    parser.add_argument("--ab-plans", type=int, default=0,
+                        help="alternate this many times: commands planned at every run, then reusing a plan")
     args = parser.parse_args()
-    runs = [("views end with commit", False, False)]
+    now = ("as configured", False, False, False)
+    runs = [now]
     if args.ab:
-        runs = [("views end with rollback", True, False), ("views end with commit", False, False)] * args.ab
+        runs = [("views end with rollback", True, False, False), now] * args.ab
     elif args.ab_begin:
-        runs = [("BEGIN alone", False, True), ("BEGIN with the first statement", False, False)] * args.ab_begin
-    for label, rollback_reads, separate_begin in runs:
+        runs = [("BEGIN alone", False, True, False), now] * args.ab_begin
+    elif args.ab_plans:
+        runs = [("commands planned every time", False, False, True), now] * args.ab_plans
+    for label, rollback_reads, separate_begin, custom_plans in runs:
         with postgres() as (database_url, _source):
-            result = measure(database_url, args.cases, args.show, rollback_reads, separate_begin)
+            result = measure(database_url, args.cases, args.show, rollback_reads, separate_begin, custom_plans)
         print(f"\n-- {label}")
         for kind, figures in result.items():
             print(f"{kind:40s} {figures}")

@@ -27,6 +27,9 @@ DEFAULT_LOCK_TIMEOUT_MS = 30_000
 PING_AFTER_IDLE_S = 2.0
 # Send a transaction's BEGIN with its first statement (``_begin_with_first_statement``); off only for an A/B.
 FOLD_BEGIN = True
+# A writer's transaction lets PostgreSQL keep a generic plan of its prepared statements (``SET LOCAL
+# plan_cache_mode = auto`` in the BEGIN's pipeline, see ``_begin_with_first_statement``); off only for an A/B.
+WRITERS_REUSE_PLANS = True
 _IDLE_SINCE = "idle_since"
 
 
@@ -140,6 +143,13 @@ def _begin_statement(raw: psycopg.Connection[Any]) -> str:
     return " ".join(parts)
 
 
+# Commands read and write by key (a case's id, its tasks, its time limits, a role's users): one plan fits every
+# value, and planning each of a command's ~15 statements again on every run was ≈ a third of PostgreSQL's CPU
+# per request. The session's force_custom_plan stays for everything else: the reads, whose searches and date
+# ranges fell into the generic-plan trap, the autocommit authentication, migrations.
+_WRITERS_PLANS = "SET LOCAL plan_cache_mode = auto"
+
+
 def _begin_with_first_statement(engine: Engine) -> None:
     """Send a transaction's ``BEGIN`` in one round trip with its first statement.
 
@@ -157,6 +167,7 @@ def _begin_with_first_statement(engine: Engine) -> None:
     connection SQLAlchemy puts at autocommit (``single_read_engine``) is left alone.
     """
     dialect = engine.dialect
+    reuse_plans = WRITERS_REUSE_PLANS
     opened: weakref.WeakSet[psycopg.Connection[Any]] = weakref.WeakSet()  # autocommit only for our BEGIN
     idle = TransactionStatus.IDLE
 
@@ -177,6 +188,8 @@ def _begin_with_first_statement(engine: Engine) -> None:
         opened.add(raw)
         with raw.pipeline():
             cursor.execute(begin, prepare=False)
+            if reuse_plans and not raw.read_only:
+                cursor.execute(_WRITERS_PLANS, prepare=False)
             if parameters is None:
                 cursor.execute(statement)
             else:
