@@ -110,7 +110,29 @@ def test_begin_is_no_round_trip_of_its_own(backend_settings: Settings) -> None:
             session.execute(text("UPDATE users SET display_name = 'one trip' WHERE username = 'admin'"))
             session.execute(text(ADMIN_NAME))
         trips = proxy.reset()
-        assert len(trips) == 3, trips  # BEGIN + UPDATE, SELECT, COMMIT
-        assert trips[0][0].startswith("P BEGIN") and "UPDATE users" in trips[0][1]
+        assert len(trips) == 3, trips  # BEGIN (+ the plan setting) + UPDATE, SELECT, COMMIT
+        assert trips[0][0].startswith("P BEGIN") and "UPDATE users" in trips[0][-1]
+    finally:
+        db.dispose()
+
+
+def test_commands_reuse_plans_and_nothing_else_does(backend_settings: Settings) -> None:
+    """A writer's prepared statements may keep a generic plan; the setting ends with its transaction."""
+    db = Database(backend_settings.database_url)
+    by_key = "SELECT display_name FROM users WHERE username = :name"
+    try:
+        for n in range(12):  # prepared at the 5th run; PostgreSQL weighs a generic plan after five custom ones
+            with db.writer() as session, session.begin():
+                assert session.execute(text("SELECT current_setting('plan_cache_mode')")).scalar_one() == "auto"
+                session.execute(text(by_key), {"name": f"user{n % 3}"}).all()
+        with db.single_reader() as session:  # the same connection, outside any transaction
+            assert session.execute(text("SELECT current_setting('plan_cache_mode')")).scalar_one() == (
+                "force_custom_plan")
+            generic = session.execute(text(
+                "SELECT generic_plans FROM pg_prepared_statements WHERE statement LIKE '%username = $1%'")).scalar()
+        assert generic is not None and generic >= 1
+        with db.reader() as session:
+            assert session.execute(text("SELECT current_setting('plan_cache_mode')")).scalar_one() == (
+                "force_custom_plan")
     finally:
         db.dispose()
