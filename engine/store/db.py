@@ -148,6 +148,8 @@ def _begin_statement(raw: psycopg.Connection[Any]) -> str:
 # per request. The session's force_custom_plan stays for everything else: the reads, whose searches and date
 # ranges fell into the generic-plan trap, the autocommit authentication, migrations.
 _WRITERS_PLANS = "SET LOCAL plan_cache_mode = auto"
+# The execution option of the readers by key (``Database.key_reader``): their transactions reuse plans too.
+REUSE_PLANS = "shequ_reuse_plans"
 
 
 def _begin_with_first_statement(engine: Engine) -> None:
@@ -176,7 +178,7 @@ def _begin_with_first_statement(engine: Engine) -> None:
             opened.discard(raw)
             raw.autocommit = False
 
-    def begin_and_execute(cursor: Any, statement: str, parameters: Any) -> bool:
+    def begin_and_execute(cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
         raw = cursor.connection
         if raw.pgconn.transaction_status != idle:
             return False
@@ -188,7 +190,8 @@ def _begin_with_first_statement(engine: Engine) -> None:
         opened.add(raw)
         with raw.pipeline():
             cursor.execute(begin, prepare=False)
-            if reuse_plans and not raw.read_only:
+            if reuse_plans and (not raw.read_only or (context is not None
+                                                      and context.execution_options.get(REUSE_PLANS))):
                 cursor.execute(_WRITERS_PLANS, prepare=False)
             if parameters is None:
                 cursor.execute(statement)
@@ -200,11 +203,11 @@ def _begin_with_first_statement(engine: Engine) -> None:
     commit, rollback = dialect.do_commit, dialect.do_rollback
 
     def do_execute(cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
-        if not begin_and_execute(cursor, statement, parameters):
+        if not begin_and_execute(cursor, statement, parameters, context):
             execute(cursor, statement, parameters, context)
 
     def do_execute_no_params(cursor: Any, statement: str, context: Any = None) -> None:
-        if not begin_and_execute(cursor, statement, None):
+        if not begin_and_execute(cursor, statement, None, context):
             execute_no_params(cursor, statement, context)
 
     def do_commit(dbapi_conn: Any) -> None:
@@ -254,6 +257,10 @@ class Database:
             # ROLLBACK changes nothing (see ``_end_read_only_with_commit``).
             self.read_engine = self.write_engine.execution_options(isolation_level="REPEATABLE READ",
                                                                    postgresql_readonly=True)
+        # Readers of one case or task by its id (the case view, a task's page) reuse plans as commands do
+        # (see _WRITERS_PLANS); lists and searches stay on ``read_engine``, planned for their values.
+        self.key_read_engine = (self.read_engine if self.is_sqlite
+                                else self.read_engine.execution_options(**{REUSE_PLANS: True}))
         # A read of exactly one statement is its own snapshot and needs no transaction: on PostgreSQL it
         # runs at autocommit, without the BEGIN and ROLLBACK round trips (every request's authentication);
         # on SQLite on connections of its own that send no BEGIN (nor the end of one).
@@ -262,6 +269,7 @@ class Database:
                                    else self.write_engine.execution_options(isolation_level="AUTOCOMMIT"))
         self._writer = sessionmaker(bind=self.write_engine, expire_on_commit=False, autoflush=False)
         self._reader = sessionmaker(bind=self.read_engine, expire_on_commit=False, autoflush=False)
+        self._key_reader = sessionmaker(bind=self.key_read_engine, expire_on_commit=False, autoflush=False)
         self._single_reader = sessionmaker(bind=self.single_read_engine, expire_on_commit=False, autoflush=False)
 
     def writer(self) -> Session:
@@ -269,6 +277,10 @@ class Database:
 
     def reader(self) -> Session:
         return self._reader()
+
+    def key_reader(self) -> Session:
+        """A reader whose statements look rows up by key: PostgreSQL may keep one plan for them (a case's view)."""
+        return self._key_reader()
 
     def single_reader(self) -> Session:
         """A session for a read of one statement (see ``single_read_engine``)."""
