@@ -131,6 +131,13 @@ def test_commands_reuse_plans_and_nothing_else_does(backend_settings: Settings) 
             generic = session.execute(text(
                 "SELECT generic_plans FROM pg_prepared_statements WHERE statement LIKE '%username = $1%'")).scalar()
         assert generic is not None and generic >= 1
+        with db.reader() as session:  # lists and searches: planned for their values
+            assert session.execute(text("SELECT current_setting('plan_cache_mode')")).scalar_one() == (
+                "force_custom_plan")
+        with db.key_reader() as session:  # a case's view by its id: a snapshot as any reader's, plans kept
+            assert tuple(session.execute(text(
+                "SELECT current_setting('plan_cache_mode'), current_setting('transaction_isolation'),"
+                " current_setting('transaction_read_only')")).one()) == ("auto", "repeatable read", "on")
         with db.reader() as session:
             assert session.execute(text("SELECT current_setting('plan_cache_mode')")).scalar_one() == (
                 "force_custom_plan")

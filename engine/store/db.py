@@ -180,8 +180,8 @@ def _begin_with_first_statement(engine: Engine) -> None:
 
     def begin_and_execute(cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
         raw = cursor.connection
-        if raw.pgconn.transaction_status != idle:
-            return False
+        if raw.pgconn.transaction_status != idle or isinstance(cursor, psycopg.ServerCursor):
+            return False  # in a transaction already; a server-side cursor cannot run in a pipeline
         ended(raw)
         if raw.autocommit:
             return False  # SQLAlchemy's autocommit: no transaction wanted
