@@ -125,7 +125,7 @@ def _keep_longest(longest: dict[str, list[list[str]]], kind: str, trips: list[li
 
 
 def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = False,
-            separate_begin: bool = False, writers_custom_plans: bool = False) -> dict[str, Any]:
+            separate_begin: bool = False, writers_custom_plans: bool = False, reads: bool = False) -> dict[str, Any]:
     from api import create_app
     from engine.seed.loader import DEMO_PASSWORD
     from engine.settings import Settings
@@ -152,6 +152,11 @@ def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = Fa
     if rollback_reads:  # the A of an A/B: views end with ROLLBACK as before (psycopg drops its prepared statements)
         del engine.db.write_engine.dialect.do_rollback
 
+    def get(path: str, user: str) -> tuple[int, list[list[str]]]:
+        proxy.reset()
+        response = client.get(PREFIX + path, headers={"Authorization": f"Bearer {tokens[user]}"})
+        return response.status_code, proxy.reset()
+
     def call(path: str, user: str, body: dict[str, Any]) -> tuple[int, Any, list[list[str]]]:
         proxy.reset()
         response = client.post(PREFIX + path, json=body, headers={"Authorization": f"Bearer {tokens[user]}"})
@@ -172,6 +177,12 @@ def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = Fa
         while case["active_tasks"]:
             task = case["active_tasks"][0]
             user, data = HAPPY_PATH[task["element_id"]]
+            if reads:  # the clerk's reads before a completion: the inbox, then the task's page
+                for kind, path in (("GET /tasks", "/tasks?limit=20"), ("GET /tasks/{id}", f"/tasks/{task['id']}")):
+                    status, trips = get(path, user)
+                    assert status == 200, (path, status)
+                    per_kind[kind].append(len(trips))
+                    _keep_longest(last, kind, trips)
             status, case, trips = call(f"/tasks/{task['id']}/complete", user, {"data": data})
             assert status == 200, case
             per_kind["complete " + task["element_id"]].append(len(trips))
@@ -191,7 +202,8 @@ def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = Fa
                 print(f"{number:3d}. " + " | ".join(_short(m) for m in trip))
     # steady state: the cases after the first (psycopg prepares a statement at its 5th execution)
     steady = {k: v[len(v) // cases:] if cases > 1 else v for k, v in per_kind.items()}
-    requests = (cases - 1) * 6 if cases > 1 else 6
+    per_case = 16 if reads else 6  # a start and five completions (and two reads before each completion)
+    requests = (cases - 1) * per_case if cases > 1 else per_case
     result: dict[str, Any] = {f"ms per request, {'wall' if k == 'wall' else 'cpu ' + k}": round(v * 1000 / requests, 2)
                               for k, v in cpu.items()}
     return result | {k: {"mean": round(sum(v) / len(v), 2), "min": min(v), "max": max(v), "n": len(v)}
@@ -206,6 +218,8 @@ def main() -> None:
                         help="alternate this many times: views ending with ROLLBACK, then with COMMIT")
     parser.add_argument("--ab-begin", type=int, default=0,
                         help="alternate this many times: BEGIN alone, then with the first statement")
+    parser.add_argument("--reads", action="store_true",
+                        help="also count the trips of GET /tasks and GET /tasks/{id} before each completion")
     parser.add_argument("--ab-plans", type=int, default=0,
                         help="alternate this many times: commands planned at every run, then reusing a plan")
     args = parser.parse_args()
@@ -219,7 +233,8 @@ def main() -> None:
         runs = [("commands planned every time", False, False, True), now] * args.ab_plans
     for label, rollback_reads, separate_begin, custom_plans in runs:
         with postgres() as (database_url, _source):
-            result = measure(database_url, args.cases, args.show, rollback_reads, separate_begin, custom_plans)
+            result = measure(database_url, args.cases, args.show, rollback_reads, separate_begin, custom_plans,
+                             args.reads)
         print(f"\n-- {label}")
         for kind, figures in result.items():
             print(f"{kind:40s} {figures}")
