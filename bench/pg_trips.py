@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from .cpu_meter import _children, _cpu_s, _postmaster
 from .harness import make_engine
 from .pg import postgres
 from .scenario import END_ADMITTED, HAPPY_PATH, KEY, START_DATA, STARTER
@@ -111,21 +112,11 @@ def _short(message: str, width: int = 150) -> str:
     return one_line if len(one_line) <= width else one_line[:width] + "…"
 
 
-def _postgres_cpu_s() -> float:
-    """CPU seconds of every PostgreSQL process on this machine so far (the throw-away server's)."""
-    total = 0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
-        if name.startswith("postgres"):
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+def _postgres_cpu_s(postmaster: int | None) -> float:
+    """CPU seconds so far of this run's PostgreSQL server (its postmaster and children), not of other servers."""
+    if postmaster is None:
+        return 0.0
+    return sum(_cpu_s(pid) for pid in [postmaster, *_children(postmaster)])
 
 
 def _keep_longest(longest: dict[str, list[list[str]]], kind: str, trips: list[list[str]]) -> None:
@@ -133,10 +124,12 @@ def _keep_longest(longest: dict[str, list[list[str]]], kind: str, trips: list[li
         longest[kind] = trips
 
 
-def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = False) -> dict[str, Any]:
+def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = False,
+            separate_begin: bool = False, writers_custom_plans: bool = False, reads: bool = False) -> dict[str, Any]:
     from api import create_app
     from engine.seed.loader import DEMO_PASSWORD
     from engine.settings import Settings
+    from engine.store import db as store_db
 
     from .scenario import USERS
 
@@ -145,13 +138,24 @@ def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = Fa
     proxied = url.set(host="127.0.0.1", port=proxy.port, query={"sslmode": "disable"})
     proxied_url = proxied.render_as_string(hide_password=False)
     scratch = Path(tempfile.mkdtemp(prefix="shequ-trips-"))
-    engine = make_engine(proxied_url, scratch / "attachments")
+    postmaster = _postmaster(database_url)
+    store_db.FOLD_BEGIN = not separate_begin  # the A of an A/B: psycopg's own BEGIN, a round trip of its own
+    store_db.WRITERS_REUSE_PLANS = not writers_custom_plans  # the A of an A/B: commands planned at every run
+    try:
+        engine = make_engine(proxied_url, scratch / "attachments")
+    finally:
+        store_db.FOLD_BEGIN = store_db.WRITERS_REUSE_PLANS = True
     with engine.db.writer() as session, session.begin():
         tokens = {user: engine.identity.login(session, user, DEMO_PASSWORD) for user in USERS}
     app = create_app(Settings(database_url=proxied_url, attachments_dir=scratch / "attachments"), engine=engine)
     client = app.test_client()
     if rollback_reads:  # the A of an A/B: views end with ROLLBACK as before (psycopg drops its prepared statements)
         del engine.db.write_engine.dialect.do_rollback
+
+    def get(path: str, user: str) -> tuple[int, list[list[str]]]:
+        proxy.reset()
+        response = client.get(PREFIX + path, headers={"Authorization": f"Bearer {tokens[user]}"})
+        return response.status_code, proxy.reset()
 
     def call(path: str, user: str, body: dict[str, Any]) -> tuple[int, Any, list[list[str]]]:
         proxy.reset()
@@ -164,7 +168,7 @@ def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = Fa
     for number in range(cases):
         if number == 1 or cases == 1:  # the first case warms up (psycopg prepares at a statement's 5th execution)
             times = os.times()
-            cpu = {"app user": -times.user, "app system": -times.system, "postgres": -_postgres_cpu_s(),
+            cpu = {"app user": -times.user, "app system": -times.system, "postgres": -_postgres_cpu_s(postmaster),
                    "wall": -time.perf_counter()}
         status, case, trips = call("/process-instances", STARTER, {"definition_key": KEY, "data": START_DATA})
         assert status == 201, case
@@ -173,6 +177,12 @@ def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = Fa
         while case["active_tasks"]:
             task = case["active_tasks"][0]
             user, data = HAPPY_PATH[task["element_id"]]
+            if reads:  # the clerk's reads before a completion: the inbox, then the task's page
+                for kind, path in (("GET /tasks", "/tasks?limit=20"), ("GET /tasks/{id}", f"/tasks/{task['id']}")):
+                    status, trips = get(path, user)
+                    assert status == 200, (path, status)
+                    per_kind[kind].append(len(trips))
+                    _keep_longest(last, kind, trips)
             status, case, trips = call(f"/tasks/{task['id']}/complete", user, {"data": data})
             assert status == 200, case
             per_kind["complete " + task["element_id"]].append(len(trips))
@@ -183,7 +193,7 @@ def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = Fa
     cpu["app user"] += times.user
     cpu["app system"] += times.system
     cpu["wall"] += time.perf_counter()
-    cpu["postgres"] += _postgres_cpu_s()
+    cpu["postgres"] += _postgres_cpu_s(postmaster)
     engine.db.dispose()
     if show:
         for kind, trips in last.items():
@@ -192,7 +202,8 @@ def measure(database_url: str, cases: int, show: bool, rollback_reads: bool = Fa
                 print(f"{number:3d}. " + " | ".join(_short(m) for m in trip))
     # steady state: the cases after the first (psycopg prepares a statement at its 5th execution)
     steady = {k: v[len(v) // cases:] if cases > 1 else v for k, v in per_kind.items()}
-    requests = (cases - 1) * 6 if cases > 1 else 6
+    per_case = 16 if reads else 6  # a start and five completions (and two reads before each completion)
+    requests = (cases - 1) * per_case if cases > 1 else per_case
     result: dict[str, Any] = {f"ms per request, {'wall' if k == 'wall' else 'cpu ' + k}": round(v * 1000 / requests, 2)
                               for k, v in cpu.items()}
     return result | {k: {"mean": round(sum(v) / len(v), 2), "min": min(v), "max": max(v), "n": len(v)}
@@ -205,12 +216,26 @@ def main() -> None:
     parser.add_argument("--show", action="store_true")
     parser.add_argument("--ab", type=int, default=0,
                         help="alternate this many times: views ending with ROLLBACK, then with COMMIT")
+    parser.add_argument("--ab-begin", type=int, default=0,
+                        help="alternate this many times: BEGIN alone, then with the first statement")
+    parser.add_argument("--reads", action="store_true",
+                        help="also count the trips of GET /tasks and GET /tasks/{id} before each completion")
+    parser.add_argument("--ab-plans", type=int, default=0,
+                        help="alternate this many times: commands planned at every run, then reusing a plan")
     args = parser.parse_args()
-    runs = [("commit", False)] if not args.ab else [("rollback", True), ("commit", False)] * args.ab
-    for label, rollback_reads in runs:
+    now = ("as configured", False, False, False)
+    runs = [now]
+    if args.ab:
+        runs = [("views end with rollback", True, False, False), now] * args.ab
+    elif args.ab_begin:
+        runs = [("BEGIN alone", False, True, False), now] * args.ab_begin
+    elif args.ab_plans:
+        runs = [("commands planned every time", False, False, True), now] * args.ab_plans
+    for label, rollback_reads, separate_begin, custom_plans in runs:
         with postgres() as (database_url, _source):
-            result = measure(database_url, args.cases, args.show, rollback_reads)
-        print(f"\n-- views end with {label}")
+            result = measure(database_url, args.cases, args.show, rollback_reads, separate_begin, custom_plans,
+                             args.reads)
+        print(f"\n-- {label}")
         for kind, figures in result.items():
             print(f"{kind:40s} {figures}")
 

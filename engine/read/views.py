@@ -64,13 +64,13 @@ class Views:
     # -- cases and tasks ------------------------------------------------------------------
 
     def case(self, actor: Actor, instance_id: int) -> dict[str, Any]:
-        return self.uow.read(lambda s: self._queries.instance_view(s, actor, instance_id))
+        return self.uow.read_by_key(lambda s: self._queries.instance_view(s, actor, instance_id))
 
     def cases(self, actor: Actor, flt: CaseFilter) -> tuple[list[dict[str, Any]], int]:
         return self.uow.read(lambda s: list_cases(s, actor, flt, self._directory(s)))
 
     def task(self, actor: Actor, task_id: int) -> dict[str, Any]:
-        return self.uow.read(lambda s: self._queries.task_detail(s, actor, task_id))
+        return self.uow.read_by_key(lambda s: self._queries.task_detail(s, actor, task_id))
 
     def inbox(self, actor: Actor, filters: InboxFilter, page: PageRequest) -> Page[dict[str, Any]]:
         now = self._queries.clock.now()  # the remaining time is worded for this moment

@@ -11,9 +11,11 @@ readers at REPEATABLE READ, so a view is one consistent snapshot.
 from __future__ import annotations
 
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from psycopg.pq import TransactionStatus
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -23,6 +25,11 @@ from sqlalchemy.orm import Session, sessionmaker
 DEFAULT_LOCK_TIMEOUT_MS = 30_000
 # A pooled PostgreSQL connection idle longer than this is probed (``SELECT 1``) before it is handed out.
 PING_AFTER_IDLE_S = 2.0
+# Send a transaction's BEGIN with its first statement (``_begin_with_first_statement``); off only for an A/B.
+FOLD_BEGIN = True
+# A writer's transaction lets PostgreSQL keep a generic plan of its prepared statements (``SET LOCAL
+# plan_cache_mode = auto`` in the BEGIN's pipeline, see ``_begin_with_first_statement``); off only for an A/B.
+WRITERS_REUSE_PLANS = True
 _IDLE_SINCE = "idle_since"
 
 
@@ -76,6 +83,8 @@ def _postgres_engine(url: str, lock_timeout_ms: int) -> Engine:
                                                     " -c plan_cache_mode=force_custom_plan"})
     dialect = engine.dialect
     _end_read_only_with_commit(dialect)
+    if FOLD_BEGIN and psycopg.Pipeline.is_supported():
+        _begin_with_first_statement(engine)
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
@@ -116,6 +125,114 @@ def _end_read_only_with_commit(dialect: Any) -> None:
     dialect.do_rollback = do_rollback
 
 
+_BEGIN_WORDS = {psycopg.IsolationLevel.READ_UNCOMMITTED: "READ UNCOMMITTED",
+                psycopg.IsolationLevel.READ_COMMITTED: "READ COMMITTED",
+                psycopg.IsolationLevel.REPEATABLE_READ: "REPEATABLE READ",
+                psycopg.IsolationLevel.SERIALIZABLE: "SERIALIZABLE"}
+
+
+def _begin_statement(raw: psycopg.Connection[Any]) -> str:
+    """The ``BEGIN`` psycopg itself would send for this connection's settings."""
+    parts = ["BEGIN"]
+    if raw.isolation_level is not None:
+        parts.append("ISOLATION LEVEL " + _BEGIN_WORDS[raw.isolation_level])
+    if raw.read_only is not None:
+        parts.append("READ ONLY" if raw.read_only else "READ WRITE")
+    if raw.deferrable is not None:
+        parts.append("DEFERRABLE" if raw.deferrable else "NOT DEFERRABLE")
+    return " ".join(parts)
+
+
+# Commands read and write by key (a case's id, its tasks, its time limits, a role's users): one plan fits every
+# value, and planning each of a command's ~15 statements again on every run was ≈ a third of PostgreSQL's CPU
+# per request. The session's force_custom_plan stays for everything else: the reads, whose searches and date
+# ranges fell into the generic-plan trap, the autocommit authentication, migrations.
+_WRITERS_PLANS = "SET LOCAL plan_cache_mode = auto"
+# The execution option of the readers by key (``Database.key_reader``): their transactions reuse plans too.
+REUSE_PLANS = "shequ_reuse_plans"
+
+
+def _begin_with_first_statement(engine: Engine) -> None:
+    """Send a transaction's ``BEGIN`` in one round trip with its first statement.
+
+    psycopg opens a transaction by sending ``BEGIN`` and waiting for its reply before the first statement
+    goes out (also in pipeline mode, where it syncs after the ``BEGIN``): one round trip of every
+    transaction that carries nothing but the word. Here the first statement of a transaction on a
+    connection at IDLE goes out in a pipeline after the same ``BEGIN`` (isolation level, read-only or
+    not: what psycopg would have sent), and both replies come back together. For that one statement the
+    connection is switched to autocommit, so psycopg sends no ``BEGIN`` of its own; it stays so while the
+    transaction is open — the explicit ``BEGIN`` keeps every later statement inside it, as the server
+    tracks the block, not the flag — and is switched back when the transaction ends (commit, rollback,
+    or found ended at the next statement). ``COMMIT`` and ``ROLLBACK`` are sent as before (psycopg sends
+    them whenever the server reports a transaction, whatever the flag), and a statement that fails in
+    the pipeline raises as it would alone, leaving the transaction in error for the rollback. A
+    connection SQLAlchemy puts at autocommit (``single_read_engine``) is left alone.
+    """
+    dialect = engine.dialect
+    reuse_plans = WRITERS_REUSE_PLANS
+    opened: weakref.WeakSet[psycopg.Connection[Any]] = weakref.WeakSet()  # autocommit only for our BEGIN
+    idle = TransactionStatus.IDLE
+
+    def ended(raw: psycopg.Connection[Any]) -> None:
+        if raw in opened and raw.pgconn.transaction_status == idle:
+            opened.discard(raw)
+            raw.autocommit = False
+
+    def begin_and_execute(cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
+        raw = cursor.connection
+        if raw.pgconn.transaction_status != idle or isinstance(cursor, psycopg.ServerCursor):
+            return False  # in a transaction already; a server-side cursor cannot run in a pipeline
+        ended(raw)
+        if raw.autocommit:
+            return False  # SQLAlchemy's autocommit: no transaction wanted
+        begin = _begin_statement(raw)
+        raw.autocommit = True
+        opened.add(raw)
+        with raw.pipeline():
+            cursor.execute(begin, prepare=False)
+            if reuse_plans and (not raw.read_only or (context is not None
+                                                      and context.execution_options.get(REUSE_PLANS))):
+                cursor.execute(_WRITERS_PLANS, prepare=False)
+            if parameters is None:
+                cursor.execute(statement)
+            else:
+                cursor.execute(statement, parameters)
+        return True
+
+    execute, execute_no_params = dialect.do_execute, dialect.do_execute_no_params
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def do_execute(cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
+        if not begin_and_execute(cursor, statement, parameters, context):
+            execute(cursor, statement, parameters, context)
+
+    def do_execute_no_params(cursor: Any, statement: str, context: Any = None) -> None:
+        if not begin_and_execute(cursor, statement, None, context):
+            execute_no_params(cursor, statement, context)
+
+    def do_commit(dbapi_conn: Any) -> None:
+        try:
+            commit(dbapi_conn)
+        finally:
+            ended(getattr(dbapi_conn, "dbapi_connection", dbapi_conn))
+
+    def do_rollback(dbapi_conn: Any) -> None:
+        try:
+            rollback(dbapi_conn)
+        finally:
+            ended(getattr(dbapi_conn, "dbapi_connection", dbapi_conn))
+
+    dialect.do_execute, dialect.do_execute_no_params = do_execute, do_execute_no_params
+    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_conn: Any, _record: Any) -> None:
+        # After the pool's reset (a rollback): no connection goes back to the pool with our autocommit on,
+        # where SQLAlchemy's own setting for the next checkout must hold.
+        if dbapi_conn is not None:
+            ended(dbapi_conn)
+
+
 class Database:
     """The engines and session factories of one database.
 
@@ -140,6 +257,10 @@ class Database:
             # ROLLBACK changes nothing (see ``_end_read_only_with_commit``).
             self.read_engine = self.write_engine.execution_options(isolation_level="REPEATABLE READ",
                                                                    postgresql_readonly=True)
+        # Readers of one case or task by its id (the case view, a task's page) reuse plans as commands do
+        # (see _WRITERS_PLANS); lists and searches stay on ``read_engine``, planned for their values.
+        self.key_read_engine = (self.read_engine if self.is_sqlite
+                                else self.read_engine.execution_options(**{REUSE_PLANS: True}))
         # A read of exactly one statement is its own snapshot and needs no transaction: on PostgreSQL it
         # runs at autocommit, without the BEGIN and ROLLBACK round trips (every request's authentication);
         # on SQLite on connections of its own that send no BEGIN (nor the end of one).
@@ -148,6 +269,7 @@ class Database:
                                    else self.write_engine.execution_options(isolation_level="AUTOCOMMIT"))
         self._writer = sessionmaker(bind=self.write_engine, expire_on_commit=False, autoflush=False)
         self._reader = sessionmaker(bind=self.read_engine, expire_on_commit=False, autoflush=False)
+        self._key_reader = sessionmaker(bind=self.key_read_engine, expire_on_commit=False, autoflush=False)
         self._single_reader = sessionmaker(bind=self.single_read_engine, expire_on_commit=False, autoflush=False)
 
     def writer(self) -> Session:
@@ -155,6 +277,10 @@ class Database:
 
     def reader(self) -> Session:
         return self._reader()
+
+    def key_reader(self) -> Session:
+        """A reader whose statements look rows up by key: PostgreSQL may keep one plan for them (a case's view)."""
+        return self._key_reader()
 
     def single_reader(self) -> Session:
         """A session for a read of one statement (see ``single_read_engine``)."""

@@ -97,6 +97,11 @@ class UnitOfWork:
         with self.db.reader() as session:
             return work(session)
 
+    def read_by_key(self, work: Callable[[Session], T]) -> T:
+        """A read of one case or task by its id (PostgreSQL keeps a plan for its statements: db.key_reader)."""
+        with self.db.key_reader() as session:
+            return work(session)
+
     def read_one(self, work: Callable[[Session], T]) -> T:
         """A read that sends exactly one statement: no transaction around it on PostgreSQL."""
         with self.db.single_reader() as session:
