@@ -3,7 +3,7 @@
 A command copies the data it hands to SpiffWorkflow (a submission, the data a loop reset carries on
 with) so that nothing the caller keeps is shared with the workflow. Case data is JSON-shaped: dicts,
 lists, strings, numbers, booleans, None. ``copy.deepcopy`` dispatches on each value's type through its
-memo and its table in Python, which made it a twentieth of a verification's replay. :func:`copy_data`
+memo and its table in Python: a twelfth of a verification's replay (cProfile). :func:`copy_data`
 copies exact ``dict`` and ``list`` values and returns the immutable atoms themselves, as deepcopy does,
 sharing deepcopy's memo so that a value reached twice is copied once (the copy keeps the original's
 aliasing); anything else (a tuple, a subclass, a date) goes to ``copy.deepcopy`` with that memo.
