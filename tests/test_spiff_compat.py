@@ -7,6 +7,7 @@ on the shapes of case they happen to step through.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from uuid import uuid4
 
@@ -73,3 +74,54 @@ def test_the_plain_reset_leaves_the_tree_spiffworkflow_s_reset_leaves(model: str
         assert ours.last_task.task_spec.name == theirs.last_task.task_spec.name
         assert [t.task_spec.name for t in ours.get_tasks(state=TaskState.READY)] == \
             [t.task_spec.name for t in theirs.get_tasks(state=TaskState.READY)]
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.seen: list[tuple[str, int, str, set[str], Any]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        extras = {k for k in vars(record) if k in _EXTRAS}
+        self.seen.append((record.name, record.levelno, record.getMessage(), extras, getattr(record, "state", None)))
+
+
+_EXTRAS = {"workflow_spec", "task_spec", "task_id", "task_type", "state", "last_state_change", "elapsed", "parent",
+           "data", "internal_data"}
+
+
+@pytest.mark.parametrize("level", [logging.WARNING, logging.INFO, logging.DEBUG])
+def test_the_quiet_state_change_is_the_release_s_own_and_logs_what_it_logs(level: int) -> None:
+    """Task._set_state is the engine's (spiff_compat._set_state): at each logger level the same states, clock
+    reads and log records as the release's own, which it replaces."""
+    from engine.definitions.compile import compile_definition
+
+    assert Task._set_state is spiff_compat._set_state
+    definition = compile_definition(LOOP_BPMN, LOOP_FORMS, {"street_office", "civil_affairs"})
+    logger = logging.getLogger("spiff.task")
+    before = logger.level
+    runs: list[Any] = []
+    try:
+        for set_state in (spiff_compat.SPIFF_SET_STATE, spiff_compat._set_state):
+            handler = _Records()
+            logger.addHandler(handler)
+            logger.setLevel(level)
+            Task._set_state = set_state  # type: ignore[method-assign]
+            try:
+                workflow = definition.codec.new_workflow()
+                workflow.do_engine_steps()
+                ready = workflow.get_tasks(state=TaskState.READY)[0]
+                stamp = ready.last_state_change
+                ready.run()
+                workflow.do_engine_steps()
+                assert ready.last_state_change > stamp
+                ready._set_state(ready.state)  # no change: a debug record only
+            finally:
+                Task._set_state = spiff_compat._set_state  # type: ignore[method-assign]
+                logger.removeHandler(handler)
+            runs.append(([(t.task_spec.name, t.state) for t in workflow.get_tasks()], handler.seen))
+    finally:
+        logger.setLevel(before)
+    ours, theirs = runs[1], runs[0]
+    assert ours == theirs
+    assert bool(ours[1]) == (level < logging.WARNING)

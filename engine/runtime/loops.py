@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from copy import deepcopy
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 
+from engine.runtime.data_copy import copy_data
 from engine.runtime.observation import bpmn_id, ready_user_tasks
 from engine.runtime.spiff_compat import child_ids_of, parent_id_of, reset_plain, state_of
 from engine.runtime.steps import _LIVE, StepRecorder
@@ -54,14 +54,14 @@ def compact_loops(recorder: StepRecorder) -> None:
             # The later occurrence is dropped by the reset, which leaves its data as it was: it is what the
             # task carries on with, copied once for the reset and once more only if the reset changed it.
             carried = task.data
-            if not reset_plain(workflow, first, deepcopy(carried)):
-                workflow.reset_from_task_id(first.id, data=deepcopy(carried))
+            if not reset_plain(workflow, first, copy_data(carried)):
+                workflow.reset_from_task_id(first.id, data=copy_data(carried))
             # The reset merges the data of the first round's parent back over the task's
             # (SpiffWorkflow's _update inherits from the parent), which would undo what the round
             # wrote to values that existed before it (a script's counter, a corrected start field).
             # The task carries on with exactly what its later occurrence had.
             if first.data != carried:
-                data = deepcopy(carried)
+                data = copy_data(carried)
                 chooser = _LOOP_DATA.get()
                 first.data = data if chooser is None else chooser(workflow, first, data, first.data)
             step = recorder.step_for(first, command="loop_reset")

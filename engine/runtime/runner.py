@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from copy import deepcopy
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -23,6 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions.compile import CompiledDefinition
 from engine.runtime import callees
+from engine.runtime.data_copy import copy_data
 from engine.runtime.loops import LoopDataChooser, choose_loop_data, compact_loops
 from engine.runtime.observation import bpmn_id, case_data, case_state, observe, ready_user_task, ready_user_tasks
 from engine.runtime.steps import Outcome, Step, StepObserver, StepRecorder, _flows_taken, observe_steps, settled
@@ -52,9 +52,9 @@ run_engine = _run_engine  # for commands outside this module that drive the engi
 def start_case(definition: CompiledDefinition, data: dict[str, Any]) -> tuple[BpmnWorkflow, Outcome]:
     """A new workflow of ``definition`` started with ``data``, run until it waits for people."""
     workflow = definition.codec.new_workflow()
-    workflow.task_tree.data.update(deepcopy(data))
+    workflow.task_tree.data.update(copy_data(data))
     for task in tasks_in_state(workflow, TaskState.READY):
-        task.data.update(deepcopy(data))
+        task.data.update(copy_data(data))
     recorder = StepRecorder(definition, workflow)
     recorder.add(Step(None, None, None, command="start"))
     _run_engine(recorder)
@@ -68,7 +68,7 @@ def complete_task(definition: CompiledDefinition, workflow: BpmnWorkflow, task: 
 
     ``command``: the journal command that completes it (a signer's ``sign`` may be the one)."""
     recorder = StepRecorder(definition, workflow)
-    task.data.update(deepcopy(data))
+    task.data.update(copy_data(data))
     bound: list[tuple[str | None, callees.Binding]] = []  # a call activity right after the task
     with callees.observing_binds(lambda element, binding: bound.append((element, binding))):
         task.run()

@@ -16,6 +16,7 @@ every engine step) and completion check use these walks.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -58,6 +59,25 @@ def tasks_in_state(workflow: BpmnWorkflow, mask: int) -> list[Task]:
     return found
 
 
+def iter_tasks_in_state(workflow: BpmnWorkflow, mask: int) -> Iterator[Task]:
+    """``TaskIterator(workflow.task_tree, state=mask)`` without subprocesses: lazily, as SpiffWorkflow's iterator
+    goes, so a caller that changes the tree while it iterates sees what the iterator would have shown it (a
+    task's children are read when the task is reached, before it is handed out; a task's state when it is
+    reached)."""
+    min_state = _min_state(mask)
+    lookup = workflow.tasks.get
+    stack: list[tuple[Task, int]] = [(workflow.task_tree, 0)]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        task, depth = pop()
+        state = state_of(task)
+        children = child_ids_of(task)
+        if children and state >= min_state and depth < _MAX_DEPTH:
+            push([(lookup(child), depth + 1) for child in reversed(children)])  # type: ignore[misc]
+        if state & mask:
+            yield task
+
+
 def is_completed(workflow: BpmnWorkflow) -> bool:
     """``workflow.is_completed()`` (which also remembers a True answer on the workflow), faster."""
     if workflow.completed:
@@ -79,7 +99,8 @@ def is_completed(workflow: BpmnWorkflow) -> bool:
 
 
 class CaseWorkflow(BpmnWorkflow):
-    """A ``BpmnWorkflow`` whose ``get_tasks(state=…)`` and ``is_completed()`` use the walks above.
+    """A ``BpmnWorkflow`` whose ``get_tasks(state=…)``, ``is_completed()`` and ``update_waiting_tasks()`` (run
+    after every task that completes) use the walks above.
 
     Same answers (tests/test_task_walk.py compares them with SpiffWorkflow's at every step of real cases);
     any other query goes to SpiffWorkflow. Snapshots name it ``BpmnWorkflow``, as before (engine/runtime/snapshot.py).
@@ -92,3 +113,10 @@ class CaseWorkflow(BpmnWorkflow):
 
     def is_completed(self) -> bool:
         return is_completed(self)
+
+    def update_waiting_tasks(self) -> None:
+        if self.subprocesses:
+            super().update_waiting_tasks()
+            return
+        for task in iter_tasks_in_state(self, TaskState.WAITING):
+            task.task_spec._update(task)
