@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from tests.case_helpers import VILLAGE_START, start_access, start_ok, start_village
 from tests.support import ApiClient
@@ -184,3 +184,29 @@ def test_the_case_title_follows_the_start_data(api: ApiClient) -> None:
     assert case["case_title"] == "甲街道东村撤村建居"
     assert case["started_by"]["display_name"] == display_name(api, "street_a")
     assert [t["org_name"] for t in case["active_tasks"]] == ["沣西新城甲街道"]
+
+
+def test_an_actor_of_several_roles_sees_the_tasks_of_each(api: ApiClient) -> None:
+    """Few roles are plain parameters of a statement per role count, many an expanding one
+    (engine/identity/access.py, FIXED_ROLES): both ways list the same tasks."""
+    from engine.identity.access import FIXED_ROLES
+    from engine.store.models import Role
+    from tests.test_races import add_user
+
+    applied = walk_case(api, steps=1)  # at the gatekeeper (civil_affairs)
+    fresh = walk_case(api, steps=0)  # at the applicant (department)
+    with api.engine.db.reader() as session:
+        every_role = sorted(session.scalars(select(Role.id)))
+    assert len(every_role) > FIXED_ROLES
+    add_user(api, "two_roles", "fengxi", ["civil_affairs", "department"])
+    add_user(api, "all_roles", "fengxi", every_role)
+    mine = {applied.id, fresh.id}
+    expected = {t["id"] for user in ("civil_affairs", "department")
+                for t in listing(api, "/tasks", user, limit=500)[0] if t["instance_id"] in mine}
+    assert len(expected) == 2
+    for user in ("two_roles", "all_roles"):
+        items, total = listing(api, "/tasks", user, limit=500)
+        assert {t["id"] for t in items if t["instance_id"] in mine} == expected, user
+        assert total == len(items)
+        one_page, _ = listing(api, "/tasks", user, limit=1, sort="-created_at")
+        assert one_page[0]["id"] == max(items, key=lambda t: (t["created_at"], t["id"]))["id"]

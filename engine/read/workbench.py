@@ -125,16 +125,19 @@ _INBOX_FILTERS = ("role", "instance_id", "element_id", "definition_key", "q")
 # (filters given, sort, descending) -> the count and the page statements, built once with bind parameters:
 # building them (the access rule's two ways, the sort's subqueries, five joins) and SQLAlchemy's cache key of
 # each new statement cost more than running them
-_INBOX_SHAPES: dict[tuple[tuple[str, ...], str, bool], tuple[Select[Any], Select[Any]]] = {}
+_INBOX_SHAPES: dict[tuple[tuple[str, ...], str, bool, int], tuple[Select[Any], Select[Any]]] = {}
 
 
-def _inbox_statements(given: tuple[str, ...], name: str, descending: bool) -> tuple[Select[Any], Select[Any]]:
+def _inbox_statements(given: tuple[str, ...], name: str, descending: bool,
+                      role_count: int = 0) -> tuple[Select[Any], Select[Any]]:
     """The count and the page of the inbox: each of the access rule's two disjoint ways of holding a task
     (the unassigned pool of the actor's role at their unit, read from ``ix_human_tasks_pool`` alone; the
     tasks held by name) is counted, and sorted and cut to the page's end, on its own; the counts are added
     and the two cut lists merged. One statement with ``id IN (union of both)`` looked each task up again by
-    id and sorted all of them."""
-    shape = (given, name, descending)
+    id and sorted all of them. ``role_count``: the actor's roles as that many plain parameters when few
+    (``access.inbox_ways_for``)."""
+    role_count = role_count if 0 < role_count <= access.FIXED_ROLES else 0
+    shape = (given, name, descending, role_count)
     found = _INBOX_SHAPES.get(shape)
     if found is not None:
         return found
@@ -146,7 +149,7 @@ def _inbox_statements(given: tuple[str, ...], name: str, descending: bool) -> tu
                                    ProcessInstance.case_title.ilike(bindparam("f_q"), escape="\\"))}
     common = [ProcessInstance.status == "running", *(conditions[f]() for f in given)]
     joined = (HumanTask.__table__.join(ProcessInstance.__table__, ProcessInstance.id == HumanTask.instance_id))
-    ways = [[*way, *common] for way in access.inbox_ways_bound()]
+    ways = [[*way, *common] for way in access.inbox_ways_for(role_count)]
     pool, named = (select(func.count()).select_from(joined).where(*where).scalar_subquery() for where in ways)
     count = select(pool + named)
     column = _INBOX_SORTS[name]
@@ -180,7 +183,7 @@ def inbox_page(session: Session, actor: Actor, directory: OrgDirectory, filters:
                               "definition_key": filters.definition_key or None,
                               "q": like_pattern(filters.q.strip()) if filters.q and filters.q.strip() else None}
     given = tuple(f for f in _INBOX_FILTERS if values[f] is not None)
-    count, rows = _inbox_statements(given, name, descending)
+    count, rows = _inbox_statements(given, name, descending, len(actor.roles))
     params = access.inbox_params(actor) | {f"f_{f}": values[f] for f in given}
     conn = session.connection()
     total = conn.execute(count, params).scalar() or 0
