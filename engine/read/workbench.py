@@ -1,6 +1,7 @@
 """The clerk's workbench lists: 我的待办 (ready tasks) and 已办 (tasks I completed).
 
-Each list is two SQL statements, a count and one page, whatever the page size:
+Each list is two SQL statements, a count and one page, whatever the page size (the inbox: one, its page
+carrying the count):
 the case's title, procedure name, applicant and sender come from joins, never
 from a request per task. The current steps of the cases on a page of 已办 are a
 third statement (:func:`current_steps`), shared with the case list.
@@ -150,7 +151,9 @@ def _inbox_statements(given: tuple[str, ...], name: str, descending: bool,
     common = [ProcessInstance.status == "running", *(conditions[f]() for f in given)]
     joined = (HumanTask.__table__.join(ProcessInstance.__table__, ProcessInstance.id == HumanTask.instance_id))
     ways = [[*way, *common] for way in access.inbox_ways_for(role_count)]
-    pool, named = (select(func.count()).select_from(joined).where(*where).scalar_subquery() for where in ways)
+    # not correlated: inside the page's statement (below) they must still count every matching task
+    pool, named = (select(func.count()).select_from(joined).where(*where).correlate(None).scalar_subquery()
+                   for where in ways)
     count = select(pool + named)
     column = _INBOX_SORTS[name]
     order = (lambda c: c.desc()) if descending else (lambda c: c.asc())
@@ -161,7 +164,9 @@ def _inbox_statements(given: tuple[str, ...], name: str, descending: bool,
     mine = union_all(*(select(part.c.id, part.c.sort_key) for part in cut)).subquery("mine")
     ids = (select(mine.c.id).order_by(order(mine.c.sort_key), order(mine.c.id))
            .limit(bindparam("page_limit")).offset(bindparam("page_offset")))
-    rows = _INBOX_ROWS.where(HumanTask.id.in_(ids)).order_by(order(column), order(HumanTask.id))
+    # the count rides along as a column (computed once, in the page's snapshot): one statement, not two
+    rows = (_INBOX_ROWS.add_columns((pool + named).label("inbox_total"))
+            .where(HumanTask.id.in_(ids)).order_by(order(column), order(HumanTask.id)))
     _INBOX_SHAPES[shape] = (count, rows)
     return count, rows
 
@@ -186,9 +191,10 @@ def inbox_page(session: Session, actor: Actor, directory: OrgDirectory, filters:
     count, rows = _inbox_statements(given, name, descending, len(actor.roles))
     params = access.inbox_params(actor) | {f"f_{f}": values[f] for f in given}
     conn = session.connection()
-    total = conn.execute(count, params).scalar() or 0
     found = list(conn.execute(rows, params | {"page_limit": page.limit, "page_offset": page.offset,
                                                "page_end": page.offset + page.limit}))
+    # a page past the end has no row to carry the count; the first page empty means none at all
+    total = found[0].inbox_total if found else (conn.execute(count, params).scalar() or 0) if page.offset else 0
     items = [_inbox_item(row, directory) for row in found]
     DeadlineReader(session, now).task_fields(items)
     return Page(items, total)
