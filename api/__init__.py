@@ -23,6 +23,7 @@ from .cli import register_commands
 from .converters import IdConverter
 from .errors import register_error_handlers
 from .guard import register_auth_guard
+from .json_output import FastJSONProvider
 from .limits import register_request_limits
 from .login_limits import register_login_limits
 from .metrics import register_metrics
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     settings = settings or Settings.from_env()
     engine = engine or WorkflowEngine(settings)
     app = Flask(__name__)
+    app.json = FastJSONProvider(app)
     app.url_map.converters["int"] = IdConverter
     app.config.update(
         API_TITLE="社区治理审批流程引擎 API",

@@ -128,6 +128,7 @@ def parse_limited_json(raw: bytes, config: Any) -> Any:
 
 
 BODY_LIMIT_ATTRIBUTE = "max_body_bytes"
+BODILESS = frozenset(("GET", "HEAD", "OPTIONS", "DELETE"))  # methods whose body, if any, is never parsed
 
 
 def body_limit(limit: Callable[[], int]) -> Callable[[Any], Any]:
@@ -156,10 +157,12 @@ def register_request_limits(app: Flask) -> None:
     @app.before_request
     def _limit_json_bodies() -> None:
         length = request.content_length
+        if length is None and request.method in BODILESS:
+            return  # no body announced and none to parse: nothing below applies
         limit = _view_body_limit(app)
         if length is not None and limit is not None and length > limit:
             raise RequestEntityTooLarge()  # whatever the content type, before anything reads it
-        if request.method in ("GET", "HEAD", "OPTIONS", "DELETE") or not request.is_json:
+        if request.method in BODILESS or not request.is_json:
             return
         if length is not None and length > app.config["JSON_MAX_BYTES"]:
             raise TooLarge(f"请求体过大：{length} 字节，JSON 请求上限 {app.config['JSON_MAX_BYTES']} 字节")

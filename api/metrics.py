@@ -14,6 +14,7 @@ from __future__ import annotations
 import hmac
 import os
 import time
+from typing import Any
 
 from flask import Blueprint, Flask, Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
@@ -51,6 +52,10 @@ def metrics() -> Response:
 def register_metrics(app: Flask) -> None:
     app.register_blueprint(blp)
 
+    # the labelled series, looked up once each: ``labels()`` takes a lock and checks its values on every call
+    counters: dict[tuple[str, str, int], Any] = {}
+    histograms: dict[tuple[str, str], Any] = {}
+
     @app.before_request
     def _start() -> None:
         g.metrics_started = time.perf_counter()
@@ -58,8 +63,15 @@ def register_metrics(app: Flask) -> None:
     @app.after_request
     def _observe(response: Response) -> Response:
         route = request.url_rule.rule if request.url_rule is not None else "unmatched"
-        REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+        method, status = request.method, response.status_code
+        counter = counters.get((method, route, status))
+        if counter is None:
+            counter = counters.setdefault((method, route, status), REQUESTS.labels(method, route, str(status)))
+        counter.inc()
         started = g.get("metrics_started")
         if started is not None:
-            LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
+            histogram = histograms.get((method, route))
+            if histogram is None:
+                histogram = histograms.setdefault((method, route), LATENCY.labels(method, route))
+            histogram.observe(time.perf_counter() - started)
         return response

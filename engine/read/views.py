@@ -61,6 +61,11 @@ class Views:
         """The actor a bearer token stands for (Unauthorized if none)."""
         return self.uow.read_one(lambda s: self._identity.authenticate(s, token))  # one statement
 
+    def actor_for_view(self, token: str) -> Actor:
+        """As :meth:`actor`, read in the transaction this context's next view then reads in (a read
+        request's token and view in one snapshot: engine/store/handed_read.py)."""
+        return self.uow.read_and_hand_over(lambda s: self._identity.authenticate(s, token))
+
     # -- cases and tasks ------------------------------------------------------------------
 
     def case(self, actor: Actor, instance_id: int) -> dict[str, Any]:

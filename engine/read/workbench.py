@@ -1,6 +1,7 @@
 """The clerk's workbench lists: 我的待办 (ready tasks) and 已办 (tasks I completed).
 
-Each list is two SQL statements, a count and one page, whatever the page size:
+Each list is two SQL statements, a count and one page, whatever the page size (the inbox: one, its page
+carrying the count):
 the case's title, procedure name, applicant and sender come from joins, never
 from a request per task. The current steps of the cases on a page of 已办 are a
 third statement (:func:`current_steps`), shared with the case list.
@@ -125,16 +126,19 @@ _INBOX_FILTERS = ("role", "instance_id", "element_id", "definition_key", "q")
 # (filters given, sort, descending) -> the count and the page statements, built once with bind parameters:
 # building them (the access rule's two ways, the sort's subqueries, five joins) and SQLAlchemy's cache key of
 # each new statement cost more than running them
-_INBOX_SHAPES: dict[tuple[tuple[str, ...], str, bool], tuple[Select[Any], Select[Any]]] = {}
+_INBOX_SHAPES: dict[tuple[tuple[str, ...], str, bool, int], tuple[Select[Any], Select[Any]]] = {}
 
 
-def _inbox_statements(given: tuple[str, ...], name: str, descending: bool) -> tuple[Select[Any], Select[Any]]:
+def _inbox_statements(given: tuple[str, ...], name: str, descending: bool,
+                      role_count: int = 0) -> tuple[Select[Any], Select[Any]]:
     """The count and the page of the inbox: each of the access rule's two disjoint ways of holding a task
     (the unassigned pool of the actor's role at their unit, read from ``ix_human_tasks_pool`` alone; the
     tasks held by name) is counted, and sorted and cut to the page's end, on its own; the counts are added
     and the two cut lists merged. One statement with ``id IN (union of both)`` looked each task up again by
-    id and sorted all of them."""
-    shape = (given, name, descending)
+    id and sorted all of them. ``role_count``: the actor's roles as that many plain parameters when few
+    (``access.inbox_ways_for``)."""
+    role_count = role_count if 0 < role_count <= access.FIXED_ROLES else 0
+    shape = (given, name, descending, role_count)
     found = _INBOX_SHAPES.get(shape)
     if found is not None:
         return found
@@ -146,8 +150,10 @@ def _inbox_statements(given: tuple[str, ...], name: str, descending: bool) -> tu
                                    ProcessInstance.case_title.ilike(bindparam("f_q"), escape="\\"))}
     common = [ProcessInstance.status == "running", *(conditions[f]() for f in given)]
     joined = (HumanTask.__table__.join(ProcessInstance.__table__, ProcessInstance.id == HumanTask.instance_id))
-    ways = [[*way, *common] for way in access.inbox_ways_bound()]
-    pool, named = (select(func.count()).select_from(joined).where(*where).scalar_subquery() for where in ways)
+    ways = [[*way, *common] for way in access.inbox_ways_for(role_count)]
+    # not correlated: inside the page's statement (below) they must still count every matching task
+    pool, named = (select(func.count()).select_from(joined).where(*where).correlate(None).scalar_subquery()
+                   for where in ways)
     count = select(pool + named)
     column = _INBOX_SORTS[name]
     order = (lambda c: c.desc()) if descending else (lambda c: c.asc())
@@ -158,7 +164,9 @@ def _inbox_statements(given: tuple[str, ...], name: str, descending: bool) -> tu
     mine = union_all(*(select(part.c.id, part.c.sort_key) for part in cut)).subquery("mine")
     ids = (select(mine.c.id).order_by(order(mine.c.sort_key), order(mine.c.id))
            .limit(bindparam("page_limit")).offset(bindparam("page_offset")))
-    rows = _INBOX_ROWS.where(HumanTask.id.in_(ids)).order_by(order(column), order(HumanTask.id))
+    # the count rides along as a column (computed once, in the page's snapshot): one statement, not two
+    rows = (_INBOX_ROWS.add_columns((pool + named).label("inbox_total"))
+            .where(HumanTask.id.in_(ids)).order_by(order(column), order(HumanTask.id)))
     _INBOX_SHAPES[shape] = (count, rows)
     return count, rows
 
@@ -180,12 +188,13 @@ def inbox_page(session: Session, actor: Actor, directory: OrgDirectory, filters:
                               "definition_key": filters.definition_key or None,
                               "q": like_pattern(filters.q.strip()) if filters.q and filters.q.strip() else None}
     given = tuple(f for f in _INBOX_FILTERS if values[f] is not None)
-    count, rows = _inbox_statements(given, name, descending)
+    count, rows = _inbox_statements(given, name, descending, len(actor.roles))
     params = access.inbox_params(actor) | {f"f_{f}": values[f] for f in given}
     conn = session.connection()
-    total = conn.execute(count, params).scalar() or 0
     found = list(conn.execute(rows, params | {"page_limit": page.limit, "page_offset": page.offset,
                                                "page_end": page.offset + page.limit}))
+    # a page past the end has no row to carry the count; the first page empty means none at all
+    total = found[0].inbox_total if found else (conn.execute(count, params).scalar() or 0) if page.offset else 0
     items = [_inbox_item(row, directory) for row in found]
     DeadlineReader(session, now).task_fields(items)
     return Page(items, total)

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from engine import metrics
 from engine.errors import Conflict
 from engine.idempotency import keys as idempotency
+from engine.store import handed_read
 from engine.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -94,13 +95,25 @@ class UnitOfWork:
         return self.db.is_sqlite
 
     def read(self, work: Callable[[Session], T]) -> T:
-        with self.db.reader() as session:
+        handed = handed_read.take(self)  # a request's authentication read, kept for its view
+        with handed if handed is not None else self.db.reader() as session:
             return work(session)
 
     def read_by_key(self, work: Callable[[Session], T]) -> T:
         """A read of one case or task by its id (PostgreSQL keeps a plan for its statements: db.key_reader)."""
-        with self.db.key_reader() as session:
+        handed = handed_read.take(self)  # SQLite only: there the key reader is the reader
+        with handed if handed is not None else self.db.key_reader() as session:
             return work(session)
+
+    def read_and_hand_over(self, work: Callable[[Session], T]) -> T:
+        """``work`` in a read session kept open for this context's next ``read`` (engine/store/handed_read.py).
+
+        On PostgreSQL the lookup stays one statement at autocommit (``read_one``): handing its session on
+        would save a pool checkout but cost the same round trips, and would keep the case view and a task's
+        page from their key reader, whose transaction reuses plans (db.key_reader)."""
+        if not self.db.is_sqlite:
+            return self.read_one(work)
+        return handed_read.read_and_hand_over(self, self.db.reader, work)
 
     def read_one(self, work: Callable[[Session], T]) -> T:
         """A read that sends exactly one statement: no transaction around it on PostgreSQL."""
@@ -110,6 +123,7 @@ class UnitOfWork:
     def write(self, work: Callable[[Session], T], *, unique_races: Collection[str] = (),
               conflict_message: str = "数据正被他人同时修改，请稍后重试") -> T:
         """Run ``work`` in one write transaction; again when it lost a race (see the module)."""
+        handed_read.release()  # reads after this write must not use a snapshot from before it
         request = idempotency.take()
         races = (*unique_races, IDEMPOTENCY_KEY) if request is not None else unique_races
         for attempt in range(1, MAX_ATTEMPTS + 1):
