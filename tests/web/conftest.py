@@ -154,6 +154,14 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def log_out(page: Page) -> None:
+    """Log out from the header once the page's own reads have answered (a read still in flight when the token
+    is revoked answers 401, which the console watch counts as an error), and wait for the login page."""
+    page.wait_for_load_state("networkidle")
+    page.click("#logout")
+    page.wait_for_url(re.compile(r"/login$"))
+
+
 def login(page: Page, server: LiveServer, username: str, then: str | None = None) -> None:
     """Log in through the login page (as a clerk would) and wait for the landing page."""
     target = f"{server.url}/login" + (f"?next={then}" if then else "")

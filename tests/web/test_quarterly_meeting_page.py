@@ -12,7 +12,7 @@ from sqlalchemy import select
 from engine.clock import as_utc
 from engine.store.models import Timer
 from tests.case_helpers import complete_ok, start_ok
-from tests.web.conftest import LiveServer, login, shot
+from tests.web.conftest import LiveServer, log_out, login, shot
 
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 ACCEPT = {"gatekeep_decision": "accept", "elements_complete": True, "funding_verified": True,
@@ -45,8 +45,7 @@ def test_the_quarterly_meeting_decides_its_agenda_with_its_papers(page: Page, li
     page.reload()
     expect(standing).to_have_attribute("data-state", "on_agenda")
     expect(standing).to_contain_text(f"已列入领导小组会议议程（会议办件 {meeting['business_key']}）")
-    page.click("#logout")
-    page.wait_for_url(re.compile(r"/login$"))
+    log_out(page)
 
     login(page, live_server, "leadership", then=f"/tasks/{task['id']}")
     expect(page.locator("#root_agenda_0_case_no")).to_have_value(case["business_key"])

@@ -22,7 +22,7 @@ from pytest_bdd.parser import FeatureParser
 
 from tests.paper_files import pdf
 from tests.steps.uploads import file_name, is_file
-from tests.web.conftest import LiveServer, shot
+from tests.web.conftest import LiveServer, log_out, shot
 
 FEATURES = Path(__file__).resolve().parents[2] / "features"
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -36,6 +36,10 @@ OPEN = re.compile(rf'^the case has open tasks {Q}$')
 NOT_OPEN = re.compile(rf'^the case has no open task {Q}$')
 ENDED = re.compile(rf'^the case is completed at end event {Q}$')
 TURN = re.compile(rf'^we turn to the linked case {Q}$')
+
+
+# resolves after the next two frames: React has committed what the last input scheduled
+SETTLED = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 @dataclass
@@ -221,8 +225,7 @@ class Walk:
 
     def log_out(self) -> None:
         """From the header: back on the login page, the token revoked."""
-        self.page.click("#logout")
-        self.page.wait_for_url(re.compile(r"/login$"))
+        log_out(self.page)
         expect(self.page.locator("#username")).to_be_visible()
         del self.pages[self.user or ""]
         self.user = None
@@ -291,6 +294,10 @@ class Walk:
     def fill_task(self, step: Step) -> None:
         page = self.page
         form = page.locator("#task-form .form-host")
+        # the heading shows before the form is mounted (after the attachments load), and the form's first
+        # renders (rjsf's defaults) replace its data: a field set in between is lost
+        form.locator(":scope > *").first.wait_for(state="attached")
+        page.evaluate(SETTLED)
         FormFiller(page, self.forms[f"{step.element}.schema.json"], self.org_names).fill(step.data, form)
         page.fill("#opinion", step.comment or "")
 
