@@ -2,9 +2,10 @@
 
 Views still call :func:`api.context.current_actor` (cached per request) for the actor.
 Endpoints documented as public (``@blp.doc(**PUBLIC)``) and the OpenAPI document are open.
-A read request (GET, HEAD) looks its token up in the read transaction its view then reads in
-(engine/store/handed_read.py): one session and one snapshot instead of two. The request's teardown
-closes that session if no view read took it.
+A read request (GET, HEAD) looks its token up through ``Views.actor_for_view``: on SQLite in the read
+transaction its view then reads in (engine/store/handed_read.py), one session and one snapshot instead of
+two; on PostgreSQL as one autocommit statement (``UnitOfWork.read_and_hand_over`` says why). The request's
+teardown closes a handed session no view read took.
 """
 
 from __future__ import annotations

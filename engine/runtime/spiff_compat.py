@@ -65,6 +65,11 @@ def predict_and_update(spec: Any, task: Task, mask: Any) -> None:
     spec._update(task)
 
 
+def update_task(task: Task) -> None:
+    """``TaskSpec._update``: a waiting task checks whether its inputs now let it become ready."""
+    task.task_spec._update(task)
+
+
 def reset_plain(workflow: Any, task: Task, data: dict[str, Any]) -> bool:
     """``workflow.reset_from_task_id(task.id, data=data)`` for the plain case, without its two walks of the
     subtree: BpmnWorkflow's looks for subprocesses to delete (there are none) and ``Task.reset_branch``

@@ -24,7 +24,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from SpiffWorkflow.workflow import Workflow
 
-from engine.runtime.spiff_compat import child_ids_of, state_of
+from engine.runtime.spiff_compat import child_ids_of, state_of, update_task
 
 _MAX_DEPTH = 1000  # TaskIterator's default max_depth
 
@@ -119,4 +119,4 @@ class CaseWorkflow(BpmnWorkflow):
             super().update_waiting_tasks()
             return
         for task in iter_tasks_in_state(self, TaskState.WAITING):
-            task.task_spec._update(task)
+            update_task(task)

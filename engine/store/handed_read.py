@@ -10,7 +10,8 @@ read-only one as before.
 
 A write in between would be read past (the snapshot predates its commit), so a write releases the
 handed session first (``UnitOfWork.write``), and the request's teardown releases one no read took
-(:func:`release`), e.g. when the arguments were refused.
+(:func:`release`), e.g. when the arguments were refused. Used on SQLite only
+(``UnitOfWork.read_and_hand_over``: on PostgreSQL the lookup is one autocommit statement).
 """
 
 from __future__ import annotations
