@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.web.conftest import ConsoleWatch, LiveServer, login, shot
+from tests.web.conftest import ConsoleWatch, LiveServer, login, new_page, shot
 
 APPLY = {"item_type": "certificate", "item_content": "协助核实辖区高龄老人生存状况并出具年度认证意见",
          "target_group": "辖区80周岁以上户籍老年人", "authority_scope": "受区卫生健康局委托开展入户核实，出具认证意见",
@@ -140,3 +140,29 @@ def test_a_task_done_meanwhile_leaves_the_form_read_only_with_the_reason(page: P
     expect(page.locator("#root_gatekeep_opinion")).not_to_be_editable()
     expect(page.locator("#root_gatekeep_opinion")).to_have_value("经费测算依据不清")
     shot(page, "clerk-5-conflict")
+
+
+def test_the_task_form_stays_put_on_a_phone_while_the_diagram_draws(live_server: LiveServer, browser: Browser,
+                                                                      console: ConsoleWatch) -> None:
+    """On a phone the diagram sits above the form and draws only once scrolled near: its space is kept from
+    the start, so a field being tapped does not jump away from under the finger."""
+    api = live_server.api
+    case = api.start("department", "community_access", {"item_title": "学生近视筛查台账",
+                                                         "applicant_department": "沣西新城教育局"}).get_json()
+    assert api.complete(api.open_task(case["id"], "apply", "department")["id"], "department", APPLY).status_code == 200
+    task = api.open_task(case["id"], "gatekeep_review", "civil_affairs")
+    context, page = new_page(browser, console, width=390, height=844)
+    try:
+        login(page, live_server, "civil_affairs", then=f"/tasks/{task['id']}")
+        field = page.locator("#root_gatekeep_decision")
+        expect(field).to_be_visible()
+        top = "(el) => el.getBoundingClientRect().top + window.scrollY"
+        before = field.evaluate(top)
+        expect(page.locator("#diagram[data-ready]")).to_have_count(0)  # not drawn before it is scrolled near
+        page.locator("#task-form").scroll_into_view_if_needed()
+        page.locator("section.card", has=page.locator("h2", has_text="流程图")).scroll_into_view_if_needed()
+        expect(page.locator("#diagram[data-ready]")).to_be_attached()
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        assert field.evaluate(top) == before
+    finally:
+        context.close()

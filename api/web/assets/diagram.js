@@ -4,6 +4,9 @@ import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import { api, ApiError } from './common.js';
+import { diagramSlot, legend, zoomBar, zoomBarIn } from './diagram-slot.js';
+
+export { legend };
 
 export async function fetchXml(key, version) {
   const response = await api(`/process-definitions/${encodeURIComponent(key)}/versions/${version}/xml`, { raw: true });
@@ -88,48 +91,23 @@ export function flowsUpTo(entries, seq) {
   return flows;
 }
 
-export function legend() {
-  const item = (cls, text) => {
-    const el = document.createElement('span');
-    el.className = `legend-item ${cls}`;
-    el.textContent = text;
-    return el;
-  };
-  const box = document.createElement('div');
-  box.className = 'legend';
-  box.append(item('completed', '已完成'), item('active', '当前环节'), item('flow', '已走过的连线'));
-  return box;
-}
-
 const LEGIBLE = 0.7;
 
 /**
- * 放大 / 缩小 / 适应窗口 buttons for a viewer. A wide procedure fitted to the box is too small to read,
- * so the first view is the whole diagram only when it stays legible, else a legible scale around focus
+ * Wires the 放大 / 缩小 / 适应窗口 buttons of bar (the page's reserved row, or a new one) to a viewer.
+ * A wide procedure fitted to the box is too small to read, so the first view is the whole diagram only when it stays legible, else a legible scale around focus
  * (the elements where the case stands).
  */
-export function zoomControls(viewer, focus = []) {
+export function zoomControls(viewer, focus = [], bar = zoomBar()) {
   const canvas = viewer.get('canvas');
   const registry = viewer.get('elementRegistry');
   const fit = () => canvas.zoom('fit-viewport', 'auto');
   const step = (factor) => canvas.zoom(Math.min(4, Math.max(0.2, canvas.zoom() * factor)));
-  const button = (label, title, onClick, name) => {
-    const el = document.createElement('button');
-    el.type = 'button';
-    el.textContent = label;
-    el.title = title;
-    el.dataset.zoom = name;
-    el.addEventListener('click', onClick);
-    return el;
-  };
-  const bar = document.createElement('div');
-  bar.className = 'zoom-controls';
-  bar.append(button('＋', '放大', () => step(1.25), 'in'), button('－', '缩小', () => step(0.8), 'out'),
-    button('适应窗口', '显示整个流程图', fit, 'fit'));
-  const hint = document.createElement('span');
-  hint.className = 'muted';
-  hint.textContent = '拖动平移，Ctrl + 滚轮缩放';
-  bar.append(hint);
+  const actions = { in: () => step(1.25), out: () => step(0.8), fit };
+  for (const el of bar.querySelectorAll('button[data-zoom]')) {
+    el.addEventListener('click', actions[el.dataset.zoom]);
+    el.disabled = false;
+  }
   fit();
   const shapes = focus.map((id) => registry.get(id)).filter(Boolean);
   if (canvas.zoom() < LEGIBLE) {
@@ -156,13 +134,8 @@ export function zoomControls(viewer, focus = []) {
  * current steps, the flows taken; with zoom controls. Fills card; the canvas gets data-ready when done.
  */
 export async function caseDiagram(card, instance, dir) {
-  const canvas = document.createElement('div');
-  canvas.className = 'diagram';
-  canvas.id = 'diagram';
-  const tools = document.createElement('div');
-  tools.className = 'diagram-tools';
-  tools.append(legend());
-  card.append(tools, canvas);
+  // a page that draws the diagram late keeps its place in the card (diagramSlot), so nothing below it moves
+  const { tools, canvas } = diagramSlot(card);
   try {
     const [xml, head] = await Promise.all([
       fetchXml(instance.definition_key, instance.definition_version),
@@ -179,7 +152,7 @@ export async function caseDiagram(card, instance, dir) {
     // where the case stands: its open steps, or the end event a finished case reached
     const registry = viewer.get('elementRegistry');
     const ends = state.completed.filter((id) => (registry.get(id) || {}).type === 'bpmn:EndEvent');
-    tools.append(zoomControls(viewer, state.active.length ? state.active : ends));
+    zoomControls(viewer, state.active.length ? state.active : ends, zoomBarIn(tools));
     canvas.dataset.ready = 'true';
     return viewer;
   } catch (error) {

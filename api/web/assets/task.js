@@ -6,6 +6,7 @@ import {
 } from './common.js';
 import { mountForm, withOrgChoices, withOrgChoiceUi } from './forms.js';
 import { attachmentsCard } from './attachments.js';
+import { diagramSlot } from './diagram-slot.js';
 import { mountTaskOperations } from './operations.js';
 import { stepsPanel } from './steps.js';
 
@@ -71,6 +72,7 @@ async function main() {
     ? `本环节办理：${task.form.schema.title}` : '本环节办理'));
   const earlier = h('section.card#earlier', {}, h('h2', {}, '前序办理情况'));
   const diagramCard = h('section.card', {}, h('h2', {}, '流程图'));
+  diagramSlot(diagramCard); // its space kept: drawn late, it must not push the form down
   const material = h('div.task-material', {}, earlier);
   const head = header(task, instance, dir);
   app.append(head, h('div.task-layout', {}, material, h('div.task-main', {}, formCard)));
