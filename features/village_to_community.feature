@@ -527,41 +527,6 @@ Feature: 撤村建居（村改社区）
       {"subject_org": "village_a1", "other_villages": ["village_a1"]}
       """
 
-  Scenario: 一个村同时只能有一件办理中的撤村建居：在办的村不能再次申请或被列入，原办件办结后可以重新申请
-    Given user "street_a" starts a "village_to_community" case with:
-      """
-      {"subject_org": "village_a1"}
-      """
-    Then user "street_a" is refused with 422 at "subject_org" saying "甲街道东村已有办理中的撤村建居" when starting a "village_to_community" case with:
-      """
-      {"subject_org": "village_a1"}
-      """
-    And user "street_a" is refused with 422 at "other_villages/0" saying "甲街道东村已有办理中的撤村建居" when starting a "village_to_community" case with:
-      """
-      {"subject_org": "village_a2", "other_villages": ["village_a1"]}
-      """
-    When user "street_a" completes task "check_eligibility" with:
-      """
-      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": false, "whole_village_demolished": false, "ineligible_action": "terminate", "ineligible_reason": "东村尚未完成股权量化"}
-      """
-    Then the case is completed at end event "不符合条件"
-    Given user "street_a" starts a "village_to_community" case with:
-      """
-      {"subject_org": "village_a1"}
-      """
-    Given user "street_a" starts a "village_to_community" case with:
-      """
-      {"subject_org": "village_a2"}
-      """
-    When user "street_a" completes task "check_eligibility" with:
-      """
-      {"collective_org_established": true, "assets_inventoried": true, "shares_quantified": true, "whole_village_demolished": false}
-      """
-    Then user "street_a" is refused with 422 at "other_villages/0" when completing task "draft_plan" with:
-      """
-      {"plan_title": "南村、东村合并建社区方案", "conversion_mode": "multi_village_one_community", "other_villages": ["village_a1"], "new_committee_name": "沣西新城甲街道东南社区居民委员会", "village_households": 820, "village_population": 3100, "plan_summary": "南村、东村合并建立东南社区。", "plan_document": "file:东南社区建设方案.pdf"}
-      """
-
   Scenario: 其他街道和其他村的用户无权办理（403）
     Given user "street_a" starts a "village_to_community" case with:
       """

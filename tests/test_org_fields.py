@@ -161,17 +161,3 @@ def test_deployment_refuses_an_unknown_level_inside_array_rows(api: ApiClient) -
     messages = [d["message"] for d in response.get_json()["error"]["details"] if d["path"] == "pick.schema.json"]
     assert any("assignments[].department" in m and "bureau" in m for m in messages), messages
     assert any("assignments[].task" in m and "文字字段" in m for m in messages), messages
-
-
-def test_deployment_takes_one_running_case_only_on_an_organisation_field(api: ApiClient) -> None:
-    form = json.loads(json.dumps(PICK_FORM))
-    form["properties"]["villages"]["x-one-running-case"] = True
-    form["properties"]["builder"]["x-one-running-case"] = True
-    assert _deploy(api, form).status_code == 201
-    form["properties"]["n"]["x-one-running-case"] = True
-    form["properties"]["builder"]["x-one-running-case"] = "yes"
-    response = _deploy(api, form)
-    assert response.status_code == 422
-    messages = [d["message"] for d in response.get_json()["error"]["details"] if d["path"] == "pick.schema.json"]
-    assert sorted(m.split("：")[0] for m in messages) == ["字段 builder", "字段 n"], messages
-    assert all("x-one-running-case" in m for m in messages)

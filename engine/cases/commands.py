@@ -23,7 +23,6 @@ from engine.errors import BadRequest, Conflict, NotFound, Problem, ValidationFai
 from engine.forms.attachments import check_attachments
 from engine.forms.cross_checks import checks_of, run_checks
 from engine.forms.org_fields import check_org_fields
-from engine.forms.running_claims import check_running_claims
 from engine.forms.validation import validate_submission
 from engine.identity import access
 from engine.identity.actors import Actor
@@ -110,8 +109,6 @@ class InstanceService:
             validate_submission(definition, definition.start_form, data)
             check_org_fields(start_schema, directory, actor.org_id, data)
             run_checks(start_schema, None, data)
-            check_running_claims(session, directory, definition_key=key, procedure_name=definition.name,
-                                 forms=definition.forms, schema=start_schema, data=data, instance_id=None)
         else:
             self._check_plain_start_data(data)
 
@@ -177,9 +174,6 @@ class InstanceService:
         directory: OrgDirectory = self._directory(session)
         if form is not None:
             check_org_fields(forms_of.forms[form.schema_file], directory, actor.org_id, data)
-            check_running_claims(session, directory, definition_key=instance.definition_key,
-                                 procedure_name=definition.name, forms=definition.forms,
-                                 schema=forms_of.forms[form.schema_file], data=data, instance_id=instance.id)
         check_attachments(session, forms_of.forms[form.schema_file] if form else None, instance.id, data)
 
         workflow = definition.codec.loads(instance.snapshot)

@@ -27,7 +27,6 @@ from engine.forms.cross_checks import check_problems
 from engine.forms.org_fields import level_problems
 from engine.forms.render_check import render_problems
 from engine.forms.rule_labels import model_rules
-from engine.forms.running_claims import keyword_problems
 from engine.limits.model import read_limits
 from engine.messages.catalogue import event_catalogue
 from engine.operations.model_properties import property_problems
@@ -93,7 +92,6 @@ def compile_definition(bpmn: bytes, forms: dict[str, bytes], known_roles: set[st
                                                     loaded_forms.get(ui_file or ""), start_form=tag == "startEvent"))
                     problems.extend(check_problems(schema_file, loaded_forms[schema_file]))  # x-checks
                     problems.extend(level_problems(schema_file, loaded_forms[schema_file]))  # x-org-level
-                    problems.extend(keyword_problems(schema_file, loaded_forms[schema_file]))  # x-one-running-case
                 form = TaskForm(schema_file, ui_file)
                 if tag == "userTask":
                     task_forms[element_id] = form

@@ -134,15 +134,8 @@ def refused_start(api: ApiClient, user: str, key: str, docstring: str) -> None:
 
 @then(_re('user {user} is refused with 422 at {path} when starting a {key} case with:'))
 def refused_start_422(api: ApiClient, user: str, path: str, key: str, docstring: str) -> None:
-    refused_start_422_saying(api, user, path, "", key, docstring)
-
-
-@then(_re('user {user} is refused with 422 at {path} saying {name} when starting a {key} case with:'))
-def refused_start_422_saying(api: ApiClient, user: str, path: str, name: str, key: str, docstring: str) -> None:
     before = api.get("/process-instances?limit=500", as_user="admin").get_json()
     response = api.start(user, key, _json(docstring))
     assert response.status_code == 422, response.get_json()
-    details = {d["path"]: d["message"] for d in response.get_json()["error"]["details"]}
-    assert path in details, response.get_json()
-    assert name in details[path], details
+    assert path in [d["path"] for d in response.get_json()["error"]["details"]], response.get_json()
     assert api.get("/process-instances?limit=500", as_user="admin").get_json() == before  # no case started

@@ -50,9 +50,8 @@ export function fileFields(schema) {
     .map((f) => ({ path: f.path, title: f.title, multiple: f.kind === 'attachments' }));
 }
 
-// x-checks (cross-field checks), x-org-level (organisation pickers) and x-one-running-case (a unit in one running
-// case at a time) are the server's: annotations here
-const SERVER_KEYWORDS = ['x-checks', 'x-org-level', 'x-one-running-case'];
+// x-checks (cross-field checks) and x-org-level (organisation pickers) are the server's: annotations here
+const SERVER_KEYWORDS = ['x-checks', 'x-org-level'];
 
 const baseValidator = customizeValidator({
   AjvClass: Ajv2020,
