@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.web.conftest import ConsoleWatch, LiveServer, login, new_page, shot
+from tests.web.walks import SETTLED
 
 APPLY = {"item_type": "certificate", "item_content": "协助核实辖区高龄老人生存状况并出具年度认证意见",
          "target_group": "辖区80周岁以上户籍老年人", "authority_scope": "受区卫生健康局委托开展入户核实，出具认证意见",
@@ -162,7 +163,7 @@ def test_the_task_form_stays_put_on_a_phone_while_the_diagram_draws(live_server:
         page.locator("#task-form").scroll_into_view_if_needed()
         page.locator("section.card", has=page.locator("h2", has_text="流程图")).scroll_into_view_if_needed()
         expect(page.locator("#diagram[data-ready]")).to_be_attached()
-        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        page.evaluate(SETTLED)
         assert field.evaluate(top) == before
     finally:
         context.close()

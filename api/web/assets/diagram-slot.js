@@ -35,17 +35,7 @@ export function zoomBar() {
   return bar;
 }
 
-/** The tools row's zoom bar, added if the row has none. */
-export function zoomBarIn(tools) {
-  let bar = tools.querySelector(':scope > .zoom-controls');
-  if (!bar) {
-    bar = zoomBar();
-    tools.append(bar);
-  }
-  return bar;
-}
-
-/** The card's tools row (with the legend and the zoom bar) and canvas, made and appended if the card has none yet. */
+/** The card's tools row (legend and zoom bar), zoom bar and canvas, made and appended if the card has none yet. */
 export function diagramSlot(card) {
   let tools = card.querySelector(':scope > .diagram-tools');
   let canvas = card.querySelector(':scope > .diagram');
@@ -61,5 +51,5 @@ export function diagramSlot(card) {
     canvas.id = 'diagram';
     card.append(canvas);
   }
-  return { tools, canvas };
+  return { tools, canvas, zoom: tools.querySelector(':scope > .zoom-controls') };
 }

@@ -4,7 +4,7 @@ import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import { api, ApiError } from './common.js';
-import { diagramSlot, legend, zoomBar, zoomBarIn } from './diagram-slot.js';
+import { diagramSlot, legend, zoomBar } from './diagram-slot.js';
 
 export { legend };
 
@@ -95,8 +95,8 @@ const LEGIBLE = 0.7;
 
 /**
  * Wires the 放大 / 缩小 / 适应窗口 buttons of bar (the page's reserved row, or a new one) to a viewer.
- * A wide procedure fitted to the box is too small to read, so the first view is the whole diagram only when it stays legible, else a legible scale around focus
- * (the elements where the case stands).
+ * A wide procedure fitted to the box is too small to read, so the first view is the whole diagram only
+ * when it stays legible, else a legible scale around focus (the elements where the case stands).
  */
 export function zoomControls(viewer, focus = [], bar = zoomBar()) {
   const canvas = viewer.get('canvas');
@@ -135,7 +135,7 @@ export function zoomControls(viewer, focus = [], bar = zoomBar()) {
  */
 export async function caseDiagram(card, instance, dir) {
   // a page that draws the diagram late keeps its place in the card (diagramSlot), so nothing below it moves
-  const { tools, canvas } = diagramSlot(card);
+  const { canvas, zoom } = diagramSlot(card);
   try {
     const [xml, head] = await Promise.all([
       fetchXml(instance.definition_key, instance.definition_version),
@@ -152,10 +152,11 @@ export async function caseDiagram(card, instance, dir) {
     // where the case stands: its open steps, or the end event a finished case reached
     const registry = viewer.get('elementRegistry');
     const ends = state.completed.filter((id) => (registry.get(id) || {}).type === 'bpmn:EndEvent');
-    zoomControls(viewer, state.active.length ? state.active : ends, zoomBarIn(tools));
+    zoomControls(viewer, state.active.length ? state.active : ends, zoom);
     canvas.dataset.ready = 'true';
     return viewer;
   } catch (error) {
+    zoom.remove(); // nothing to zoom
     diagramUnavailable(canvas, error instanceof ApiError ? error : new Error(String(error.message || error)));
     return null;
   }
