@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+
+# a state hash a command reuses for the entries after its run is computed again and compared
+# (engine/runtime/steps.py reads this once, when it is imported: so before any engine import)
+os.environ.setdefault("ENGINE_CHECK_SETTLED_STATE", "1")
+
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,9 +15,6 @@ import pytest
 
 from engine.settings import Settings
 from tests.support import ApiClient, build_template, fresh_settings, make_client
-
-# a state hash a command reuses for the entries after its run is computed again and compared (engine/runtime/steps.py)
-os.environ.setdefault("ENGINE_CHECK_SETTLED_STATE", "1")
 
 pytest_plugins = ["tests.steps.case_steps", "tests.steps.operation_steps", "tests.flow_coverage", "tests.replay_check",
                   "tests.backends"]

@@ -3,11 +3,9 @@ workflow stays as the run left it: the tests hash it again and compare (ENGINE_C
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from engine.runtime import runner
+from engine.runtime import runner, steps
 from engine.store.models import ProcessInstance
 from tests.support import ApiClient
 
@@ -32,7 +30,7 @@ def test_an_entry_inside_takes_the_hash_a_fresh_walk_gives(api: ApiClient) -> No
 
 
 def test_running_the_workflow_inside_is_caught(api: ApiClient) -> None:
-    assert os.environ.get("ENGINE_CHECK_SETTLED_STATE")
+    assert steps.CHECK_SETTLED_STATE, "conftest sets ENGINE_CHECK_SETTLED_STATE before the engine is imported"
     definition, workflow = _case_workflow(api)
     before = runner.mark(definition, workflow, "urge")  # type: ignore[arg-type]
     task = runner.ready_user_tasks(workflow)[0]  # type: ignore[arg-type]

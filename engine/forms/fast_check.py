@@ -24,7 +24,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from engine.forms.schema_guard import _FORMATS, _walk
+from engine.forms.schema_guard import FORMATS, walk
 
 # a pattern's syntax on which RE2 and ECMA-262 agree (see the module)
 # (a ``(`` only as a group, a ``{`` only as a counted quantifier, no ``[]`` or ``[^]``: ECMA-262 reads those
@@ -42,7 +42,7 @@ def _format_function(check: Callable[[Any], bool], raises: Any) -> Callable[[str
     return run
 
 
-_FORMAT_FUNCTIONS = {name: _format_function(check, raises) for name, (check, raises) in _FORMATS.checkers.items()}
+_FORMAT_FUNCTIONS = {name: _format_function(check, raises) for name, (check, raises) in FORMATS.checkers.items()}
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -71,7 +71,7 @@ def _never(uri: str) -> Any:
 
 def eligible(schema: Any) -> bool:
     """Whether the compiled validator can be trusted for this form (see the module)."""
-    for _, key, value in _walk(schema):
+    for _, key, value in walk(schema):
         if key == "pattern" and (not isinstance(value, str) or not _SAFE_PATTERN.fullmatch(value)):
             return False
         if key in ("patternProperties", "$dynamicRef", "$dynamicAnchor", "$recursiveRef"):

@@ -79,7 +79,7 @@ def load_json_document(raw: bytes, max_depth: int = MAX_FORM_DEPTH) -> Any:
     return doc
 
 
-def _walk(node: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:
+def walk(node: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:
     """Every (path, key, value) of the objects in a JSON document (iteratively)."""
     stack: list[tuple[str, Any]] = [(path, node)]
     while stack:
@@ -96,7 +96,7 @@ def _walk(node: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:
 def schema_problems(name: str, schema: Any) -> list[Problem]:
     """What in a form's JSON Schema would reach outside the file or could not run in linear time."""
     problems: list[Problem] = []
-    for where, key, value in _walk(schema):
+    for where, key, value in walk(schema):
         if key in ("$ref", "$dynamicRef") and isinstance(value, str) and not value.startswith("#"):
             problems.append(Problem(name, f"{where}：只允许引用本文件内的定义（以 # 开头），不允许 {value[:100]!r}"))
         elif key == "$id" and isinstance(value, str) and where.count("/") == 1 and "://" in value:
@@ -132,11 +132,11 @@ def _pattern_properties(validator: Any, patterns: dict[str, Any], instance: Any,
                 yield from validator.descend(value, subschema, path=key, schema_path=pattern)
 
 
-_FORMATS = FormatChecker()
-_FORMATS.checkers = dict(Draft202012Validator.FORMAT_CHECKER.checkers)
+FORMATS = FormatChecker()
+FORMATS.checkers = dict(Draft202012Validator.FORMAT_CHECKER.checkers)
 
 
-@_FORMATS.checks("regex", raises=(re2.error, ValueError, TypeError))
+@FORMATS.checks("regex", raises=(re2.error, ValueError, TypeError))
 def _is_regex(instance: object) -> bool:
     return not isinstance(instance, str) or compile_pattern(instance) is not None
 
@@ -149,4 +149,4 @@ SafeValidator = validators.extend(
 
 def make_validator(schema: dict[str, Any]) -> Any:
     """A Draft 2020-12 validator that never retrieves a reference and matches patterns in linear time."""
-    return SafeValidator(schema, registry=Registry(), format_checker=_FORMATS)
+    return SafeValidator(schema, registry=Registry(), format_checker=FORMATS)

@@ -21,7 +21,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions.compile import CompiledDefinition
-from engine.runtime import callees
+from engine.runtime import callees, spiff_compat
 from engine.runtime.data_copy import copy_data
 from engine.runtime.loops import LoopDataChooser, choose_loop_data, compact_loops
 from engine.runtime.observation import bpmn_id, case_data, case_state, observe, ready_user_task, ready_user_tasks
@@ -88,9 +88,9 @@ def fire_event(definition: CompiledDefinition, workflow: BpmnWorkflow, task: Tas
     """An event the waiting ``task`` catches (a timer the journal says is due): ``mark`` tells the
     task so, the task runs if that made it ready (a cycle only adds a branch), and the engine goes on."""
     recorder = StepRecorder(definition, workflow)
-    before = set(task._children)
+    before = set(spiff_compat.child_ids_of(task))
     mark(task)
-    task.task_spec._update(task)
+    spiff_compat.update_task(task)
     info = definition.elements.get(element_id)
     step = Step(element_id, info.name if info else None, info.type if info else None, command=command)
     if task.has_state(TaskState.READY):

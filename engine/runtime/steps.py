@@ -62,8 +62,10 @@ def observe_steps(observer: StepObserver) -> Iterator[None]:
 # command's own writes journal after the run (the clock's, the 抄送's, the access list's) take that hash
 # instead of walking and hashing the same state again (engine/cases/commands.py holds it around them).
 _SETTLED: ContextVar[tuple[BpmnWorkflow, str] | None] = ContextVar("settled_state", default=None)
-# set (by the tests) to hash every such state again and compare
+# set (by the tests, before the engine is imported) to hash every such state again and compare; read once,
+# as an environment lookup on every recorded step costs more than the check it guards when off
 CHECK_SETTLED = "ENGINE_CHECK_SETTLED_STATE"
+CHECK_SETTLED_STATE = bool(os.environ.get(CHECK_SETTLED))
 
 
 @contextmanager
@@ -171,7 +173,7 @@ class StepRecorder:
         if known is not None and known[0] is self.workflow:
             self._seen = None  # (outcome() observes it, if asked)
             step.state_hash = known[1]
-            if os.environ.get(CHECK_SETTLED):
+            if CHECK_SETTLED_STATE:
                 fresh = observe(self.definition, self.workflow)[0].digest()
                 assert fresh == known[1], f"the workflow changed inside settled(): {step.command} {step.element_id}"
         else:
