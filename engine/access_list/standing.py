@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from engine.access_list.agenda_cache import OPEN_AGENDAS
@@ -26,6 +26,13 @@ _NEXT_CALL = (select(Timer.due_at)
               .where(Timer.kind == "start", Timer.state == "armed",
                      Timer.definition_id.in_(bindparam("meetings", expanding=True)))
               .order_by(Timer.due_at).limit(1))
+
+
+def waits_for_meeting(instance_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """Whether the case ``instance_id`` (a column of the case view's statement) waits for the group's decision:
+    its standing is read only then."""
+    return exists().where(EventSubscription.instance_id == instance_id, EventSubscription.kind == "message",
+                          EventSubscription.name == MEETING_MESSAGE)
 
 
 def meeting_standing(session: Session, instance_id: int, business_key: str | None) -> dict[str, Any] | None:

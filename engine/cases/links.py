@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import ColumnElement, bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
 from engine.definitions.compile import NS, CompiledDefinition, executable_process
@@ -96,7 +96,13 @@ def start_linked_cases(service: InstanceService, session: Session, instance: Pro
         session.flush()
 
 
-# built once (every case view asks; most cases have no link)
+def has_links(instance_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """Whether the case ``instance_id`` (a column of the case view's own statement) has a linked case:
+    most have none, so the view reads the links only when this says so."""
+    return exists().where(or_(CaseLink.from_instance_id == instance_id, CaseLink.to_instance_id == instance_id))
+
+
+# built once (every case view with links asks)
 _LINKS = (select(CaseLink.__table__).where(or_(CaseLink.from_instance_id == bindparam("instance_id"),
                                                CaseLink.to_instance_id == bindparam("instance_id")))
           .order_by(CaseLink.id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from engine.store.models import GridLogEntry
@@ -12,6 +12,11 @@ from engine.store.models import GridLogEntry
 _LINKED = select(GridLogEntry.id, GridLogEntry.community_org, GridLogEntry.grid_name, GridLogEntry.title,
                  GridLogEntry.kind, GridLogEntry.recorded_on).where(
     GridLogEntry.whistle_instance_id == bindparam("instance_id"))  # built once: every case view asks
+
+
+def has_entry(instance_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """Whether the case ``instance_id`` (a column of the case view's statement) was started from an entry."""
+    return exists().where(GridLogEntry.whistle_instance_id == instance_id)
 
 
 def linked_entry(session: Session, instance_id: int) -> dict[str, Any] | None:

@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from engine.access_list.standing import meeting_standing
-from engine.cases.links import linked_cases
+from engine.access_list.standing import meeting_standing, waits_for_meeting
+from engine.cases.links import has_links, linked_cases
 from engine.clock import Clock, SystemClock
 from engine.definitions.registry import DefinitionRegistry
 from engine.errors import Forbidden, NotFound
 from engine.forms.org_fields import org_choices
 from engine.forms.rule_labels import fill_labels
-from engine.grid.views import linked_entry
+from engine.grid.views import has_entry, linked_entry
 from engine.identity import access
 from engine.identity.actors import Actor
 from engine.identity.orgs import OrgDirectory
@@ -40,7 +40,11 @@ _VIEW_INSTANCE = (select(_instances.c.id, _instances.c.business_key, _instances.
                          _instances.c.created_at, _instances.c.updated_at, _instances.c.case_title,
                          _definitions.c.name.label("definition_name"),
                          _definitions.c.version.label("definition_version"),
-                         _users.c.display_name.label("starter_name"), _journal.c.actor_org.label("starter_org"))
+                         _users.c.display_name.label("starter_name"), _journal.c.actor_org.label("starter_org"),
+                         # what few cases have, asked in the same statement: each is read only when present
+                         has_links(_instances.c.id).label("has_links"),
+                         has_entry(_instances.c.id).label("has_grid_log"),
+                         waits_for_meeting(_instances.c.id).label("waits_for_meeting"))
                   .select_from(_instances.outerjoin(_definitions, _definitions.c.id == _instances.c.definition_id)
                                .outerjoin(_users, _users.c.username == _instances.c.started_by)
                                .outerjoin(_journal, and_(_journal.c.instance_id == _instances.c.id,
@@ -135,13 +139,13 @@ class Queries:
             "updated_at": instance.updated_at,
         }
         self._add_deadlines(session, view)
-        linked = linked_cases(session, instance_id)
+        linked = linked_cases(session, instance_id) if instance.has_links else None
         if linked:
             view["linked_cases"] = linked
-        grid_log = linked_entry(session, instance_id)
+        grid_log = linked_entry(session, instance_id) if instance.has_grid_log else None
         if grid_log is not None:
             view["grid_log"] = grid_log
-        standing = meeting_standing(session, instance_id, instance.business_key)
+        standing = meeting_standing(session, instance_id, instance.business_key) if instance.waits_for_meeting else None
         if standing is not None:
             view["meeting_standing"] = standing
         if instance.end_event:
