@@ -28,13 +28,16 @@ OPEN_STATES = ("running", "paused", "unknown")
 SUPERVISOR_ROLES = ("civil_affairs", "district_government", "civil_affairs_upper")
 
 
+def _remaining(row: Any, due: datetime | None, calendar: WorkingCalendar, now: datetime) -> str | None:
+    if due is None or row.state == "closed":
+        return None
+    remaining = remaining_text(calendar, row.unit, due, now)
+    return remaining + "（已暂停计时）" if row.state == "paused" else remaining
+
+
 def _view(row: Any, calendar: WorkingCalendar, now: datetime) -> dict[str, Any]:
     due = as_utc(row.due_at)
-    remaining = None
-    if due is not None and row.state != "closed":
-        remaining = remaining_text(calendar, row.unit, due, now)
-        if row.state == "paused":
-            remaining += "（已暂停计时）"
+    remaining = _remaining(row, due, calendar, now)
     return {"id": row.id, "kind": row.kind, "label": KIND_NAMES[row.kind], "task_id": row.human_task_id,
             "element_id": row.element_id, "amount": row.amount, "unit": row.unit,
             "extension_days": row.extension_days, "state": row.state, "urgency": row.urgency, "deadline": due,
@@ -50,10 +53,13 @@ def most_urgent(views: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
     return max(live, key=lambda v: (RANK[v["urgency"]], -(v["remaining_seconds"] or 0)))
 
 
+_NO_LIMIT: dict[str, Any] = {"deadline": None, "remaining": None, "urgency": None}
+
+
 def summary_fields(views: list[dict[str, Any]]) -> dict[str, Any]:
     top = most_urgent(views)
     if top is None:
-        return {"deadline": None, "remaining": None, "urgency": None}
+        return _NO_LIMIT
     return {"deadline": top["deadline"], "remaining": top["remaining"], "urgency": top["urgency"]}
 
 
@@ -100,22 +106,50 @@ class DeadlineReader:
             self._full.update({i: found.get(i, []) for i in ids})
         return found
 
+    def _open_rows(self, instance_ids: set[int]) -> dict[int, list[Any]]:
+        """Open limits as rows, for lists that show only the most urgent one of each item."""
+        found: dict[int, list[Any]] = {}
+        if instance_ids:
+            for row in self.session.connection().execute(_OPEN_OF_CASES, {"ids": sorted(instance_ids)}):
+                found.setdefault(row.instance_id, []).append(row)
+        return found
+
+    def _row_summary(self, rows: list[Any]) -> dict[str, Any]:
+        """``summary_fields`` of open rows without a view of each: only the most urgent one is worded."""
+        if not rows:
+            return _NO_LIMIT
+        now = self.now
+
+        def rank(row: Any) -> tuple[int, int]:
+            due = as_utc(row.due_at)
+            return RANK[row.urgency], -(int((due - now).total_seconds()) if due is not None else 0)
+
+        top = rows[0] if len(rows) == 1 else max(rows, key=rank)
+        due = as_utc(top.due_at)
+        return {"deadline": due, "remaining": _remaining(top, due, self.calendar, now), "urgency": top.urgency}
+
     def task_fields(self, tasks: list[dict[str, Any]]) -> None:
         """Add ``deadline``, ``remaining``, ``urgency`` to task summaries: the most urgent of the task's own
         limit and its case's limits."""
-        by_case = self.for_cases((t["instance_id"] for t in tasks), open_only=True)
+        ids = {t["instance_id"] for t in tasks}
+        if ids and all(i in self._full for i in ids):  # a case page's views, read already
+            by_case = self.for_cases(ids, open_only=True)
+            for task in tasks:
+                task.update(summary_fields([v for v in by_case.get(task["instance_id"], [])
+                                            if v["task_id"] is None or v["task_id"] == task["id"]]))
+            return
+        rows = self._open_rows(ids)
         for task in tasks:
-            relevant = [v for v in by_case.get(task["instance_id"], [])
-                        if v["task_id"] is None or v["task_id"] == task["id"]]
-            task.update(summary_fields(relevant))
+            task.update(self._row_summary([r for r in rows.get(task["instance_id"], [])
+                                           if r.human_task_id is None or r.human_task_id == task["id"]]))
 
     def case_fields(self, items: list[dict[str, Any]]) -> None:
         """Add the case's ``deadline``, ``remaining``, ``urgency`` (its own open limits, else its tasks')
         to list items of cases (``instance_id``), as the case page sums them up."""
-        by_case = self.for_cases((i["instance_id"] for i in items), open_only=True)
+        rows = self._open_rows({i["instance_id"] for i in items})
         for item in items:
-            views = by_case.get(item["instance_id"], [])
-            item.update(summary_fields([v for v in views if v["task_id"] is None] or views))
+            found = rows.get(item["instance_id"], [])
+            item.update(self._row_summary([r for r in found if r.human_task_id is None] or found))
 
 
 def inbox_sorts() -> dict[str, ColumnElement[Any]]:
