@@ -143,6 +143,33 @@ def test_case_view_and_inbox_show_the_limit(limits: TimerHarness) -> None:
     assert inbox[0]["deadline"] == _due("2025-10-20")
 
 
+def test_lists_word_the_same_limit_as_the_case_page(limits: TimerHarness) -> None:
+    """Lists word only each item's most urgent limit from its rows; the case page words every limit. Both
+    must name the same one, paused, warned and overdue alike."""
+    h = limits
+    case_id = h.start("limit_approval")
+    fields = ("deadline", "remaining", "urgency")
+    seen: set[tuple[str, str]] = set()
+    for day, hour, done_step in (("2025-09-24", 10, None), ("2025-09-29", 10, ("accept", "street_a")),
+                                 ("2025-10-10", 9, ("expert", "civil_affairs")), ("2025-10-12", 10, None),
+                                 ("2025-10-15", 9, None)):
+        h.clock.set(beijing(day, hour))
+        if done_step:
+            h.complete(case_id, *done_step, {"agree": True})
+        h.run_worker()
+        case = h.case(case_id)
+        for done in h.api.get("/tasks/done", as_user="street_a").get_json():  # 已办 words the case's limit
+            assert done["instance_id"] == case_id
+            assert {k: done[k] for k in fields} == {k: case[k] for k in fields}
+        [task] = case["active_tasks"]
+        holder = "street_a" if task["element_id"] == "accept" else "civil_affairs"
+        [item] = h.api.get(f"/tasks?instance_id={case_id}", as_user=holder).get_json()
+        assert {k: item[k] for k in fields} == {k: task[k] for k in fields}
+        seen.add((task["urgency"], task["remaining"]))
+    assert {u for u, _ in seen} >= {"normal", "yellow", "overdue"}, seen
+    assert any("暂停" in r for _, r in seen), seen
+
+
 def test_a_limit_past_the_known_years_is_unknown_until_the_year_is_entered(backend_settings: Settings) -> None:
     from engine.calendar.working_days import PACKAGE_LAST_YEAR
 
