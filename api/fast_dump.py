@@ -13,6 +13,7 @@ fields that do not read an attribute (``Function``, ``Method``) take marshmallow
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from marshmallow import Schema, fields, missing
@@ -44,9 +45,20 @@ def _value_dumper(field: fields.Field, name: str) -> Callable[[Any, Any], Any] |
         return lambda value, obj: value if value is None or type(value) is int else serialize(value, name, obj)
     if isinstance(field, fields.Boolean):
         return lambda value, obj: value if value is None or type(value) is bool else serialize(value, name, obj)
+    if isinstance(field, fields.DateTime) and _isoformat_when_aware(field):
+        return lambda value, obj: (value.isoformat() if type(value) is datetime and value.tzinfo is not None
+                                   else None if value is None else serialize(value, name, obj))
     if isinstance(field, fields.Raw | fields.DateTime | fields.Dict | fields.Float | fields.Integer):
         return lambda value, obj: None if value is None else serialize(value, name, obj)
     return None
+
+
+def _isoformat_when_aware(field: fields.DateTime) -> bool:
+    """Whether the field dumps a timezone-aware datetime as its ``isoformat()``: marshmallow's own ISO
+    format, or a subclass that says so (``AWARE_AS_ISOFORMAT``)."""
+    if field.format not in (None, "iso", "iso8601") or field.DEFAULT_FORMAT not in ("iso", "iso8601"):
+        return False
+    return type(field)._serialize is fields.DateTime._serialize or getattr(field, "AWARE_AS_ISOFORMAT", False)
 
 
 def _compile(schema: Schema) -> Dumper | None:

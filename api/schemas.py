@@ -14,6 +14,8 @@ from api.people_schemas import PersonSchema
 class UtcDateTime(fields.DateTime):
     """ISO 8601 in UTC with its offset; SQLite hands back naive datetimes, which are UTC."""
 
+    AWARE_AS_ISOFORMAT = True  # an aware value is marshmallow's ISO dump: the compiled dump may call isoformat
+
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if isinstance(value, datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
