@@ -31,6 +31,7 @@ from engine.read.paging import PageRequest
 from engine.read.workbench import InboxFilter
 
 from .harness import CaseDriver, actors, make_engine, sqlite_url
+from .history_rows import AUDITOR
 from .pg import NoPostgres, postgres
 from .scale_data import generate
 from .scale_rows import CLERK
@@ -98,6 +99,9 @@ def plans(database_url: str, directory: Path, cases: int, label: str) -> None:
         reads: dict[str, Callable[[], Any]] = {
             "inbox (first page, default order)": lambda: engine.views.inbox(clerk, InboxFilter(), PageRequest()),
             "case list (first page, default order)": lambda: engine.views.cases(clerk, CaseFilter()),
+            # an auditor sees every case: the one search that reads no visibility set
+            "auditor's search by 办件编号": lambda: engine.views.cases(
+                AUDITOR, CaseFilter(q=(data.business_keys or ["SWZR-2026-000001"])[len(data.business_keys) // 2])),
         }
         print(f"## {label}: {data.cases:,} cases (generated in {data.seconds:.0f} s, load average "
               f"{os.getloadavg()[0]:.1f}), {data.rows['tasks']:,} task rows, "
