@@ -75,15 +75,18 @@ def _refused(payload: dict[str, Any]) -> bool:
     return isinstance(result, dict) and "error" in result
 
 
-# built once with a bind parameter (every task page reads them)
+# built once with a bind parameter (every task page reads them); the count of the entries without an actor
+# (the engine's own) rides on each row, so a case page needs one statement for its steps (a case always has
+# its start, which has one)
+_AUTOMATIC = select(func.count()).select_from(JournalEntry).where(
+    JournalEntry.instance_id == bindparam("instance_id"), JournalEntry.actor.is_(None))
 _ENTRIES = (select(JournalEntry.seq, JournalEntry.at, JournalEntry.command, JournalEntry.actor,
                    JournalEntry.actor_role, JournalEntry.actor_org, JournalEntry.element_id, JournalEntry.element_name,
-                   JournalEntry.task_id, JournalEntry.payload, JournalEntry.comment, User.display_name)
+                   JournalEntry.task_id, JournalEntry.payload, JournalEntry.comment, User.display_name,
+                   _AUTOMATIC.scalar_subquery().label("automatic"))
             .outerjoin(User, User.username == JournalEntry.actor)
             .where(JournalEntry.instance_id == bindparam("instance_id"), JournalEntry.actor.is_not(None))
             .order_by(JournalEntry.seq))
-_AUTOMATIC = select(func.count()).select_from(JournalEntry).where(
-    JournalEntry.instance_id == bindparam("instance_id"), JournalEntry.actor.is_(None))
 
 
 def case_steps(session: Session, directory: OrgDirectory, definition: CompiledDefinition,
@@ -91,7 +94,7 @@ def case_steps(session: Session, directory: OrgDirectory, definition: CompiledDe
     """``{instance_id, steps, auto_steps, actions}`` of one case, in the order things happened."""
     conn = session.connection()
     rows = list(conn.execute(_ENTRIES, {"instance_id": instance_id}))
-    automatic = conn.execute(_AUTOMATIC, {"instance_id": instance_id}).scalar() or 0
+    automatic = (rows[0].automatic if rows else conn.execute(_AUTOMATIC, {"instance_id": instance_id}).scalar()) or 0
     start = next((e for e in definition.elements.values() if e.type == "startEvent"), None)
     submissions = [r for r in rows if r.command in SUBMISSIONS and not _refused(r.payload or {})]
     names = _attachment_names(session, definition, instance_id, submissions)
