@@ -60,7 +60,7 @@ class Proxy:
             threading.Thread(target=self._downstream, args=(server, client, state), daemon=True).start()
 
     def _upstream(self, client: socket.socket, server: socket.socket, state: dict[str, Any]) -> None:
-        while data := client.recv(65536):
+        def seen(data: bytes) -> None:
             with self.lock:
                 if state["replied"]:
                     state["current"] = []
@@ -68,15 +68,26 @@ class Proxy:
                     state["replied"] = False
                 state["buffer"] += data
                 self._parse(state)
-            server.sendall(data)
-        server.close()
+        self._pump(client, server, seen)
 
     def _downstream(self, server: socket.socket, client: socket.socket, state: dict[str, Any]) -> None:
-        while data := server.recv(65536):
+        def seen(_data: bytes) -> None:
             with self.lock:
                 state["replied"] = True
-            client.sendall(data)
-        client.close()
+        self._pump(server, client, seen)
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket, seen: Any) -> None:
+        """Copy one direction until its source ends; the other direction closing this one's source (the
+        connection's end seen from the other side first) ends it too."""
+        try:
+            while data := source.recv(65536):
+                seen(data)
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            sink.close()
 
     @staticmethod
     def _parse(state: dict[str, Any]) -> None:
