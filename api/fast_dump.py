@@ -56,7 +56,7 @@ def _value_dumper(field: fields.Field, name: str) -> Callable[[Any, Any], Any] |
 def _isoformat_when_aware(field: fields.DateTime) -> bool:
     """Whether the field dumps a timezone-aware datetime as its ``isoformat()``: marshmallow's own ISO
     format, or a subclass that says so (``AWARE_AS_ISOFORMAT``)."""
-    if field.format not in (None, "iso", "iso8601") or field.DEFAULT_FORMAT not in ("iso", "iso8601"):
+    if (field.format or field.DEFAULT_FORMAT) not in ("iso", "iso8601"):
         return False
     return type(field)._serialize is fields.DateTime._serialize or getattr(field, "AWARE_AS_ISOFORMAT", False)
 

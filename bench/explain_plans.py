@@ -101,7 +101,7 @@ def plans(database_url: str, directory: Path, cases: int, label: str) -> None:
             "case list (first page, default order)": lambda: engine.views.cases(clerk, CaseFilter()),
             # an auditor sees every case: the one search that reads no visibility set
             "auditor's search by 办件编号": lambda: engine.views.cases(
-                AUDITOR, CaseFilter(q=(data.business_keys or ["SWZR-2026-000001"])[len(data.business_keys) // 2])),
+                AUDITOR, CaseFilter(q=data.search_keys()[len(data.search_keys()) // 2])),
         }
         print(f"## {label}: {data.cases:,} cases (generated in {data.seconds:.0f} s, load average "
               f"{os.getloadavg()[0]:.1f}), {data.rows['tasks']:,} task rows, "

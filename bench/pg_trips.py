@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,7 @@ class Proxy:
         self._pump(server, client, seen)
 
     @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket, seen: Any) -> None:
+    def _pump(source: socket.socket, sink: socket.socket, seen: Callable[[bytes], None]) -> None:
         """Copy one direction until its source ends; the other direction closing this one's source (the
         connection's end seen from the other side first) ends it too."""
         try:

@@ -69,6 +69,10 @@ class ScaleData:
     long_case: int = 0  # a real case with ≥ 1,000 journal entries: verify, state at a step
     business_keys: list[str] = field(default_factory=list)  # sample keys to search for
 
+    def search_keys(self) -> list[str]:
+        """The sample keys, or one of the generator's shape when there are none (a run without real cases)."""
+        return self.business_keys or ["SWZR-2026-000001"]
+
 
 def _rows(session: Session, model: Any, where: Any, order: Any) -> list[dict[str, Any]]:
     table = model.__table__

@@ -76,7 +76,7 @@ def read_queries(driver: CaseDriver, data: ScaleData) -> dict[str, Callable[[], 
     views = driver.engine.views
     clerk = driver.actors[CLERK]
     rng = random.Random(9)
-    keys = data.business_keys or ["SWZR-2026-000001"]
+    keys = data.search_keys()
     page = PageRequest()
     queries: dict[str, Callable[[], Any]] = {
         "inbox": lambda: views.inbox(clerk, InboxFilter(), page),

@@ -6,8 +6,9 @@ the clock; no command does).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, case, func, or_, select
@@ -35,6 +36,15 @@ def _remaining(row: Any, due: datetime | None, calendar: WorkingCalendar, now: d
     return remaining + "（已暂停计时）" if row.state == "paused" else remaining
 
 
+def _seconds_left(due: datetime | None, now: datetime) -> int | None:
+    return int((due - now).total_seconds()) if due is not None else None
+
+
+def _urgency_rank(urgency: str, seconds_left: int | None) -> tuple[int, int]:
+    """The order of "most urgent": the urgency level, then the least time left."""
+    return RANK[urgency], -(seconds_left or 0)
+
+
 def _view(row: Any, calendar: WorkingCalendar, now: datetime) -> dict[str, Any]:
     due = as_utc(row.due_at)
     remaining = _remaining(row, due, calendar, now)
@@ -42,7 +52,7 @@ def _view(row: Any, calendar: WorkingCalendar, now: datetime) -> dict[str, Any]:
             "element_id": row.element_id, "amount": row.amount, "unit": row.unit,
             "extension_days": row.extension_days, "state": row.state, "urgency": row.urgency, "deadline": due,
             "remaining": remaining,
-            "remaining_seconds": int((due - now).total_seconds()) if due is not None else None,
+            "remaining_seconds": _seconds_left(due, now),
             "problem": row.problem}
 
 
@@ -50,13 +60,13 @@ def most_urgent(views: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
     live = [v for v in views if v["state"] != "closed"]
     if not live:
         return None
-    return max(live, key=lambda v: (RANK[v["urgency"]], -(v["remaining_seconds"] or 0)))
+    return max(live, key=lambda v: _urgency_rank(v["urgency"], v["remaining_seconds"]))
 
 
-_NO_LIMIT: dict[str, Any] = {"deadline": None, "remaining": None, "urgency": None}
+_NO_LIMIT: Mapping[str, Any] = MappingProxyType({"deadline": None, "remaining": None, "urgency": None})
 
 
-def summary_fields(views: list[dict[str, Any]]) -> dict[str, Any]:
+def summary_fields(views: list[dict[str, Any]]) -> Mapping[str, Any]:
     top = most_urgent(views)
     if top is None:
         return _NO_LIMIT
@@ -99,32 +109,28 @@ class DeadlineReader:
         if all(i in self._full for i in ids):
             return {i: views for i in ids
                     if (views := [v for v in self._full[i] if not open_only or v["state"] in OPEN_STATES])}
-        found: dict[int, list[dict[str, Any]]] = {}
-        for row in self.session.connection().execute(_OPEN_OF_CASES if open_only else _OF_CASES, {"ids": ids}):
-            found.setdefault(row.instance_id, []).append(_view(row, self.calendar, self.now))
+        found = {i: [_view(row, self.calendar, self.now) for row in rows]
+                 for i, rows in self._rows(_OPEN_OF_CASES if open_only else _OF_CASES, ids).items()}
         if not open_only:
             self._full.update({i: found.get(i, []) for i in ids})
         return found
 
-    def _open_rows(self, instance_ids: set[int]) -> dict[int, list[Any]]:
-        """Open limits as rows, for lists that show only the most urgent one of each item."""
+    def _rows(self, statement: Any, instance_ids: Iterable[int]) -> dict[int, list[Any]]:
+        """The limit rows ``statement`` finds for the cases, by case, in id order."""
         found: dict[int, list[Any]] = {}
-        if instance_ids:
-            for row in self.session.connection().execute(_OPEN_OF_CASES, {"ids": sorted(instance_ids)}):
+        ids = sorted(set(instance_ids))
+        if ids:
+            for row in self.session.connection().execute(statement, {"ids": ids}):
                 found.setdefault(row.instance_id, []).append(row)
         return found
 
-    def _row_summary(self, rows: list[Any]) -> dict[str, Any]:
+    def _row_summary(self, rows: list[Any]) -> Mapping[str, Any]:
         """``summary_fields`` of open rows without a view of each: only the most urgent one is worded."""
         if not rows:
             return _NO_LIMIT
         now = self.now
-
-        def rank(row: Any) -> tuple[int, int]:
-            due = as_utc(row.due_at)
-            return RANK[row.urgency], -(int((due - now).total_seconds()) if due is not None else 0)
-
-        top = rows[0] if len(rows) == 1 else max(rows, key=rank)
+        top = rows[0] if len(rows) == 1 else max(
+            rows, key=lambda row: _urgency_rank(row.urgency, _seconds_left(as_utc(row.due_at), now)))
         due = as_utc(top.due_at)
         return {"deadline": due, "remaining": _remaining(top, due, self.calendar, now), "urgency": top.urgency}
 
@@ -138,7 +144,7 @@ class DeadlineReader:
                 task.update(summary_fields([v for v in by_case.get(task["instance_id"], [])
                                             if v["task_id"] is None or v["task_id"] == task["id"]]))
             return
-        rows = self._open_rows(ids)
+        rows = self._rows(_OPEN_OF_CASES, ids)
         for task in tasks:
             task.update(self._row_summary([r for r in rows.get(task["instance_id"], [])
                                            if r.human_task_id is None or r.human_task_id == task["id"]]))
@@ -146,7 +152,7 @@ class DeadlineReader:
     def case_fields(self, items: list[dict[str, Any]]) -> None:
         """Add the case's ``deadline``, ``remaining``, ``urgency`` (its own open limits, else its tasks')
         to list items of cases (``instance_id``), as the case page sums them up."""
-        rows = self._open_rows({i["instance_id"] for i in items})
+        rows = self._rows(_OPEN_OF_CASES, (i["instance_id"] for i in items))
         for item in items:
             found = rows.get(item["instance_id"], [])
             item.update(self._row_summary([r for r in found if r.human_task_id is None] or found))
