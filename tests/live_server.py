@@ -98,7 +98,10 @@ class LiveServer:
             with urllib.request.urlopen(req, timeout=REQUEST_TIMEOUT_SECONDS) as response:
                 return response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as exc:
-            raw = exc.read()
+            try:
+                raw = exc.read()
+            except (http.client.HTTPException, OSError) as cut:  # the server died while sending the error
+                raise ServerGone(str(cut)) from cut
             try:
                 return exc.code, json.loads(raw or b"null")
             except ValueError:
