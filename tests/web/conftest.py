@@ -149,6 +149,16 @@ def desk(live_server: LiveServer, browser: Browser, console: ConsoleWatch) -> It
             context.close()
 
 
+def dispatch_until(page: Page, condition: Callable[[], bool]) -> None:
+    """Let Playwright dispatch its events (a held route reaches its handler) until the condition holds: the sync
+    API runs handlers only while the test is inside one of its calls."""
+    for _ in range(500):
+        if condition():
+            return
+        page.wait_for_timeout(10)
+    raise AssertionError("the page never made the expected requests")
+
+
 def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+import re
 
-from tests.web.conftest import LiveServer, login, shot
-from tests.web.test_clerk_pages import APPLY
+from playwright.sync_api import Page, Route, expect
+
+from tests.web.conftest import LiveServer, dispatch_until, login, shot
+from tests.web.test_clerk_pages import APPLY, two_access_cases
 
 GATEKEEP = {"gatekeep_decision": "accept", "elements_complete": True, "funding_verified": True,
             "gatekeep_opinion": "符合准入条件，提请领导小组审批"}
@@ -62,3 +64,32 @@ def test_auditor_steps_through_a_replay_and_verifies(page: Page, live_server: Li
     expect(page.locator("#verify-result")).to_contain_text("校验通过")
     expect(page.locator("#verify-result")).to_contain_text(f"{len(entries)} 条记录")
     shot(page, "auditor-2-verified")
+
+
+def test_a_slow_first_load_neither_adds_to_nor_replaces_the_search_asked_after_it(
+        page: Page, live_server: LiveServer) -> None:
+    cases = two_access_cases(live_server.api)
+    login(page, live_server, "auditor")
+    held: list[Route] = []
+    lists = re.compile(r"/api/v1/process-instances\?")
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route(lists, hold)
+    page.goto(f"{live_server.url}/audit")
+    page.fill("#business-key", cases[0]["business_key"])
+    page.get_by_role("button", name="查询").click()
+    dispatch_until(page, lambda: len(held) == 2)
+    first, search = held
+    assert "business_key=" not in first.request.url and "business_key=" in search.request.url
+
+    # the unfiltered first load answers first, then the search: only the search's one case shows
+    with page.expect_response(lambda r: r.request == first.request):
+        first.continue_()
+    search.continue_()
+    expect(page.locator("#results")).to_contain_text("共 1 件")
+    expect(page.locator("#results")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator("#cases")).to_have_count(1)
+    expect(page.locator("#cases tbody tr")).to_have_count(1)
+    expect(page.locator(f"#cases tr[data-id='{cases[0]['id']}']")).to_be_attached()

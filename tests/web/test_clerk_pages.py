@@ -7,8 +7,17 @@ import re
 
 from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.web.conftest import ConsoleWatch, LiveServer, login, new_page, shot
+from tests.support import ApiClient
+from tests.web.conftest import ConsoleWatch, LiveServer, dispatch_until, login, new_page, shot
 from tests.web.walks import SETTLED
+
+
+def two_access_cases(api: ApiClient) -> list[dict]:
+    """Two 社区事务准入 cases started by the department, each waiting on its 申请 task."""
+    start = {"applicant_department": "沣西新城教育局"}
+    return [api.start("department", "community_access", {**start, "item_title": title}).get_json()
+            for title in ("学生近视筛查台账", "校园安全巡查记录")]
+
 
 APPLY = {"item_type": "certificate", "item_content": "协助核实辖区高龄老人生存状况并出具年度认证意见",
          "target_group": "辖区80周岁以上户籍老年人", "authority_scope": "受区卫生健康局委托开展入户核实，出具认证意见",
@@ -167,3 +176,33 @@ def test_the_task_form_stays_put_on_a_phone_while_the_diagram_draws(live_server:
         assert field.evaluate(top) == before
     finally:
         context.close()
+
+
+def test_the_inbox_shows_the_search_asked_last_even_when_the_first_load_answers_later(
+        page: Page, live_server: LiveServer) -> None:
+    cases = two_access_cases(live_server.api)
+    login(page, live_server, "department")
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route(re.compile(r"/api/v1/tasks\?(?!limit=1$)"), hold)  # the list's loads, not the header's count
+    page.goto(f"{live_server.url}/inbox")
+    page.fill("#list-q", cases[1]["business_key"])
+    page.get_by_role("button", name="查询").click()
+    dispatch_until(page, lambda: len(held) == 2)
+    first, search = held
+    assert "q=" not in first.request.url and "q=" in search.request.url
+
+    # the search answers first, the unfiltered load after it: the search's result stays
+    with page.expect_response(lambda r: r.request == search.request):
+        search.continue_()
+    expect(page.locator("#list-total")).to_have_text("共 1 件")
+    with page.expect_response(lambda r: r.request == first.request):
+        first.continue_()
+    # one more round trip through the page, so that a stale answer would have been drawn by now
+    page.evaluate("() => fetch('/api/v1/health').then((r) => r.status)")
+    expect(page.locator("#tasks tbody tr")).to_have_count(1)
+    expect(page.locator(f"#tasks a[href='/cases/{cases[1]['id']}']")).to_be_attached()
+    expect(page.locator("#list-total")).to_have_text("共 1 件")

@@ -1,5 +1,5 @@
 // 办件查询: search cases (GET /process-instances with filters), open a case's replay.
-import { api, directory, formatTime, h, orgName, showError, startPage, STATUS_NAMES } from './common.js';
+import { api, directory, formatTime, h, orgName, requestTurns, showError, startPage, STATUS_NAMES } from './common.js';
 
 const PAGE = 20;
 
@@ -20,22 +20,30 @@ async function main() {
   const to = h('input', { type: 'date', name: 'started_to' });
   const results = h('div#results');
   let offset = 0;
+  const turn = requestTurns();
 
   const search = async () => {
+    const isNewest = turn();
     const params = new URLSearchParams({ limit: PAGE, offset, sort: 'created_at', order: 'desc' });
     if (businessKey.value.trim()) params.set('business_key', businessKey.value.trim());
     if (definition.value) params.set('definition_key', definition.value);
     if (status.value) params.set('status', status.value);
     if (from.value) params.set('started_from', from.value);
     if (to.value) params.set('started_to', to.value);
-    results.innerHTML = '';
+    results.setAttribute('aria-busy', 'true');
     let result;
     try {
       result = await api(`/process-instances?${params}`, { allow: [404, 405] });
     } catch (error) {
+      if (!isNewest()) return;
+      results.replaceChildren();
+      results.removeAttribute('aria-busy');
       showError(results, error);
       return;
     }
+    if (!isNewest()) return;
+    results.replaceChildren();
+    results.removeAttribute('aria-busy');
     if (result.status !== 200) {
       results.append(h('p.muted', {}, '办件列表接口尚未提供；可在下方按办件序号直接打开回放。'));
       return;

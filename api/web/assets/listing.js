@@ -1,6 +1,6 @@
 // The clerk's lists (我的待办, 已办, 我发起的): search, procedure filter, sort and paging over one API
 // list, shown as a table on a desk and as cards on a phone (each cell carries its column's label).
-import { api, h, showError } from './common.js';
+import { api, h, requestTurns, showError } from './common.js';
 
 const PAGE_SIZE = 20;
 
@@ -68,7 +68,10 @@ export function listView({ id, columns, load, sorts, definitions = [], searchLab
   const pager = h('nav.pager', { 'aria-label': '分页' });
   const box = h('div.list-view', {}, toolbar, table, message, pager);
 
+  const turn = requestTurns();
+
   async function refresh() {
+    const isNewest = turn();
     keepInUrl(state, sorts);
     box.querySelectorAll('.alert.error').forEach((el) => el.remove());
     box.setAttribute('aria-busy', 'true');
@@ -76,10 +79,12 @@ export function listView({ id, columns, load, sorts, definitions = [], searchLab
     try {
       page = await load({ q: state.q, definition_key: state.definition_key, sort: state.sort, limit: PAGE_SIZE, offset: state.offset });
     } catch (error) {
+      if (!isNewest()) return;
       showError(box, error);
       box.removeAttribute('aria-busy');
       return;
     }
+    if (!isNewest()) return;
     if (!page.items.length && state.offset > 0 && page.total > 0) {
       // the list shrank under a later page (tasks done meanwhile): show its last page
       state.offset = Math.max(0, Math.floor((page.total - 1) / PAGE_SIZE) * PAGE_SIZE);
