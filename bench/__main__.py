@@ -127,7 +127,7 @@ def _run(sizes: Sizes, skip: frozenset[str]) -> dict[str, Any]:
         engine.db.dispose()
         if "scale" not in skip and "scale_sqlite" not in skip:
             _step("scale_sqlite", results, lambda: scale_rows.measure_at_scale(
-                sqlite_url(directory, "scale.db"), directory, sizes.scale))
+                sqlite_url(directory, "scale.db"), sqlite_url(directory, "scale-empty.db"), directory, sizes.scale))
         if "curve" not in skip:
             _step("curve", results, lambda: scale_rows.measure_curve(directory, list(sizes.curve)))
         if "clerk" not in skip:
@@ -154,8 +154,9 @@ def _postgres_rows(results: dict[str, Any], directory: Path, sizes: Sizes, skip:
             _step("http_postgres_processes", results, lambda: {
                 "source": source, "processes": 4, **_http_row(url, directory, sizes, processes=4)})
     if "scale" not in skip:
-        with postgres() as (url, _source):
-            _step("scale_postgres", results, lambda: scale_rows.measure_at_scale(url, directory, sizes.scale))
+        with postgres() as (url, _source), postgres("empty") as (empty_url, _):
+            _step("scale_postgres", results, lambda: scale_rows.measure_at_scale(url, empty_url, directory,
+                                                                                 sizes.scale))
 
 
 def main() -> None:

@@ -33,10 +33,10 @@ def _server_url() -> str | None:
 
 
 @contextmanager
-def _scratch_database(server_url: str) -> Iterator[str]:
+def _scratch_database(server_url: str, suffix: str = "") -> Iterator[str]:
     """A new database on the server of ``server_url``, dropped on exit."""
     url = make_url(server_url)
-    name = f"shequ_bench_{os.getpid()}"
+    name = f"shequ_bench_{os.getpid()}" + (f"_{suffix}" if suffix else "")
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -54,11 +54,12 @@ def _scratch_database(server_url: str) -> Iterator[str]:
 
 
 @contextmanager
-def postgres() -> Iterator[tuple[str, str]]:
-    """Yield (database URL, where it came from); raise NoPostgres when there is none."""
+def postgres(suffix: str = "") -> Iterator[tuple[str, str]]:
+    """Yield (database URL, where it came from); raise NoPostgres when there is none. Scratch databases held at
+    once need different suffixes."""
     server = _server_url()
     if server:
-        with _scratch_database(server) as url:
+        with _scratch_database(server, suffix) as url:
             yield url, "DATABASE_URL/TEST_DATABASE_URL"
         return
     raise NoPostgres("no PostgreSQL server: set TEST_DATABASE_URL (make bench starts one with scripts/pg-test-server)")
