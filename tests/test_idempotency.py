@@ -3,7 +3,7 @@
 On both backends, through the real app: starts, completions and case
 administration repeated with one key, a key reused for another request, keys of
 different users, a failed command (no key stored), two requests with one key at
-once, and a key past its retention.
+once, a key past its retention, and expired keys swept whoever sent them.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from api import create_app
 from engine.clock import FixedClock
+from engine.idempotency.keys import SWEEP_EVERY
 from engine.service import WorkflowEngine
 from engine.settings import Settings
 from engine.store.models import IdempotencyKey, JournalEntry, ProcessInstance
@@ -204,6 +205,20 @@ def test_a_key_is_kept_a_day_then_forgotten(clocked: tuple[ApiClient, FixedClock
     assert later.status_code == 201 and "Idempotent-Replayed" not in later.headers
     assert later.get_json()["id"] != first
     assert stored_keys(api) == 1  # the expired key was replaced, not kept beside
+
+
+def test_expired_keys_are_swept_whoever_sent_them(clocked: tuple[ApiClient, FixedClock]) -> None:
+    api, clock = clocked
+    gone = str(uuid.uuid4())
+    assert post(api, "/process-instances", START, "street_a", gone).status_code == 201
+    clock.advance(timedelta(hours=25))
+    # another user's claims: within SWEEP_EVERY of them one removes every expired key (street_a sends no more)
+    for _ in range(SWEEP_EVERY):
+        assert post(api, "/process-instances", START, "street_b", str(uuid.uuid4())).status_code == 201
+    with api.engine.db.reader() as session:
+        users = session.scalars(select(IdempotencyKey.username)).all()
+    assert "street_a" not in users
+    assert users.count("street_b") == SWEEP_EVERY  # a day's keys stay
 
 
 def test_the_header_is_documented_on_the_command_operations(api: ApiClient) -> None:
