@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -98,6 +99,8 @@ class Client:
 
     def call(self, method: str, path: str, user: str, body: Any = None) -> tuple[int, Any]:
         headers = {"Authorization": f"Bearer {self.tokens[user]}"}
+        if method == "POST":  # as the web pages send every POST (api/web/assets/common.js)
+            headers["Idempotency-Key"] = uuid.uuid4().hex
         payload = None
         if body is not None:
             payload = json.dumps(body).encode()
