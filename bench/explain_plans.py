@@ -1,4 +1,4 @@
-"""The query plans of the busy clerk's inbox and case list, for the README's Performance section.
+"""The query plans of the busy clerk's inbox and case list (and of a start's 办件编号), for the README.
 
 Loads ``--scale`` cases with the bench's generator (bench/scale_data.py, as row 9 does) into a scratch
 SQLite database and, when a PostgreSQL server is at hand (``TEST_DATABASE_URL``, e.g. under
@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from engine.cases.business_keys import next_business_key
 from engine.read.case_list import CaseFilter
 from engine.read.paging import PageRequest
 from engine.read.workbench import InboxFilter
@@ -102,6 +103,9 @@ def plans(database_url: str, directory: Path, cases: int, label: str) -> None:
             # an auditor sees every case: the one search that reads no visibility set
             "auditor's search by 办件编号": lambda: engine.views.cases(
                 AUDITOR, CaseFilter(q=data.search_keys()[len(data.search_keys()) // 2])),
+            # every start numbers its case after the last of its prefix and year
+            "a start's last 办件编号 of its prefix and year": lambda: engine.uow.read(
+                lambda session: next_business_key(session, "community_access", engine.clock.now())),
         }
         print(f"## {label}: {data.cases:,} cases (generated in {data.seconds:.0f} s, load average "
               f"{os.getloadavg()[0]:.1f}), {data.rows['tasks']:,} task rows, "

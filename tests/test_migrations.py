@@ -16,13 +16,13 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import DatabaseError
 
 from engine.identity.tokens import load_actor
-from engine.read.search_index import model_name
 from engine.seed.loader import HERE as SEED_DIR
 from engine.service import WorkflowEngine
 from engine.settings import Settings
 from engine.store import schema, unit_of_work
 from engine.store.db import Database
 from engine.store.models import Base, User
+from engine.store.unmodelled import model_name
 from tests.case_helpers import ACCESS_START
 
 ROOT = Path(__file__).resolve().parent.parent

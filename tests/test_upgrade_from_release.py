@@ -22,10 +22,10 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from engine.read.search_index import model_name
 from engine.settings import Settings
 from engine.store import schema
 from engine.store.models import Base
+from engine.store.unmodelled import model_name
 from tests.audit_support import ACCEPT
 from tests.case_helpers import ELIGIBILITY
 from tests.support import ApiClient, make_client

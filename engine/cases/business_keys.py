@@ -36,9 +36,14 @@ def prefix_for(key: str) -> str:
 
 
 _business_key = ProcessInstance.__table__.c.business_key
+# The keys starting with the stem are exactly a range in byte order (keys are upper case, digits and hyphens):
+# SQLite compares bytes, so its unique index holds that order; PostgreSQL's index of the key in collation "C"
+# (ix_process_instances_business_key_c) does, whatever the database's own collation.
 _LAST_IN_RANGE = select(func.max(_business_key)).where(_business_key >= bindparam("low"),
                                                        _business_key < bindparam("high"))
-_LAST_LIKE = select(func.max(_business_key)).where(_business_key.like(bindparam("pattern")))
+_in_bytes = _business_key.collate("C")
+_LAST_IN_BYTE_RANGE = (select(_business_key).where(_in_bytes >= bindparam("low"), _in_bytes < bindparam("high"))
+                       .order_by(_in_bytes.desc()).limit(1))
 
 
 def next_business_key(session: Session, key: str, at: datetime) -> str:
@@ -46,13 +51,10 @@ def next_business_key(session: Session, key: str, at: datetime) -> str:
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": _lock_id(stem)})
-    if dialect == "sqlite":
-        # SQLite's LIKE ignores case and so cannot use the unique index: it read every case.
-        # Keys are upper case, so the keys starting with the stem are exactly this range of the index.
-        high = stem[:-1] + chr(ord(stem[-1]) + 1)
-        last = session.connection().execute(_LAST_IN_RANGE, {"low": stem, "high": high}).scalar()
-    else:
-        last = session.connection().execute(_LAST_LIKE, {"pattern": stem + "%"}).scalar()
+    # a LIKE of the stem could use neither index: SQLite's ignores case, PostgreSQL's needs byte order
+    bounds = {"low": stem, "high": stem[:-1] + chr(ord(stem[-1]) + 1)}
+    statement = _LAST_IN_BYTE_RANGE if dialect == "postgresql" else _LAST_IN_RANGE
+    last = session.connection().execute(statement, bounds).scalar()
     number = int(last.rsplit("-", 1)[-1]) + 1 if last else 1
     return f"{stem}{number:06d}"
 

@@ -16,8 +16,6 @@ than three characters has none and is matched by ``LIKE`` over the narrow ``ix_p
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import ColumnElement, column, exists, or_, select, table, text
 from sqlalchemy.engine import Connection
 
@@ -49,11 +47,6 @@ SQLITE_DROP = (f"DROP TRIGGER IF EXISTS {FTS_TABLE}_update", f"DROP TRIGGER IF E
 # SQLite's own tables of the FTS5 index: not models (the schema comparison leaves them out)
 SQLITE_TABLES = frozenset({FTS_TABLE} | {f"{FTS_TABLE}_{part}" for part in ("data", "idx", "content", "docsize",
                                                                              "config")})
-
-
-def model_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """For Alembic's ``include_name``: everything but SQLite's own tables of the FTS5 index."""
-    return not (type_ == "table" and name in SQLITE_TABLES)
 
 
 def create_sqlite_index(connection: Connection) -> None:

@@ -12,8 +12,8 @@ from typing import Any
 
 from alembic import context
 
-from engine.read.search_index import model_name
 from engine.store.models import Base, UtcDateTime
+from engine.store.unmodelled import model_name
 
 
 def _render_item(kind: str, obj: Any, autogen_context: Any) -> str | bool:
