@@ -152,28 +152,49 @@ def test_a_task_done_meanwhile_leaves_the_form_read_only_with_the_reason(page: P
     shot(page, "clerk-5-conflict")
 
 
-def test_the_task_form_stays_put_on_a_phone_while_the_diagram_draws(live_server: LiveServer, browser: Browser,
-                                                                      console: ConsoleWatch) -> None:
-    """On a phone the diagram sits above the form and draws only once scrolled near: its space is kept from
-    the start, so a field being tapped does not jump away from under the finger."""
+# where the field was when it first appeared, recorded in the page as it mounts
+FIRST_TOP = """new MutationObserver((_, observer) => {
+  const field = document.querySelector('#root_gatekeep_decision');
+  if (!field) return;
+  window.firstTop = field.getBoundingClientRect().top + window.scrollY;
+  observer.disconnect();
+}).observe(document, { childList: true, subtree: true });"""
+
+
+def test_the_task_form_stays_put_on_a_phone_while_the_page_fills_in(live_server: LiveServer, browser: Browser,
+                                                                    console: ConsoleWatch) -> None:
+    """On a phone the 审批操作 card, the attachments and the diagram sit above the form; the diagram draws only once
+    scrolled near and the operations answer late here: a field being tapped must not jump away from under the
+    finger once it is there."""
     api = live_server.api
     case = api.start("department", "community_access", {"item_title": "学生近视筛查台账",
                                                          "applicant_department": "沣西新城教育局"}).get_json()
     assert api.complete(api.open_task(case["id"], "apply", "department")["id"], "department", APPLY).status_code == 200
     task = api.open_task(case["id"], "gatekeep_review", "civil_affairs")
     context, page = new_page(browser, console, width=390, height=844)
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
     try:
-        login(page, live_server, "civil_affairs", then=f"/tasks/{task['id']}")
+        page.add_init_script(FIRST_TOP)
+        page.route(re.compile(r"/api/v1/tasks/\d+/operations$"), hold)
+        # the operations answer only after the attachments have
+        with page.expect_response(lambda r: r.url.endswith(f"/process-instances/{case['id']}/attachments")):
+            login(page, live_server, "civil_affairs", then=f"/tasks/{task['id']}")
+        dispatch_until(page, lambda: len(held) == 1)
+        held[0].continue_()
         field = page.locator("#root_gatekeep_decision")
         expect(field).to_be_visible()
+        expect(page.locator("#task-operations")).to_be_visible()
         top = "(el) => el.getBoundingClientRect().top + window.scrollY"
-        before = field.evaluate(top)
         expect(page.locator("#diagram[data-ready]")).to_have_count(0)  # not drawn before it is scrolled near
         page.locator("#task-form").scroll_into_view_if_needed()
         page.locator("section.card", has=page.locator("h2", has_text="流程图")).scroll_into_view_if_needed()
         expect(page.locator("#diagram[data-ready]")).to_be_attached()
         page.evaluate(SETTLED)
-        assert field.evaluate(top) == before
+        assert field.evaluate(top) == page.evaluate("window.firstTop")
     finally:
         context.close()
 

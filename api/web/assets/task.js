@@ -77,9 +77,21 @@ async function main() {
   const head = header(task, instance, dir);
   app.append(head, h('div.task-layout', {}, material, h('div.task-main', {}, formCard)));
 
-  mountTaskOperations(head, task);
   earlier.append(stepsPanel(task.case, { emptyText: '这是本办件的第一个环节。' }));
-  material.append(await attachmentsCard(task.instance_id), diagramCard);
+  if (!task.form || !task.form.schema) {
+    formCard.append(h('p.muted', {}, '该环节没有表单，填写意见后提交即可。'));
+  }
+  const readonly = !task.can_complete;
+  if (readonly) {
+    formCard.append(h('div.alert.info', {}, task.state === 'ready' ? '您无权办理该任务，仅可查看。' : '该任务已办理完毕。'));
+  }
+  // the attachments and the 审批操作 card (placed under the header) are fetched side by side and both in place
+  // before the form is: either arriving after it would push the form down, on a phone under the clerk's finger
+  const [attachments] = await Promise.all([
+    attachmentsCard(task.instance_id),
+    mountTaskOperations(head, task).catch((error) => showError(head, error)),
+  ]);
+  material.append(attachments, diagramCard);
   // bpmn-js is the page's heaviest part: draw the diagram when the clerk scrolls to it
   const seen = new IntersectionObserver((changes) => {
     if (!changes.some((c) => c.isIntersecting)) return;
@@ -90,13 +102,6 @@ async function main() {
   }, { rootMargin: '200px' });
   seen.observe(diagramCard);
 
-  if (!task.form || !task.form.schema) {
-    formCard.append(h('p.muted', {}, '该环节没有表单，填写意见后提交即可。'));
-  }
-  const readonly = !task.can_complete;
-  if (readonly) {
-    formCard.append(h('div.alert.info', {}, task.state === 'ready' ? '您无权办理该任务，仅可查看。' : '该任务已办理完毕。'));
-  }
   const host = h('div.form-host');
   formCard.append(host);
   const props = {
