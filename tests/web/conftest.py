@@ -7,6 +7,7 @@ test-artifacts/ (git-ignored).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 from waitress.server import create_server
 
 from api import create_app
@@ -157,6 +159,30 @@ def dispatch_until(page: Page, condition: Callable[[], bool]) -> None:
             return
         page.wait_for_timeout(10)
     raise AssertionError("the page never made the expected requests")
+
+
+class HeldLoads:
+    """The page's requests to one route, each held until the test lets it go."""
+
+    def __init__(self, page: Page, pattern: re.Pattern[str]) -> None:
+        self.page = page
+        self.routes: list[Route] = []
+
+        def hold(route: Route) -> None:
+            self.routes.append(route)
+
+        page.route(pattern, hold)
+
+    def load_and_search(self, is_search: Callable[[str], bool]) -> tuple[Route, Route]:
+        """Once the search (the request whose URL ``is_search``) is held: the page's load held before it, and the
+        search. A load of the page logged in to, still on its way when the test went on to this page, goes on."""
+        dispatch_until(self.page, lambda: any(is_search(r.request.url) for r in self.routes))
+        search = next(r for r in self.routes if is_search(r.request.url))
+        earlier = [r for r in self.routes if r is not search]
+        for left in earlier[:-1]:
+            with contextlib.suppress(PlaywrightError):  # its page is gone: nothing waits for it
+                left.continue_()
+        return earlier[-1], search
 
 
 def shot(page: Page, name: str) -> None:

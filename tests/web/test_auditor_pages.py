@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 
-from tests.web.conftest import LiveServer, dispatch_until, login, shot
+from tests.web.conftest import HeldLoads, LiveServer, login, shot
 from tests.web.test_clerk_pages import APPLY, two_access_cases
 
 GATEKEEP = {"gatekeep_decision": "accept", "elements_complete": True, "funding_verified": True,
@@ -70,19 +70,12 @@ def test_a_slow_first_load_neither_adds_to_nor_replaces_the_search_asked_after_i
         page: Page, live_server: LiveServer) -> None:
     cases = two_access_cases(live_server.api)
     login(page, live_server, "auditor")
-    held: list[Route] = []
-    lists = re.compile(r"/api/v1/process-instances\?")
-
-    def hold(route: Route) -> None:
-        held.append(route)
-
-    page.route(lists, hold)
+    held = HeldLoads(page, re.compile(r"/api/v1/process-instances\?"))
     page.goto(f"{live_server.url}/audit")
     page.fill("#business-key", cases[0]["business_key"])
     page.get_by_role("button", name="查询").click()
-    dispatch_until(page, lambda: len(held) == 2)
-    first, search = held
-    assert "business_key=" not in first.request.url and "business_key=" in search.request.url
+    first, search = held.load_and_search(lambda url: "business_key=" in url)
+    assert "business_key=" not in first.request.url
 
     # the unfiltered first load answers first, then the search: only the search's one case shows
     with page.expect_response(lambda r: r.request == first.request):

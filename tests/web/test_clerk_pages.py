@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.support import ApiClient
-from tests.web.conftest import ConsoleWatch, LiveServer, dispatch_until, login, new_page, shot
+from tests.web.conftest import ConsoleWatch, HeldLoads, LiveServer, dispatch_until, login, new_page, shot
 from tests.web.walks import SETTLED
 
 
@@ -172,19 +172,14 @@ def test_the_task_form_stays_put_on_a_phone_while_the_page_fills_in(live_server:
     assert api.complete(api.open_task(case["id"], "apply", "department")["id"], "department", APPLY).status_code == 200
     task = api.open_task(case["id"], "gatekeep_review", "civil_affairs")
     context, page = new_page(browser, console, width=390, height=844)
-    held: list[Route] = []
-
-    def hold(route: Route) -> None:
-        held.append(route)
-
     try:
         page.add_init_script(FIRST_TOP)
-        page.route(re.compile(r"/api/v1/tasks/\d+/operations$"), hold)
+        held = HeldLoads(page, re.compile(r"/api/v1/tasks/\d+/operations$"))
         # the operations answer only after the attachments have
         with page.expect_response(lambda r: r.url.endswith(f"/process-instances/{case['id']}/attachments")):
             login(page, live_server, "civil_affairs", then=f"/tasks/{task['id']}")
-        dispatch_until(page, lambda: len(held) == 1)
-        held[0].continue_()
+        dispatch_until(page, lambda: len(held.routes) == 1)
+        held.routes[0].continue_()
         field = page.locator("#root_gatekeep_decision")
         expect(field).to_be_visible()
         expect(page.locator("#task-operations")).to_be_visible()
@@ -203,18 +198,12 @@ def test_the_inbox_shows_the_search_asked_last_even_when_the_first_load_answers_
         page: Page, live_server: LiveServer) -> None:
     cases = two_access_cases(live_server.api)
     login(page, live_server, "department")
-    held: list[Route] = []
-
-    def hold(route: Route) -> None:
-        held.append(route)
-
-    page.route(re.compile(r"/api/v1/tasks\?(?!limit=1$)"), hold)  # the list's loads, not the header's count
+    held = HeldLoads(page, re.compile(r"/api/v1/tasks\?(?!limit=1$)"))  # the list's loads, not the header's count
     page.goto(f"{live_server.url}/inbox")
     page.fill("#list-q", cases[1]["business_key"])
     page.get_by_role("button", name="查询").click()
-    dispatch_until(page, lambda: len(held) == 2)
-    first, search = held
-    assert "q=" not in first.request.url and "q=" in search.request.url
+    first, search = held.load_and_search(lambda url: "q=" in url)
+    assert "q=" not in first.request.url
 
     # the search answers first, the unfiltered load after it: the search's result stays
     with page.expect_response(lambda r: r.request == search.request):
