@@ -116,9 +116,18 @@ class TaskOperationsSchema(Schema):
     withdraw_refusal = fields.String(metadata={"description": "本人已办的环节为何不能撤回"})
 
 
+class WithdrawableStepSchema(Schema):
+    task_id = fields.Integer(required=True)
+    element_id = fields.String(required=True)
+    name = fields.String(required=True)
+    completed_at = UtcDateTime(required=True)
+
+
 class CaseOperationsSchema(Schema):
     allowed = fields.List(fields.String(validate=validate.OneOf(OPERATIONS)), required=True)
     cc_candidates = fields.List(fields.Nested(CandidateSchema), metadata={"description": "可抄送的人员"})
+    withdrawable = fields.Nested(WithdrawableStepSchema, allow_none=True, metadata={
+        "description": "本人在该办件中最近办理、现在可以撤回的环节（POST /tasks/{task_id}/withdraw）；没有则为 null"})
 
 
 class CopyViewSchema(Schema):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import EngineError, NotFound
@@ -44,11 +45,23 @@ def case_operations(env: Env, queries: Queries, session: Session, actor: Actor, 
     instance = queries.visible_instance(session, actor, instance_id)
     cmd = _command(env, session, actor, instance)
     allowed = _case_allowed(cmd)
-    body: dict[str, Any] = {"allowed": allowed}
+    body: dict[str, Any] = {"allowed": allowed, "withdrawable": _withdrawable(cmd)}
     if "cc" in allowed:
         body["cc_candidates"] = [p.as_dict() for p in people.copy_candidates(session, cmd.directory,
                                                                             {actor.username})]
     return body
+
+
+def _withdrawable(cmd: Command) -> dict[str, Any] | None:
+    """The caller's last completed step of the case when it may be withdrawn now (撤回, as on the task's own
+    operations), else None: the case page offers it beside the case's operations."""
+    last = cmd.session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == cmd.instance.id, HumanTask.completed_by == cmd.actor.username,
+        HumanTask.state == "completed", HumanTask.kind == "task")
+        .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(1)).first()
+    if last is None or returns.withdraw_refusal(cmd, last) is not None:
+        return None
+    return {"task_id": last.id, "element_id": last.element_id, "name": last.name, "completed_at": last.completed_at}
 
 
 def _case_allowed(cmd: Command) -> list[str]:

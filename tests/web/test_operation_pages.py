@@ -169,6 +169,26 @@ def test_withdraw_a_step_from_my_done_list(page: Page, live_server: LiveServer) 
     expect(row.locator(".withdraw-refusal")).to_contain_text("不能撤回")
 
 
+def test_withdraw_my_last_step_from_the_case_page(page: Page, live_server: LiveServer) -> None:
+    api = live_server.api
+    case_id = case_at(api, "hold_meeting")  # street_a sent the plan to the village; nobody touched it since
+    offered = api.get(f"/process-instances/{case_id}/operations", as_user="street_a").get_json()["withdrawable"]
+    assert (offered["element_id"], offered["name"]) == ("draft_plan", "研判并拟定撤村建居方案")
+    login(page, live_server, "street_a", then=f"/cases/{case_id}")
+    card = page.locator("#case-operations")
+    # in place with the page, right under its header card
+    expect(page.locator("section.card").nth(1)).to_have_id("case-operations")
+    card.get_by_role("button", name="撤回").click()
+    expect(card.locator("form.op-form")).to_contain_text("撤回我办理的「研判并拟定撤村建居方案」")
+    card.locator("textarea").fill("方案附件漏传，撤回补充")
+    card.get_by_role("button", name="确认撤回").click()
+    expect(page.locator("#operation-result")).to_contain_text("已撤回")
+    active = [(t["element_id"], t["assignee"]) for t in view(api, case_id)["active_tasks"]]
+    assert active == [("draft_plan", "street_a")]
+    # the village's step was never done: nothing of the village's to withdraw
+    assert api.get(f"/process-instances/{case_id}/operations", as_user="village_a1").get_json()["withdrawable"] is None
+
+
 def test_copies_and_urges_name_the_step_and_the_case_title(page: Page, live_server: LiveServer) -> None:
     api = live_server.api
     case_id = case_at(api, "hold_meeting")

@@ -7,7 +7,7 @@ import {
 import { caseDiagram, fetchForms } from './diagram.js';
 import { fetchHistory, timeline } from './history.js';
 import { attachmentsCard } from './attachments.js';
-import { mountCaseOperations } from './operations.js';
+import { caseOperationsCard, fetchCaseOperations } from './operations.js';
 import { fetchSteps, recordRows, stepsPanel } from './steps.js';
 
 
@@ -136,8 +136,10 @@ async function main() {
   const dir = await directory();
   let instance;
   let record;
+  let ops;
   try {
-    [instance, record] = await Promise.all([api(`/process-instances/${id}`).then((r) => r.body), fetchSteps(id)]);
+    [instance, record, ops] = await Promise.all([api(`/process-instances/${id}`).then((r) => r.body), fetchSteps(id),
+      fetchCaseOperations(id)]);
   } catch (error) {
     showError(app, error);
     return;
@@ -149,8 +151,9 @@ async function main() {
   const stepsCard = h('section.card#case-steps', {}, h('h2', {}, '办理过程'),
     stepsPanel(record));
   const side = h('div.side');
-  app.append(headerCard(instance, dir, record, user), diagramCard, h('div.columns', {}, stepsCard, side), recordSheet(instance, record, dir));
-  mountCaseOperations(app, instance);
+  // the 办件操作 card goes in with the rest (read beside the case): arriving later, it pushed the page down
+  app.append(...[headerCard(instance, dir, record, user), caseOperationsCard(instance, ops, dir), diagramCard,
+    h('div.columns', {}, stepsCard, side), recordSheet(instance, record, dir)].filter(Boolean));
   caseDiagram(diagramCard, instance, dir);
 
   side.append(await attachmentsCard(id));

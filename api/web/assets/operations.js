@@ -227,14 +227,17 @@ function proposalBox(task, proposal, dir, done) {
     }, '按受委派人的内容办理'), h('span.muted', {}, '或在下方表单中修改后提交')));
 }
 
-/** The case-level operations (催办, 抄送, 终止, 跳转) and 撤回 of my last step, after the case page's first card. */
-export async function mountCaseOperations(container, instance) {
-  const result = await api(`/process-instances/${instance.id}/operations`, { allow: [403, 404, 405] }).catch(() => null);
-  const ops = result && result.status === 200 ? result.body : { allowed: [] };
-  const withdrawable = await myWithdrawableStep(instance.id);
+/** GET /process-instances/{id}/operations: what the caller may do on the case ({allowed: []} when nothing). */
+export async function fetchCaseOperations(instanceId) {
+  const result = await api(`/process-instances/${instanceId}/operations`, { allow: [403, 404, 405] }).catch(() => null);
+  return result && result.status === 200 ? result.body : { allowed: [], withdrawable: null };
+}
+
+/** The 办件操作 card (催办, 抄送, 终止, 跳转, and 撤回 of my last step) from fetchCaseOperations' answer, or null. */
+export function caseOperationsCard(instance, ops, dir) {
+  const { withdrawable } = ops;
   const allowed = [...ops.allowed, ...(withdrawable ? ['withdraw'] : [])];
-  if (!allowed.length) return;
-  const dir = await directory();
+  if (!allowed.length) return null;
   const card = h('section.card.operations#case-operations', {}, h('h2', {}, '办件操作'));
   const panel = h('div.op-panel', { hidden: true });
   const message = (text) => { panel.innerHTML = ''; panel.append(h('div.alert.success#op-done', {}, text)); };
@@ -253,27 +256,13 @@ export async function mountCaseOperations(container, instance) {
         (form) => post('jump', { target_element_id: value(form, 'jump-target'), reason: value(form, 'op-comment') })
           .then(() => location.reload()));
     },
-    withdraw: () => opForm('withdraw', [h('p', {}, `撤回我办理的「${withdrawable.name}」（${formatTime(withdrawable.at)}）`),
+    withdraw: () => opForm('withdraw', [h('p', {}, `撤回我办理的「${withdrawable.name}」（${formatTime(withdrawable.completed_at)}）`),
       commentBox('op-comment', '撤回原因')],
-    (form) => api(`/tasks/${withdrawable.taskId}/withdraw`, { method: 'POST', json: { comment: value(form, 'op-comment') } })
+    (form) => api(`/tasks/${withdrawable.task_id}/withdraw`, { method: 'POST', json: { comment: value(form, 'op-comment') } })
       .then(({ body }) => card.replaceWith(resultBox('已撤回', body, dir)))),
   };
   card.append(toolbar(allowed, forms, panel), panel);
-  const first = container.querySelector('section.card');
-  if (first) first.after(card); else container.append(card);
-}
-
-async function myWithdrawableStep(instanceId) {
-  const meResult = await api('/me', { allow: [404] }).catch(() => null);
-  const username = meResult && meResult.body && meResult.body.username;
-  if (!username) return null;
-  const history = await api(`/process-instances/${instanceId}/history?limit=500`, { allow: [403, 404] }).catch(() => null);
-  if (!history || history.status !== 200) return null;
-  const mine = history.body.filter((e) => e.command === 'complete' && e.actor === username && e.task_id).pop();
-  if (!mine) return null;
-  const ops = await api(`/tasks/${mine.task_id}/operations`, { allow: [403, 404] }).catch(() => null);
-  if (!ops || ops.status !== 200 || !ops.body.allowed.includes('withdraw')) return null;
-  return { taskId: mine.task_id, name: mine.element_name, at: mine.at };
+  return card;
 }
 
 async function userTasks(instance) {
