@@ -84,10 +84,9 @@ export async function api(path, { method = 'GET', json, form, raw = false, allow
   return { status: response.status, body: data, headers: response.headers };
 }
 
-/** GET returning the body, or null when the route is not there (an endpoint not deployed yet). */
 /**
- * Turns for a view that reloads on every filter change: `const isNewest = turns();` before a request,
- * `if (!isNewest()) return;` after it. An answer that arrives after a later request was made is dropped,
+ * Turns for a view that reloads on every filter change: `const turn = requestTurns();` once, then
+ * `const isNewest = turn();` before each request and `if (!isNewest()) return;` after it. An answer that arrives after a later request was made is dropped,
  * so a slow first load can neither add a second table nor overwrite the newer filter's results.
  */
 export function requestTurns() {
@@ -99,6 +98,7 @@ export function requestTurns() {
   };
 }
 
+/** GET returning the body, or null when the route is not there (an endpoint not deployed yet). */
 export async function apiOptional(path) {
   const result = await api(path, { allow: [404, 405] });
   return result.status >= 400 ? null : result.body;

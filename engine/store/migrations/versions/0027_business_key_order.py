@@ -4,8 +4,9 @@ Revision ID: 0027_business_key_order
 Revises: 0025_reads2
 
 ``ix_process_instances_business_key_c`` on ``(business_key COLLATE "C")``, PostgreSQL only. A start read the
-highest key with ``LIKE 'SWZR-2026-%'``: the unique index sorts in the database's collation, which LIKE cannot
-use, so the trigram index found every key of that prefix and year (1 ms at 10,000 cases, growing with the city).
+highest key with ``LIKE 'SWZR-2026-%'``: the unique index sorts in the database's collation, where a LIKE prefix
+is no range, so PostgreSQL walked it backwards filtering every key that sorts after the stem (1 ms at 10,000
+cases, growing with the city).
 SQLite compares bytes and walks its unique index already.
 """
 
