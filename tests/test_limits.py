@@ -143,6 +143,19 @@ def test_case_view_and_inbox_show_the_limit(limits: TimerHarness) -> None:
     assert inbox[0]["deadline"] == _due("2025-10-20")
 
 
+def test_a_page_of_more_cases_than_one_limits_read_takes_words_every_item(limits: TimerHarness) -> None:
+    """The lists read their cases' limits a hundred cases at a time: the items past the first hundred are
+    worded as the first ones, from their own case's rows."""
+    h = limits
+    ids = [h.start("limit_approval") for _ in range(105)]
+    fields = ("deadline", "remaining", "urgency")
+    [task] = h.case(ids[-1])["active_tasks"]
+    inbox = h.api.get("/tasks?limit=200", as_user="street_a").get_json()
+    assert sorted(item["instance_id"] for item in inbox) == ids
+    assert {tuple(item[k] for k in fields) for item in inbox} == {tuple(task[k] for k in fields)}
+    assert task["deadline"] is not None
+
+
 def test_lists_word_the_same_limit_as_the_case_page(limits: TimerHarness) -> None:
     """Lists word only each item's most urgent limit from its rows; the case page words every limit. Both
     must name the same one, paused, warned and overdue alike."""

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.calendar.overrides import load_calendar
@@ -77,13 +78,20 @@ _deadlines = Deadline.__table__
 # the working calendar for wording remaining times: two tables read on every inbox and task page before
 READ_CALENDARS: TableCache[WorkingCalendar] = TableCache(
     (CalendarDay.__table__.name, CalendarYear.__table__.name), load_calendar)
-# built once with an expanding bind parameter: building them per page (a list of ids) cost more than running them
 # the columns a view shows (the others, five instants among them, are the command path's)
 _SHOWN = ("id", "instance_id", "kind", "human_task_id", "element_id", "amount", "unit", "extension_days", "state",
           "urgency", "due_at", "problem")
-_OF_CASES = (select(*(_deadlines.c[name] for name in _SHOWN))
-             .where(_deadlines.c.instance_id.in_(bindparam("ids", expanding=True))).order_by(_deadlines.c.id))
-_OPEN_OF_CASES = _OF_CASES.where(_deadlines.c.state.in_(OPEN_STATES))
+# Every inbox, task and case page reads the limits of a few cases. A statement per number of cases, each id
+# a plain parameter: an expanding parameter is written into the SQL again on every execution.
+_CASES_AT_ONCE = 100  # more (a page holds up to 500, api/pagination.py) are read in groups of this many
+
+
+@lru_cache(maxsize=2 * _CASES_AT_ONCE)
+def _of_cases(count: int, open_only: bool) -> Select[Any]:
+    where = [_deadlines.c.instance_id.in_([bindparam(f"id_{i}") for i in range(count)])]
+    if open_only:
+        where.append(_deadlines.c.state.in_([bindparam(f"open_{i}", state) for i, state in enumerate(OPEN_STATES)]))
+    return select(*(_deadlines.c[name] for name in _SHOWN)).where(*where).order_by(_deadlines.c.id)
 
 
 class DeadlineReader:
@@ -110,17 +118,22 @@ class DeadlineReader:
             return {i: views for i in ids
                     if (views := [v for v in self._full[i] if not open_only or v["state"] in OPEN_STATES])}
         found = {i: [_view(row, self.calendar, self.now) for row in rows]
-                 for i, rows in self._rows(_OPEN_OF_CASES if open_only else _OF_CASES, ids).items()}
+                 for i, rows in self._rows(open_only, ids).items()}
         if not open_only:
             self._full.update({i: found.get(i, []) for i in ids})
         return found
 
-    def _rows(self, statement: Any, instance_ids: Iterable[int]) -> dict[int, list[Any]]:
-        """The limit rows ``statement`` finds for the cases, by case, in id order."""
+    def _rows(self, open_only: bool, instance_ids: Iterable[int]) -> dict[int, list[Any]]:
+        """The limit rows of the cases (only the open ones: ``open_only``), by case, in id order."""
         found: dict[int, list[Any]] = {}
         ids = sorted(set(instance_ids))
-        if ids:
-            for row in self.session.connection().execute(statement, {"ids": ids}):
+        if not ids:
+            return found
+        conn = self.session.connection()
+        for start in range(0, len(ids), _CASES_AT_ONCE):
+            group = ids[start:start + _CASES_AT_ONCE]
+            params = {f"id_{i}": instance_id for i, instance_id in enumerate(group)}
+            for row in conn.execute(_of_cases(len(group), open_only), params):
                 found.setdefault(row.instance_id, []).append(row)
         return found
 
@@ -144,7 +157,7 @@ class DeadlineReader:
                 task.update(summary_fields([v for v in by_case.get(task["instance_id"], [])
                                             if v["task_id"] is None or v["task_id"] == task["id"]]))
             return
-        rows = self._rows(_OPEN_OF_CASES, ids)
+        rows = self._rows(True, ids)
         for task in tasks:
             task.update(self._row_summary([r for r in rows.get(task["instance_id"], [])
                                            if r.human_task_id is None or r.human_task_id == task["id"]]))
@@ -152,7 +165,7 @@ class DeadlineReader:
     def case_fields(self, items: list[dict[str, Any]]) -> None:
         """Add the case's ``deadline``, ``remaining``, ``urgency`` (its own open limits, else its tasks')
         to list items of cases (``instance_id``), as the case page sums them up."""
-        rows = self._rows(_OPEN_OF_CASES, (i["instance_id"] for i in items))
+        rows = self._rows(True, (i["instance_id"] for i in items))
         for item in items:
             found = rows.get(item["instance_id"], [])
             item.update(self._row_summary([r for r in found if r.human_task_id is None] or found))
