@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from engine.cases.business_keys import next_business_key
 from engine.read.case_list import CaseFilter
 from engine.read.paging import PageRequest
-from engine.read.workbench import InboxFilter
+from engine.read.workbench import DoneFilter, InboxFilter
 
 from .harness import CaseDriver, actors, make_engine, sqlite_url
 from .history_rows import AUDITOR
@@ -100,6 +100,8 @@ def plans(database_url: str, directory: Path, cases: int, label: str) -> None:
         reads: dict[str, Callable[[], Any]] = {
             "inbox (first page, default order)": lambda: engine.views.inbox(clerk, InboxFilter(), PageRequest()),
             "case list (first page, default order)": lambda: engine.views.cases(clerk, CaseFilter()),
+            "已办 (first page)": lambda: engine.views.done(clerk, DoneFilter(), PageRequest()),
+            "auditor's case list (first page, no visibility limit)": lambda: engine.views.cases(AUDITOR, CaseFilter()),
             # an auditor sees every case: the one search that reads no visibility set
             "auditor's search by 办件编号": lambda: engine.views.cases(
                 AUDITOR, CaseFilter(q=data.search_keys()[len(data.search_keys()) // 2])),

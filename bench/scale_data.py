@@ -266,11 +266,16 @@ def generate(driver: CaseDriver, cases: int, busy_inbox: int = 500, busy_done: i
         rows = {name: int(session.scalar(select(func.count()).select_from(model)) or 0)
                 for name, model in (("cases", ProcessInstance), ("tasks", HumanTask), ("journal", JournalEntry),
                                     ("deadlines", Deadline))}
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("ANALYZE"))
-        else:
+        postgres = session.get_bind().dialect.name == "postgresql"
+        if not postgres:
             session.execute(text("ANALYZE"))
         session.commit()
+    if postgres:
+        # A database in use has been through autovacuum: rows just COPYed have no visibility map yet, so
+        # counts and index-only scans would read every heap page (the auditor's case list at 100,000 cases:
+        # 38 ms of execution, 17,914 pages read, against 14 ms p50 for the whole read after VACUUM).
+        with engine.db.write_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE)"))
     return ScaleData(cases=rows["cases"], seconds=round(time.perf_counter() - began, 1), rows=rows,
                      busy_task_ids=busy_tasks, real_case=ids["returned_completed"], long_case=long_id,
                      business_keys=keys)
