@@ -24,6 +24,7 @@ from engine.errors import BadRequest
 from engine.runtime.task_walk import tasks_in_state
 from engine.sandbox.evaluator import SandboxError
 from engine.store.models import ProcessInstance, Timer
+from engine.store.statements import Prebuilt
 from engine.timers import iso
 from engine.timers.events import timer_elements
 
@@ -34,7 +35,8 @@ _ARMED = (select(_timers.c.id, _timers.c.spiff_task_id, _timers.c.element_id)
                  _timers.c.state == "armed"))
 _CANCEL = (update(_timers).where(_timers.c.id == bindparam("p_id"), _timers.c.state == "armed")
            .values(state="cancelled", cancelled_at=bindparam("p_at", type_=_timers.c.cancelled_at.type)))
-_INSERT = insert(_timers)
+# on the DBAPI cursor: arming a timer is on the path of every completion that reaches a timer event
+_INSERT = Prebuilt(insert(_timers))
 
 
 def waiting_timers(workflow: BpmnWorkflow) -> list[tuple[Task, str]]:
@@ -126,4 +128,4 @@ def sync_timers(session: Session, instance: ProcessInstance, definition: Compile
         new_rows.append(arm_row(instance, spiff_id, element, value, iso.first_due(kind, value, at), at,
                                 1 if kind == "cycle" else None))
     if new_rows:
-        conn.execute(_INSERT, new_rows)
+        _INSERT.run(conn, new_rows if len(new_rows) > 1 else new_rows[0])

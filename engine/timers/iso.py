@@ -17,6 +17,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
@@ -83,6 +84,7 @@ def _add_months(at: datetime, months: int) -> datetime:
     return at.replace(year=year, month=month + 1, day=day)
 
 
+@lru_cache(maxsize=512)  # a model's timers repeat their values; the results are immutable
 def parse_duration(text: str) -> Duration:
     match = _DURATION.match(text.strip().upper())
     if match is None:
@@ -94,6 +96,7 @@ def parse_duration(text: str) -> Duration:
     return duration
 
 
+@lru_cache(maxsize=512)  # a model's timers repeat their values; the results are immutable
 def parse_datetime(text: str) -> datetime:
     value = text.strip()
     if not _DATE.match(value):
@@ -107,6 +110,7 @@ def parse_datetime(text: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
+@lru_cache(maxsize=512)  # a model's timers repeat their values; the results are immutable
 def parse_cycle(text: str) -> Cycle:
     match = _CYCLE.match(text.strip().upper().replace("--", "/"))
     if match is None:
