@@ -201,11 +201,12 @@ def measure_curve(directory: Path, sizes: list[int], repeat: int = 20, command_c
 
 
 def _curve_ratio(first: dict[str, Any], last: dict[str, Any], name: str) -> tuple[float, str]:
-    """How ``name`` grew from the first size to the last, and the figures behind it; the completion as the
-    growth of its ratio to the empty twin, when the run measured one."""
+    """How ``name`` grew from the first size to the last, and the figures behind it; as the growth of its ratio
+    to the empty twin when the run measured one (``<name>_empty``: the completion)."""
     a, b = first[name]["median_ms"], last[name]["median_ms"]
-    if name == "complete" and "complete_empty" in first and "complete_empty" in last:
-        ra, rb = a / first["complete_empty"]["median_ms"], b / last["complete_empty"]["median_ms"]
+    twin = f"{name}_empty"
+    if twin in first and twin in last:
+        ra, rb = a / first[twin]["median_ms"], b / last[twin]["median_ms"]
         return rb / ra, f"{rb / ra:.2f}× (of the empty twin: {ra:.2f}× → {rb:.2f}×; {a:.2f}→{b:.2f} ms)"
     return b / a, f"{b / a:.2f}× ({a:.2f}→{b:.2f} ms)"
 

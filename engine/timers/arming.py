@@ -128,4 +128,4 @@ def sync_timers(session: Session, instance: ProcessInstance, definition: Compile
         new_rows.append(arm_row(instance, spiff_id, element, value, iso.first_due(kind, value, at), at,
                                 1 if kind == "cycle" else None))
     if new_rows:
-        _INSERT.run(conn, new_rows if len(new_rows) > 1 else new_rows[0])
+        _INSERT.run(conn, new_rows)
